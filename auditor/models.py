@@ -1,0 +1,161 @@
+"""The audit's data: plain, frozen, typed values passed from stage to stage.
+
+Brand ──discover──▶ Channel ──collect──▶ Activity ──rules──▶ Finding, all held by an Audit.
+Every timestamp is timezone-aware UTC. JSON conversion lives in :mod:`auditor.serialize`.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+class Status(str, enum.Enum):
+    """What happened when a channel was collected."""
+
+    OK = "ok"
+    NOT_FOUND = "not_found"  # the platform says there is no such account or page
+    GONE = "gone"  # it existed and was removed, suspended or deactivated
+    BLOCKED = "blocked"  # robots.txt, a private-address guard or the platform refused us
+    LOGIN_WALL = "login_wall"  # it exists, but activity is hidden behind a login
+    ERROR = "error"  # network, TLS, timeout, junk content: we could not tell
+
+
+class Severity(str, enum.Enum):
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+
+
+class Confidence(str, enum.Enum):
+    """How sure we are that a channel belongs to the brand."""
+
+    GIVEN = "given"  # named by the user
+    HIGH = "high"  # declared by the brand's own markup (feed link, sameAs, rel=me)
+    MEDIUM = "medium"  # a site-wide link (header, footer) or a well-known path that answered
+    LOW = "low"  # a link inside one article
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Where one fact came from: a URL, the field or element read there, and what it said."""
+
+    url: str
+    field: str
+    value: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Brand:
+    name: str
+    homepages: tuple[str, ...]
+    channels: tuple[str, ...] = ()  # profile or feed URLs the user named
+    handles: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    platform: str
+    url: str  # canonical
+    kind: str  # "website", "blog", "social", "forum", "code", ...
+    handle: str = ""
+    title: str = ""
+    confidence: Confidence = Confidence.MEDIUM
+    found_by: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One post, video or topic with its dates."""
+
+    url: str
+    title: str = ""
+    published: datetime | None = None
+    updated: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Interaction:
+    """A comment, mention or question addressed to the channel, and the owner's answer."""
+
+    url: str
+    author: str
+    at: datetime
+    parent: str = ""  # URL or id of the item or comment it answers
+    owner_replied_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Activity:
+    channel_url: str
+    status: Status
+    reason: str = ""  # why the status is what it is, for a person
+    last_activity: datetime | None = None
+    last_activity_source: Evidence | None = None
+    items: tuple[Item, ...] = ()
+    interactions: tuple[Interaction, ...] = ()
+    expired: bool = False  # the channel declares itself finished (JSON Feed "expired")
+    title: str = ""
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    code: str
+    category: str
+    severity: Severity
+    channel_url: str
+    platform: str
+    message: str
+    evidence: tuple[Evidence, ...] = ()
+    fingerprint: str = ""
+
+    @property
+    def ordering_key(self) -> tuple[int, str, str]:
+        return (-self.severity.rank, self.channel_url, self.code)
+
+
+@dataclass(frozen=True, slots=True)
+class RequestRecord:
+    """One HTTP exchange as the fetcher saw it (retries of one URL are one record)."""
+
+    url: str
+    status: int | None
+    bytes: int
+    seconds: float
+    attempts: int
+    error: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FetchStats:
+    requests: int = 0
+    attempts: int = 0
+    errors: int = 0
+    bytes: int = 0
+    seconds: float = 0.0
+    by_status: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Audit:
+    brand: Brand
+    as_of: datetime
+    channels: tuple[Channel, ...]
+    activities: tuple[Activity, ...]
+    findings: tuple[Finding, ...]
+    stats: FetchStats = field(default_factory=FetchStats)
+
+    def activity_for(self, channel: Channel) -> Activity | None:
+        for activity in self.activities:
+            if activity.channel_url == channel.url:
+                return activity
+        return None
