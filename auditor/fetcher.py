@@ -1,0 +1,407 @@
+"""The one way the auditor talks HTTP: polite, bounded, and never raising for a bad site.
+
+A :class:`Fetcher` wraps one shared ``httpx.AsyncClient`` and adds what a crawler of
+other people's sites owes them and its user:
+
+* a global and a per-host concurrency limit, plus a minimum gap between request starts
+  to one host (stretched by robots.txt ``Crawl-delay`` and by ``Retry-After``);
+* retries with exponential backoff and jitter on connect errors, timeouts, 408, 429 and
+  5xx, honouring ``Retry-After`` up to a cap (beyond it, the answer is reported as is);
+* robots.txt, fetched once per origin and obeyed unless told otherwise;
+* a cap on body size (streamed: a huge or decompression-bomb body is never held whole),
+  on redirects (each hop is checked again), and on total time per request;
+* no requests to loopback, private or link-local address literals or non-HTTP schemes
+  unless allowed, so a page cannot steer the crawler into an internal network.
+
+Every call returns a :class:`Fetched`; failures are values with a kind and a reason.
+Proxies and CA bundles come from the environment (``HTTPS_PROXY``, ``NO_PROXY``,
+``SSL_CERT_FILE``) exactly as httpx reads them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import ipaddress
+import json
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+from protego import Protego
+from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, retry_if_result, stop_after_attempt
+from tenacity.wait import wait_exponential_jitter
+
+from . import __version__
+from .models import FetchStats, RequestRecord
+
+USER_AGENT_TOKEN = "presence-auditor"
+USER_AGENT = f"{USER_AGENT_TOKEN}/{__version__} (+https://pypi.org/project/presence-auditor/)"
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+
+
+@dataclass(frozen=True, kw_only=True)
+class FetchSettings:
+    """How hard and how long the auditor may knock. Defaults suit auditing other people's sites."""
+
+    user_agent: str = USER_AGENT
+    max_connections: int = 64
+    per_host: int = 8
+    min_gap: float = 0.05  # seconds between request starts to one host
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    total_timeout: float = 60.0  # per attempt, headers to last byte
+    max_bytes: int = 5 * 1024 * 1024
+    max_redirects: int = 10
+    retries: int = 3  # attempts after the first
+    backoff: float = 0.5  # first backoff, doubled each retry, with jitter
+    backoff_max: float = 30.0
+    retry_after_cap: float = 60.0  # longer Retry-After values end the retries
+    respect_robots: bool = True
+    allow_private: bool = False
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """The outcome of one GET: a response (any status) or a failure with a kind and a reason."""
+
+    url: str
+    final_url: str
+    status: int | None
+    headers: httpx.Headers = field(default_factory=httpx.Headers)
+    body: bytes = b""
+    error: str = ""  # for a person: why there is no usable response
+    error_kind: str = ""  # timeout | connect | tls | too_large | redirects | robots | refused | protocol
+    redirects: tuple[str, ...] = ()
+    fetched_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+
+    @property
+    def ok(self) -> bool:
+        return not self.error and self.status is not None and 200 <= self.status < 300
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+    def text(self) -> str:
+        """The body decoded by its declared charset, else UTF-8; undecodable bytes are replaced."""
+        charset = httpx.Response(200, headers=self.headers).charset_encoding or "utf-8"
+        try:
+            return self.body.decode(charset, errors="replace")
+        except LookupError:  # a charset Python does not know
+            return self.body.decode("utf-8", errors="replace")
+
+    def json(self) -> Any:
+        """The body as JSON; raises ValueError for anything else (an HTML error page, say)."""
+        return json.loads(self.body)
+
+    def describe(self) -> str:
+        """One line for a report: the failure, or the status."""
+        if self.error:
+            return self.error
+        return f"HTTP {self.status} from {self.final_url}"
+
+
+@dataclass(frozen=True)
+class _Raw:
+    status: int
+    headers: httpx.Headers
+    body: bytes
+
+
+class _Failure(Exception):
+    def __init__(self, kind: str, message: str, *, transient: bool) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.transient = transient
+        self.attempts = 1
+
+
+@dataclass
+class _HostSlot:
+    semaphore: asyncio.Semaphore
+    gap: float
+    next_start: float = 0.0
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+
+def make_client(settings: FetchSettings = FetchSettings(), **overrides: Any) -> httpx.AsyncClient:
+    """The shared client: HTTP/1.1 and HTTP/2, our timeouts and pool size, proxies from the environment."""
+    options: dict[str, Any] = dict(
+        http2=True,
+        timeout=httpx.Timeout(
+            settings.read_timeout, connect=settings.connect_timeout, pool=settings.total_timeout
+        ),
+        limits=httpx.Limits(
+            max_connections=settings.max_connections, max_keepalive_connections=settings.max_connections
+        ),
+        headers={"User-Agent": settings.user_agent},
+        follow_redirects=False,
+    )
+    options.update(overrides)
+    return httpx.AsyncClient(**options)
+
+
+def refusal(url: str, *, allow_private: bool = False) -> str:
+    """Why ``url`` must not be fetched, or "" when it may be."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return f"not a valid URL: {url!r}"
+    if parts.scheme not in ("http", "https"):
+        return f"only http and https URLs are fetched, not {parts.scheme or 'a relative'} URL {url!r}"
+    host = (parts.hostname or "").rstrip(".")
+    if not host:
+        return f"URL has no host: {url!r}"
+    if allow_private:
+        return ""
+    if host == "localhost" or host.endswith(".localhost"):
+        return f"{host} is this machine; private addresses are not fetched unless allowed"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return ""
+    if not address.is_global:
+        return f"{host} is a private, loopback or reserved address; not fetched unless allowed"
+    return ""
+
+
+class Fetcher:
+    """Polite GETs through one shared client. Create one per audit run and share it."""
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        settings: FetchSettings = FetchSettings(),
+        *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.client = client
+        self.settings = settings
+        self.records: list[RequestRecord] = []
+        self._sleep = sleep
+        self._global = asyncio.Semaphore(settings.max_connections)
+        self._slots: dict[str, _HostSlot] = {}
+        self._robots: dict[str, asyncio.Future[Protego | str | None]] = {}
+        self._backoff = wait_exponential_jitter(multiplier=settings.backoff, max=settings.backoff_max)
+
+    # -- public ----------------------------------------------------------------------
+    async def get(self, url: str, *, headers: dict[str, str] | None = None) -> Fetched:
+        """GET ``url``, following redirects; every outcome is a :class:`Fetched`."""
+        started = time.monotonic()
+        attempts = 0
+        hops: list[str] = []
+        current = url
+        result: Fetched | None = None
+        try:
+            for _ in range(self.settings.max_redirects + 1):
+                reason = refusal(current, allow_private=self.settings.allow_private)
+                if reason:
+                    raise _Failure("refused", reason, transient=False)
+                if self.settings.respect_robots:
+                    await self._check_robots(current)
+                response, tries = await self._with_retries(current, headers)
+                attempts += tries
+                location = response.headers.get("location")
+                if response.status in REDIRECT_STATUSES and location:
+                    hops.append(current)
+                    current = urljoin(current, location.strip())
+                    if current in hops:
+                        raise _Failure("redirects", f"redirect loop: {' -> '.join([*hops, current])}", transient=False)
+                    continue
+                result = Fetched(url, current, response.status, response.headers, response.body, redirects=tuple(hops))
+                break
+            else:
+                raise _Failure(
+                    "redirects", f"more than {self.settings.max_redirects} redirects from {url}", transient=False
+                )
+        except _Failure as failure:
+            result = Fetched(url, current, None, error=str(failure), error_kind=failure.kind, redirects=tuple(hops))
+            attempts += failure.attempts
+        self.records.append(
+            RequestRecord(
+                url=url,
+                status=result.status,
+                bytes=len(result.body),
+                seconds=round(time.monotonic() - started, 6),
+                attempts=attempts,
+                error=result.error,
+            )
+        )
+        return result
+
+    def stats(self) -> FetchStats:
+        by_status: dict[str, int] = {}
+        for record in self.records:
+            key = str(record.status) if record.status is not None else "error"
+            by_status[key] = by_status.get(key, 0) + 1
+        return FetchStats(
+            requests=len(self.records),
+            attempts=sum(r.attempts for r in self.records),
+            errors=sum(1 for r in self.records if r.error),
+            bytes=sum(r.bytes for r in self.records),
+            seconds=round(sum(r.seconds for r in self.records), 3),
+            by_status=dict(sorted(by_status.items())),
+        )
+
+    # -- retries ---------------------------------------------------------------------
+    async def _with_retries(self, url: str, headers: dict[str, str] | None) -> tuple[_Raw, int]:
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.settings.retries + 1) | self._stop_on_long_retry_after,
+            wait=self._wait,
+            retry=retry_if_exception(lambda exc: isinstance(exc, _Failure) and exc.transient)
+            | retry_if_result(lambda response: response.status in RETRY_STATUSES),
+            sleep=self._sleep,
+            reraise=True,
+            retry_error_callback=lambda state: state.outcome.result() if state.outcome else None,
+        )
+        attempts = 0
+        response: _Raw | None = None
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    attempts = attempt.retry_state.attempt_number
+                    response = await self._attempt(url, headers)
+                if attempt.retry_state.outcome is not None and not attempt.retry_state.outcome.failed:
+                    attempt.retry_state.set_result(response)
+        except _Failure as failure:
+            failure.attempts = attempts
+            raise
+        if response is None:  # pragma: no cover - tenacity re-raises the last failure instead
+            raise _Failure("protocol", f"no response from {url}", transient=False)
+        return response, attempts
+
+    def _retry_after(self, state: RetryCallState) -> float | None:
+        if state.outcome is None or state.outcome.failed:
+            return None
+        return parse_retry_after(state.outcome.result().headers.get("retry-after"))
+
+    def _stop_on_long_retry_after(self, state: RetryCallState) -> bool:
+        delay = self._retry_after(state)
+        return delay is not None and delay > self.settings.retry_after_cap
+
+    def _wait(self, state: RetryCallState) -> float:
+        delay = self._retry_after(state)
+        if delay is not None:
+            return delay
+        return self._backoff(state)
+
+    # -- one attempt -----------------------------------------------------------------
+    async def _attempt(self, url: str, headers: dict[str, str] | None) -> _Raw:
+        slot = self._slot(url)
+        async with self._global, slot.semaphore:
+            await self._pace(slot)
+            try:
+                async with asyncio.timeout(self.settings.total_timeout):
+                    async with self.client.stream("GET", url, headers=headers) as response:
+                        body = await self._read_capped(response)
+            except TimeoutError as exc:
+                raise _Failure("timeout", f"no complete answer from {url} within {self.settings.total_timeout:g} s",
+                               transient=True) from exc
+            except httpx.TimeoutException as exc:
+                raise _Failure("timeout", f"timed out talking to {url} ({type(exc).__name__})", transient=True) from exc
+            except httpx.ProxyError as exc:
+                raise _Failure("connect", f"cannot reach {_host(url)} (the proxy said: {exc})", transient=True) from exc
+            except httpx.ConnectError as exc:
+                text = str(exc)
+                if "CERTIFICATE" in text.upper() or "SSL" in text.upper():
+                    raise _Failure("tls", f"TLS failure for {_host(url)}: {text}", transient=False) from exc
+                raise _Failure("connect", f"cannot connect to {_host(url)}: {text or type(exc).__name__}",
+                               transient=True) from exc
+            except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+                raise _Failure("protocol", f"{_host(url)} broke off the exchange: {exc or type(exc).__name__}",
+                               transient=True) from exc
+            except httpx.HTTPError as exc:
+                raise _Failure("protocol", f"{url}: {exc or type(exc).__name__}", transient=False) from exc
+            if response.status_code in (429, 503):
+                delay = parse_retry_after(response.headers.get("retry-after"))
+                if delay:
+                    slot.next_start = max(slot.next_start, time.monotonic() + min(delay, self.settings.retry_after_cap))
+            return _Raw(response.status_code, response.headers, body)
+
+    async def _read_capped(self, response: httpx.Response) -> bytes:
+        limit = self.settings.max_bytes
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise _Failure("too_large", f"{response.url} declares {int(declared):,} bytes; the cap is {limit:,}",
+                           transient=False)
+        body = bytearray()
+        async for chunk in response.aiter_bytes():  # decoded: a gzip bomb hits the cap, not memory
+            body += chunk
+            if len(body) > limit:
+                raise _Failure("too_large", f"{response.url} sent more than {limit:,} bytes (the cap); stopped reading",
+                               transient=False)
+        return bytes(body)
+
+    def _slot(self, url: str) -> _HostSlot:
+        key = urlsplit(url).netloc.lower()
+        slot = self._slots.get(key)
+        if slot is None:
+            slot = self._slots[key] = _HostSlot(asyncio.Semaphore(self.settings.per_host), self.settings.min_gap)
+        return slot
+
+    async def _pace(self, slot: _HostSlot) -> None:
+        async with slot.lock:
+            now = time.monotonic()
+            start = max(now, slot.next_start)
+            slot.next_start = start + slot.gap
+        if start > now:
+            await asyncio.sleep(start - now)
+
+    # -- robots.txt ------------------------------------------------------------------
+    async def _check_robots(self, url: str) -> None:
+        parts = urlsplit(url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        task = self._robots.get(origin)
+        if task is None:
+            task = self._robots[origin] = asyncio.ensure_future(self._load_robots(origin))
+        rules = await task
+        if isinstance(rules, str):
+            raise _Failure("robots", rules, transient=False)
+        if rules is not None and not rules.can_fetch(url, USER_AGENT_TOKEN):
+            raise _Failure("robots", f"{origin}/robots.txt disallows {parts.path or '/'} for {USER_AGENT_TOKEN} "
+                                     "(use --ignore-robots to audit anyway)", transient=False)
+
+    async def _load_robots(self, origin: str) -> Protego | str | None:
+        """Parsed rules; None to allow everything; a string when the whole site is off limits."""
+        robots_url = origin + "/robots.txt"
+        try:
+            response, _ = await self._with_retries(robots_url, None)
+        except _Failure:
+            return None  # unreachable: the real request will report why
+        if response.status >= 500:
+            return (f"{robots_url} answered {response.status}; RFC 9309 says to treat the site as disallowed "
+                    "(use --ignore-robots to audit anyway)")
+        if response.status != 200:
+            return None
+        rules = Protego.parse(response.body.decode("utf-8", errors="replace"))
+        delay = rules.crawl_delay(USER_AGENT_TOKEN)
+        if delay:
+            slot = self._slot(origin + "/")
+            slot.gap = max(slot.gap, min(float(delay), 30.0))
+        return rules
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).netloc or url
