@@ -223,29 +223,26 @@ class Fetcher:
         except _Failure as failure:
             result = Fetched(url, current, None, error=str(failure), error_kind=failure.kind, redirects=tuple(hops))
             attempts += failure.attempts
-        self.records.append(
-            RequestRecord(
-                url=url,
-                status=result.status,
-                bytes=len(result.body),
-                seconds=round(time.monotonic() - started, 6),
-                attempts=attempts,
-                error=result.error,
-            )
-        )
+        self._record(url, result.status, result.body, started, attempts, result.error)
         return result
 
-    def stats(self) -> FetchStats:
+    def _record(self, url: str, status: int | None, body: bytes, started: float, attempts: int, error: str) -> None:
+        seconds = round(time.monotonic() - started, 6)
+        self.records.append(RequestRecord(url, status, len(body), seconds, attempts, error))
+
+    def stats(self, since: int = 0) -> FetchStats:
+        """Totals over the records from index ``since`` on (one audit's share of a shared fetcher)."""
+        records = self.records[since:]
         by_status: dict[str, int] = {}
-        for record in self.records:
+        for record in records:
             key = str(record.status) if record.status is not None else "error"
             by_status[key] = by_status.get(key, 0) + 1
         return FetchStats(
-            requests=len(self.records),
-            attempts=sum(r.attempts for r in self.records),
-            errors=sum(1 for r in self.records if r.error),
-            bytes=sum(r.bytes for r in self.records),
-            seconds=round(sum(r.seconds for r in self.records), 3),
+            requests=len(records),
+            attempts=sum(r.attempts for r in records),
+            errors=sum(1 for r in records if r.error),
+            bytes=sum(r.bytes for r in records),
+            seconds=round(sum(r.seconds for r in records), 3),
             by_status=dict(sorted(by_status.items())),
         )
 
@@ -370,10 +367,13 @@ class Fetcher:
     async def _load_robots(self, origin: str) -> Protego | str | None:
         """Parsed rules; None to allow everything; a string when the whole site is off limits."""
         robots_url = origin + "/robots.txt"
+        started = time.monotonic()
         try:
-            response, _ = await self._with_retries(robots_url, None)
-        except _Failure:
+            response, attempts = await self._with_retries(robots_url, None)
+        except _Failure as failure:
+            self._record(robots_url, None, b"", started, failure.attempts, str(failure))
             return None  # unreachable: the real request will report why
+        self._record(robots_url, response.status, response.body, started, attempts, "")
         if response.status >= 500:
             return (f"{robots_url} answered {response.status}; RFC 9309 says to treat the site as disallowed "
                     "(use --ignore-robots to audit anyway)")

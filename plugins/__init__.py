@@ -1,0 +1,1 @@
+"""Built-in platform plugins, installed as ``auditor.plugins``; one module per platform."""

@@ -1,0 +1,120 @@
+"""What a platform plugin is, and what it is given.
+
+A platform knows one kind of channel. It may
+
+* ``recognise`` a URL the user named as one of its channels (canonical form or None);
+* ``discover`` channel candidates on a page of the brand's own site;
+* ``collect`` a channel's :class:`~auditor.models.Activity` through the shared fetcher.
+
+It never raises for a misbehaving site: every failure becomes the Activity's status and
+reason. When it cannot see activity (a login wall) it says so and never guesses.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from selectolax.lexbor import LexborHTMLParser
+
+from .fetcher import Fetched, Fetcher
+from .models import Activity, Channel, Item, Status
+
+# A date this far past as_of is a clock error or a scheduled post, not activity.
+FUTURE_TOLERANCE = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One fetched HTML page of the brand's site, parsed once for every plugin to read."""
+
+    url: str  # the final URL, after redirects
+    fetched: Fetched
+    tree: LexborHTMLParser
+
+    @classmethod
+    def parse(cls, fetched: Fetched) -> "Page":
+        return cls(fetched.final_url, fetched, LexborHTMLParser(fetched.text()))
+
+    @property
+    def base_url(self) -> str:
+        base = self.tree.css_first("base[href]")
+        href = base.attributes.get("href") if base is not None else None
+        return href.strip() if href else self.url
+
+
+@dataclass(frozen=True)
+class Context:
+    """What discovery and collection may use: the fetcher, the audit's time, pages already fetched."""
+
+    fetcher: Fetcher
+    as_of: datetime
+    pages: dict[str, Fetched] = field(default_factory=dict)
+
+    async def get(self, url: str) -> Fetched:
+        """A response fetched earlier in this audit (see :meth:`remember`), or a fresh GET."""
+        known = self.pages.get(url)
+        return known if known is not None else await self.fetcher.get(url)
+
+    def remember(self, fetched: Fetched) -> None:
+        """Keep a response that collection will need again (a homepage, a probed feed)."""
+        self.pages[fetched.url] = fetched
+
+
+class Platform(ABC):
+    name: str = ""
+    kind: str = ""  # "website", "blog", "social", "forum", "video", "code"
+    priority: int = 100  # lower recognises first; catch-alls go last
+
+    def recognise(self, url: str) -> Channel | None:
+        """This platform's channel for a URL the user named, or None if it is not ours."""
+        return None
+
+    async def discover(self, page: Page, context: Context) -> list[Channel]:
+        """Channel candidates found on one page of the brand's site."""
+        return []
+
+    @abstractmethod
+    async def collect(self, channel: Channel, context: Context) -> Activity:
+        """The channel's activity; failures become its status and reason."""
+
+
+def status_of_failure(fetched: Fetched) -> tuple[Status, str] | None:
+    """The Activity status for a fetch that did not answer 2xx, or None if it did."""
+    if fetched.ok:
+        return None
+    if fetched.error:
+        blocked = fetched.error_kind in ("robots", "refused")
+        return (Status.BLOCKED if blocked else Status.ERROR), fetched.error
+    code = fetched.status
+    where = fetched.final_url
+    if code == 404:
+        return Status.NOT_FOUND, f"{where} answered 404 Not Found"
+    if code == 410:
+        return Status.GONE, f"{where} answered 410 Gone"
+    if code in (401, 403, 451, 999):
+        return Status.BLOCKED, f"{where} refused the request (HTTP {code})"
+    if code == 429:
+        return Status.ERROR, f"{where} kept rate-limiting us (HTTP 429) after retries"
+    return Status.ERROR, f"{where} answered HTTP {code}"
+
+
+def failed_activity(channel: Channel, fetched: Fetched) -> Activity | None:
+    """An Activity describing a failed fetch of the channel, or None when the fetch succeeded."""
+    outcome = status_of_failure(fetched)
+    if outcome is None:
+        return None
+    status, reason = outcome
+    return Activity(channel_url=channel.url, status=status, reason=reason)
+
+
+def latest(items: tuple[Item, ...], as_of: datetime) -> tuple[Item | None, datetime | None]:
+    """The most recent item dated no later than ``as_of`` (plus a day of tolerance), and its date."""
+    limit = as_of + FUTURE_TOLERANCE
+    best: tuple[Item | None, datetime | None] = (None, None)
+    for item in items:
+        when = item.published or item.updated
+        if when is not None and when <= limit and (best[1] is None or when > best[1]):
+            best = (item, when)
+    return best

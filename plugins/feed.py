@@ -1,0 +1,74 @@
+"""Feeds (RSS 2.0, RSS 1.0, Atom, JSON Feed): the blog behind them and when it last posted.
+
+Last activity is the newest item's publication date (its update date when it has none),
+ignoring dates more than a day past the audit's as-of time. The feed's own
+``lastBuildDate``/``updated`` is often just when it was generated, so it is kept as
+evidence only. A JSON Feed marked ``expired`` is noted: its publisher says it is finished.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from auditor.feeds import FeedError, parse_feed
+from auditor.hookspecs import hookimpl
+from auditor.models import Activity, Channel, Confidence, Evidence, Status
+from auditor.platform import Context, Platform, failed_activity, latest
+from auditor.registry import Registry
+
+FEED_SUFFIXES = (".xml", ".rss", ".atom", ".rdf", "feed.json", "/feed", "/feed/", "/rss", "/rss/", "/atom")
+
+
+class FeedPlatform(Platform):
+    name = "feed"
+    kind = "blog"
+    priority = 50
+
+    def recognise(self, url: str) -> Channel | None:
+        path = urlsplit(url).path.lower()
+        if not path.endswith(FEED_SUFFIXES):
+            return None
+        return Channel(platform=self.name, url=url, kind=self.kind, confidence=Confidence.GIVEN,
+                       found_by=(Evidence(url, "given by the user"),))
+
+    async def collect(self, channel: Channel, context: Context) -> Activity:
+        fetched = await context.get(channel.url)
+        failed = failed_activity(channel, fetched)
+        if failed is not None:
+            return failed
+        try:
+            feed = parse_feed(fetched.body)
+        except FeedError as exc:
+            return Activity(channel_url=channel.url, status=Status.ERROR, reason=f"{fetched.final_url}: {exc}")
+        newest, when = latest(feed.items, context.as_of)
+        evidence = [Evidence(fetched.final_url, "format", feed.format)]
+        if feed.updated is not None:
+            evidence.append(Evidence(fetched.final_url, "feed updated (generation time, not used)",
+                                     feed.updated.isoformat()))
+        if feed.expired:
+            evidence.append(Evidence(fetched.final_url, "expired", "true"))
+        source = None
+        reason = f"{len(feed.items)} items read"
+        if newest is not None and when is not None:
+            field = feed.date_field if newest.published is not None else "updated"
+            source = Evidence(newest.url or fetched.final_url, f"{feed.format} item {field}", when.isoformat())
+        elif feed.items:
+            reason = f"{len(feed.items)} items, none with a readable date"
+        else:
+            reason = "the feed has no items"
+        return Activity(
+            channel_url=channel.url,
+            status=Status.OK,
+            reason=reason,
+            last_activity=when,
+            last_activity_source=source,
+            items=feed.items,
+            expired=feed.expired,
+            title=feed.title or channel.title,
+            evidence=tuple(evidence),
+        )
+
+
+@hookimpl
+def auditor_register_platforms(registry: Registry) -> None:
+    registry.add_platform(FeedPlatform())
