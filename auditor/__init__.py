@@ -1,3 +1,53 @@
 """presence-auditor: find a brand's abandoned online presence."""
 
 __version__ = "0.1.0"
+
+from .audit import AuditOptions, audit, audit_async
+from .brand import InvalidInput
+from .engine import ConfigError, RuleConfig
+from .fetcher import Fetched, Fetcher, FetchSettings, make_client
+from .models import (
+    Activity,
+    Audit,
+    Brand,
+    Channel,
+    Confidence,
+    Evidence,
+    FetchStats,
+    Finding,
+    Interaction,
+    Item,
+    RequestRecord,
+    Severity,
+    Status,
+)
+from .serialize import audit_from_json, audit_to_json
+
+__all__ = [
+    "Activity",
+    "Audit",
+    "AuditOptions",
+    "Brand",
+    "Channel",
+    "Confidence",
+    "ConfigError",
+    "Evidence",
+    "FetchSettings",
+    "FetchStats",
+    "Fetched",
+    "Fetcher",
+    "Finding",
+    "InvalidInput",
+    "Interaction",
+    "Item",
+    "RequestRecord",
+    "RuleConfig",
+    "Severity",
+    "Status",
+    "__version__",
+    "audit",
+    "audit_async",
+    "audit_from_json",
+    "audit_to_json",
+    "make_client",
+]

@@ -1,0 +1,34 @@
+"""Shared fixtures: the fixture internet, reached only through HTTPS_PROXY + SSL_CERT_FILE."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from auditor.fetcher import FetchSettings
+from auditor.fixtureweb import FixtureInternet
+
+FIXTURE_WEB = Path(__file__).resolve().parent.parent / "fixtures" / "web"
+AS_OF = datetime(2026, 11, 22, tzinfo=timezone.utc)
+# Quick retries so the down host and the error fixtures do not slow the suite.
+TEST_FETCH = FetchSettings(retries=1, backoff=0.01, backoff_max=0.02, min_gap=0.0)
+
+
+@pytest.fixture(scope="session")
+def fixture_internet():
+    """The loopback proxy, with the process environment pointing every new client at it."""
+    web = FixtureInternet(FIXTURE_WEB).start()
+    saved = {key: os.environ.get(key) for key in web.env()}
+    os.environ.update(web.env())
+    try:
+        yield web
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+        web.stop()
