@@ -84,13 +84,16 @@ class Item:
 
 @dataclass(frozen=True, slots=True)
 class Interaction:
-    """A comment, mention or question addressed to the channel, and the owner's answer."""
+    """Something a visitor said to the channel (a comment, question, topic, issue or mention),
+    and when the owner first answered it (None: never). The owner's own replies are not
+    interactions; they are what ``owner_replied_at`` records."""
 
     url: str
     author: str
     at: datetime
     parent: str = ""  # URL or id of the item or comment it answers
     owner_replied_at: datetime | None = None
+    kind: str = "comment"  # comment | question | topic | issue | mention
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +105,8 @@ class Activity:
     last_activity_source: Evidence | None = None
     items: tuple[Item, ...] = ()
     interactions: tuple[Interaction, ...] = ()
-    expired: bool = False  # the channel declares itself finished (JSON Feed "expired")
+    expired: bool = False  # the channel declares itself finished (JSON Feed "expired", archived)
+    moved_to: str = ""  # the account or site the channel says it moved to
     title: str = ""
     evidence: tuple[Evidence, ...] = ()
 
