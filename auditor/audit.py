@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 
 import httpx
 
 from .brand import brand_from
+from .credentials import credentials_from_env
 from .engine import RuleConfig, evaluate
 from .fetcher import Fetcher, FetchSettings, make_client
 from .models import Activity, Audit, Brand, Channel, Confidence, Evidence, Status
@@ -26,6 +28,7 @@ class AuditOptions:
     as_of: datetime | None = None  # None: now, read once at the start of the audit
     fetch: FetchSettings = field(default_factory=FetchSettings)
     rules: RuleConfig = field(default_factory=RuleConfig)
+    credentials: Mapping[str, str] | None = None  # None: read the known variables from the environment
 
 
 async def audit_async(
@@ -55,7 +58,8 @@ def audit(target: str | Brand, options: AuditOptions = AuditOptions(), **kwargs:
 
 async def _run(brand: Brand, as_of: datetime, options: AuditOptions, fetcher: Fetcher, registry: Registry) -> Audit:
     first_request = len(fetcher.records)
-    context = Context(fetcher=fetcher, as_of=as_of)
+    credentials = options.credentials if options.credentials is not None else credentials_from_env()
+    context = Context(fetcher=fetcher, as_of=as_of, credentials=credentials)
     channels = await discover(brand, context, registry)
     collected = await asyncio.gather(*(_collect(registry, channel, context) for channel in channels))
     activities = {activity.channel_url: activity for activity in collected}
@@ -85,7 +89,8 @@ async def discover(brand: Brand, context: Context, registry: Registry) -> list[C
     for url in brand.channels:
         channel = _recognise(platforms, url)
         if channel is not None:
-            _merge(found, channel)
+            _merge(found, replace(channel, confidence=Confidence.GIVEN,
+                                  found_by=(Evidence(url, "channel given by the user"),)))
     return list(found.values())
 
 

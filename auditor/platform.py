@@ -13,6 +13,7 @@ reason. When it cannot see activity (a login wall) it says so and never guesses.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -51,6 +52,7 @@ class Context:
     fetcher: Fetcher
     as_of: datetime
     pages: dict[str, Fetched] = field(default_factory=dict)
+    credentials: Mapping[str, str] = field(default_factory=dict)  # API keys and tokens, by variable name
 
     async def get(self, url: str) -> Fetched:
         """A response fetched earlier in this audit (see :meth:`remember`), or a fresh GET."""
@@ -68,7 +70,12 @@ class Platform(ABC):
     priority: int = 100  # lower recognises first; catch-alls go last
 
     def recognise(self, url: str) -> Channel | None:
-        """This platform's channel for a URL the user named, or None if it is not ours."""
+        """This platform's channel for a URL (canonical url, kind, handle), or None if it is not ours.
+
+        Return the channel with default ``confidence`` and ``found_by``: whoever found the
+        URL (the user, a page's footer, a sameAs list) sets those with ``dataclasses.replace``.
+        Reject share/intent links, single posts and other non-profile forms here.
+        """
         return None
 
     async def discover(self, page: Page, context: Context) -> list[Channel]:

@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from auditor.feeds import FeedError, parse_feed
 from auditor.hookspecs import hookimpl
-from auditor.models import Activity, Channel, Confidence, Evidence, Status
+from auditor.models import Activity, Channel, Evidence, Status
 from auditor.platform import Context, Platform, failed_activity, latest
 from auditor.registry import Registry
 
@@ -28,8 +28,7 @@ class FeedPlatform(Platform):
         path = urlsplit(url).path.lower()
         if not path.endswith(FEED_SUFFIXES):
             return None
-        return Channel(platform=self.name, url=url, kind=self.kind, confidence=Confidence.GIVEN,
-                       found_by=(Evidence(url, "given by the user"),))
+        return Channel(platform=self.name, url=url, kind=self.kind)
 
     async def collect(self, channel: Channel, context: Context) -> Activity:
         fetched = await context.get(channel.url)

@@ -39,8 +39,7 @@ class WebPlatform(Platform):
     def recognise(self, url: str) -> Channel | None:
         if urlsplit(url).scheme not in ("http", "https"):
             return None
-        return Channel(platform=self.name, url=url, kind=self.kind, confidence=Confidence.GIVEN,
-                       found_by=(Evidence(url, "given by the user"),))
+        return Channel(platform=self.name, url=url, kind=self.kind)
 
     async def discover(self, page: Page, context: Context) -> list[Channel]:
         declared = declared_feeds(page)
