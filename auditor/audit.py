@@ -12,7 +12,7 @@ import httpx
 
 from .brand import brand_from
 from .credentials import credentials_from_env
-from .engine import RuleConfig, evaluate
+from .engine import RuleConfig, evaluate, validate
 from .fetcher import Fetcher, FetchSettings, make_client
 from .models import Activity, Audit, Brand, Channel, Confidence, Evidence, Status
 from .platform import Context, Page, Platform
@@ -43,6 +43,7 @@ async def audit_async(
     brand = brand_from(target)
     as_of = _utc(options.as_of or datetime.now(timezone.utc))
     registry = registry or load_registry()
+    validate(options.rules, registry)  # a configuration mistake fails before any request
     if fetcher is None:
         if client is None:
             async with make_client(options.fetch) as own_client:
@@ -63,10 +64,10 @@ async def _run(brand: Brand, as_of: datetime, options: AuditOptions, fetcher: Fe
     channels = await discover(brand, context, registry)
     collected = await asyncio.gather(*(_collect(registry, channel, context) for channel in channels))
     activities = {activity.channel_url: activity for activity in collected}
-    findings = evaluate(brand, channels, activities, as_of, registry, options.rules)
+    findings, suppressed = evaluate(brand, channels, activities, as_of, registry, options.rules)
     stats = fetcher.stats(since=first_request)
     return Audit(brand=brand, as_of=as_of, channels=tuple(channels), activities=tuple(collected),
-                 findings=findings, stats=stats)
+                 findings=findings, stats=stats, suppressed=suppressed)
 
 
 async def discover(brand: Brand, context: Context, registry: Registry) -> list[Channel]:

@@ -121,6 +121,8 @@ class Finding:
     message: str
     evidence: tuple[Evidence, ...] = ()
     fingerprint: str = ""
+    suppression: str = ""  # the reason it is suppressed (only in Audit.suppressed)
+    baseline: str = ""  # "new" or "unchanged" when compared with a baseline
 
     @property
     def ordering_key(self) -> tuple[int, str, str]:
@@ -157,6 +159,8 @@ class Audit:
     activities: tuple[Activity, ...]
     findings: tuple[Finding, ...]
     stats: FetchStats = field(default_factory=FetchStats)
+    suppressed: tuple[Finding, ...] = ()  # silenced by a configured suppression, with its reason
+    resolved: tuple[Finding, ...] = ()  # in the baseline, no longer found
 
     def activity_for(self, channel: Channel) -> Activity | None:
         for activity in self.activities:

@@ -15,6 +15,7 @@ from auditor.hookspecs import hookimpl
 from auditor.models import Activity, Channel, Evidence, Status
 from auditor.platform import Context, Platform, failed_activity, latest
 from auditor.registry import Registry
+from auditor.rules import EMPTY
 
 FEED_SUFFIXES = (".xml", ".rss", ".atom", ".rdf", "feed.json", "/feed", "/feed/", "/rss", "/rss/", "/atom")
 
@@ -55,6 +56,7 @@ class FeedPlatform(Platform):
             reason = f"{len(feed.items)} items, none with a readable date"
         else:
             reason = "the feed has no items"
+            evidence.append(Evidence(fetched.final_url, EMPTY, "0"))
         return Activity(
             channel_url=channel.url,
             status=Status.OK,

@@ -61,7 +61,7 @@ def test_an_expired_json_feed_is_noted_and_stale(fixture_internet):
     feed = by_url(result)["https://finished.example/feed.json"]
     assert feed.expired is True
     assert feed.last_activity == utc(2025, 12, 31, 12)
-    assert [f.code for f in result.findings] == ["STALE001"]
+    assert [f.code for f in result.findings] == ["STALE001", "STALE003"]
 
 
 def test_a_site_without_declared_feeds_is_probed_at_the_usual_paths(fixture_internet):
@@ -83,6 +83,7 @@ def test_a_host_that_is_down_is_an_error_not_a_crash(fixture_internet):
     (activity,) = result.activities
     assert activity.status is Status.ERROR
     assert "cannot reach down.example" in activity.reason
+    assert [(f.code, f.severity.value) for f in result.findings] == [("BROKEN003", "error")]
 
 
 def test_hostile_feeds_each_fail_alone_with_a_reason(fixture_internet):
@@ -102,6 +103,13 @@ def test_hostile_feeds_each_fail_alone_with_a_reason(fixture_internet):
     assert not any("169.254" in c.url or c.url.startswith("file:") for c in result.channels)
     assert not any("169.254" in r.url for r in fixture_internet.log if hasattr(r, "url"))
     assert all(log.host != "169.254.169.254" for log in fixture_internet.log)
+    findings = {(f.code, f.channel_url.removeprefix("https://hostile.example")) for f in result.findings}
+    assert findings == {
+        ("BROKEN001", "/gone.xml"),
+        *(("BROKEN003", path) for path in ("/laughs.xml", "/xxe.xml", "/broken.xml", "/loop/feed", "/page.xml",
+                                          "/badutf8.xml")),
+        ("UNKNOWN001", "https://closed.example/feed.xml"),  # blocked by robots.txt: unknown, not broken
+    }  # dates.xml's last real date, 2026-06-01, is 174 days old: not stale
 
 
 def test_impossible_and_future_dates_do_not_count_as_activity(fixture_internet):

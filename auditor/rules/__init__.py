@@ -2,12 +2,12 @@
 
 A rule module defines
 
-* ``CODE`` (stable, e.g. ``STALE001``), ``NAME`` (a slug), ``CATEGORY`` (stale, unanswered,
-  slow, broken, unknown) and ``SEVERITY`` (its default);
-* ``Options``: a frozen dataclass whose fields are the rule's options with their defaults;
-* ``check(channel, activity, options, as_of)``: yields :class:`Violation` values;
-* a module docstring with the sections *What it flags*, *Why it matters*, *Example*,
-  *How to fix* and *Options*.
+* ``CODE`` (stable, never reused: ``STALE001``), ``NAME`` (a slug), ``CATEGORY`` (stale,
+  unanswered, slow, broken, unknown) and ``SEVERITY`` (its default);
+* ``Options``: a frozen dataclass whose fields are the rule's options, all with defaults;
+* ``check(brand, channel, activity, options, as_of)``: yields :class:`Violation` values;
+* a module docstring whose first line is ``CODE name: summary`` followed by the sections
+  *What it flags*, *Why it matters*, *Example*, *How to fix* and *Options*.
 
 Rules never read the clock: the audit's ``as_of`` is the only "now".
 """
@@ -20,7 +20,10 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from ..hookspecs import hookimpl
-from ..models import Activity, Channel, Evidence, Severity
+from ..models import Activity, Brand, Channel, Evidence, Severity
+
+DOC_SECTIONS = ("What it flags", "Why it matters", "Example", "How to fix", "Options")
+CATEGORIES = ("stale", "unanswered", "slow", "broken", "unknown")
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,13 +42,42 @@ class Rule(Protocol):
     Options: type[Any]
     __doc__: str | None
 
-    def check(self, channel: Channel, activity: Activity, options: Any, as_of: datetime) -> Iterable[Violation]: ...
+    def check(
+        self, brand: Brand, channel: Channel, activity: Activity, options: Any, as_of: datetime
+    ) -> Iterable[Violation]: ...
+
+
+EMPTY = "items"  # Evidence field a plugin sets to "0" when it read the channel's whole list and it was empty
+
+
+def read_empty(activity: Activity) -> bool:
+    """The plugin saw the channel's complete item list, and it was empty."""
+    return any(e.field == EMPTY and e.value == "0" for e in activity.evidence)
+
+
+def summary(rule: Rule) -> str:
+    """The one-line summary from the rule's docstring (after ``CODE name:``)."""
+    first = (rule.__doc__ or "").strip().splitlines()[0] if rule.__doc__ else ""
+    return first.split(": ", 1)[-1]
 
 
 def builtin_rules() -> list[Rule]:
-    from . import stale
+    from . import (
+        cadence,
+        declared_finished,
+        missing,
+        moved,
+        never_replies,
+        response_rate,
+        slow_reply,
+        stale,
+        unanswered,
+        unknown,
+        unreachable,
+    )
 
-    return [stale]
+    return [stale, cadence, declared_finished, unanswered, never_replies, slow_reply, response_rate,
+            missing, moved, unreachable, unknown]
 
 
 @hookimpl

@@ -17,9 +17,12 @@ How to fix
     links to it and say where readers can find you now.
 
 Options
-    days (table of channel kind to days, default blog 180, social 90, video 180,
-    forum 30, code 365): the longest silence allowed per kind of channel.
-    default_days (int, default 180): for kinds not in ``days``.
+    days (table of channel kind to days; default blog 180, social 90, video 180,
+    forum 30, code 365): the longest silence allowed per kind of channel. Keys you set
+    are merged over the defaults.
+    platform_days (table of platform to days, default empty): overrides ``days`` for one
+    platform, e.g. ``{ mastodon = 30 }``.
+    default_days (int, default 180): for kinds in neither table.
 """
 
 from __future__ import annotations
@@ -28,7 +31,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..models import Activity, Channel, Evidence, Severity, Status
+from ..models import Activity, Brand, Channel, Evidence, Severity, Status
 from . import Violation
 
 CODE = "STALE001"
@@ -42,16 +45,19 @@ DEFAULT_DAYS = {"blog": 180, "social": 90, "video": 180, "forum": 30, "code": 36
 @dataclass(frozen=True, kw_only=True)
 class Options:
     days: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_DAYS))
+    platform_days: dict[str, int] = field(default_factory=dict)
     default_days: int = 180
 
-    def threshold(self, kind: str) -> int:
-        return self.days.get(kind, self.default_days)
+    def threshold(self, channel: Channel) -> int:
+        if channel.platform in self.platform_days:
+            return self.platform_days[channel.platform]
+        return self.days.get(channel.kind, self.default_days)
 
 
-def check(channel: Channel, activity: Activity, options: Options, as_of: datetime) -> Iterator[Violation]:
+def check(brand: Brand, channel: Channel, activity: Activity, options: Options, as_of: datetime) -> Iterator[Violation]:
     if activity.status is not Status.OK or activity.last_activity is None:
         return
-    limit = options.threshold(channel.kind)
+    limit = options.threshold(channel)
     silence = (as_of - activity.last_activity).days
     if silence <= limit:
         return
