@@ -104,3 +104,34 @@ def test_the_demo_runs_offline_on_the_bundled_fixtures():
 def test_python_dash_m_and_version():
     done = subprocess.run([sys.executable, "-m", "auditor", "--version"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and done.stdout.startswith("presence-auditor ")
+
+
+def test_a_config_file_and_flags_shape_the_run(fixture_internet, tmp_path):
+    config = tmp_path / "auditor.toml"
+    config.write_text('[[suppress]]\nchannel = "https://oldcorner.example/rss.xml"\nrule = "STALE"\n'
+                      'reason = "client retired it"\n')
+    quiet = invoke("audit", "oldcorner.example", *FAST, "--config", str(config))
+    assert quiet.exit_code == 0 and "suppressed STALE001" in quiet.output and "client retired it" in quiet.output
+    assert invoke("audit", "oldcorner.example", *FAST, "--ignore", "STALE001").exit_code == 0
+    assert invoke("audit", "oldcorner.example", *FAST, "--select", "BROKEN").exit_code == 0
+
+
+def test_config_errors_exit_2_with_the_file_named(tmp_path):
+    config = tmp_path / "auditor.toml"
+    config.write_text("[rules.STALE001]\ndays = 'long'\n")
+    result = runner.invoke(app, ["audit", "acme.example", "--config", str(config)])
+    assert result.exit_code == 2
+    assert str(config) in result.output and "days must be a table" in result.output
+    result = runner.invoke(app, ["audit", "acme.example", "--ignore", "STAEL"])
+    assert result.exit_code == 2 and "--ignore: 'STAEL' matches no rule" in result.output
+
+
+def test_baseline_marks_new_findings_and_fail_on_new(fixture_internet, tmp_path):
+    before = tmp_path / "before.json"
+    invoke("audit", "oldcorner.example", *FAST, "-f", "json", "-o", str(before))
+    again = invoke("audit", "oldcorner.example", *FAST, "--baseline", str(before), "--fail-on-new")
+    assert again.exit_code == 0 and "NEW" not in again.output
+    empty = tmp_path / "empty.json"
+    invoke("audit", "acme.example", *FAST, "-f", "json", "-o", str(empty))
+    fresh = invoke("audit", "oldcorner.example", *FAST, "--baseline", str(empty), "--fail-on-new")
+    assert fresh.exit_code == 1 and "NEW" in fresh.output

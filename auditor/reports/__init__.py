@@ -15,9 +15,11 @@ FORMATS: dict[str, Renderer] = {
 }
 
 
-def render(audit: Audit, format: str = "table", *, color: bool = False, width: int = 110) -> str:
+def render(audit: Audit, format: str = "table", *, color: bool = False, width: int = 110,
+           lines: bool = False) -> str:
+    """One audit in ``format``; ``lines`` asks machine formats for one line per audit (JSON Lines)."""
     try:
         renderer = FORMATS[format]
     except KeyError:
         raise ValueError(f"unknown report format {format!r}; choose from {', '.join(FORMATS)}") from None
-    return renderer(audit, color=color, width=width)
+    return renderer(audit, color=color, width=width, lines=lines)

@@ -6,5 +6,6 @@ from ..models import Audit
 from ..serialize import audit_to_json
 
 
-def render(audit: Audit, **_: object) -> str:
-    return audit_to_json(audit) + "\n"
+def render(audit: Audit, *, lines: bool = False, **_: object) -> str:
+    """Pretty JSON for one audit; ``lines=True`` gives one compact line (JSON Lines, for many brands)."""
+    return audit_to_json(audit, indent=None if lines else 2) + "\n"

@@ -21,7 +21,7 @@ STATUS_STYLE = {
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 
-def render(audit: Audit, *, color: bool = False, width: int = 110) -> str:
+def render(audit: Audit, *, color: bool = False, width: int = 110, **_: object) -> str:
     out = io.StringIO()
     console = Console(file=out, force_terminal=color, no_color=not color, width=width, highlight=False)
     as_of = audit.as_of.date().isoformat()
@@ -45,13 +45,18 @@ def render(audit: Audit, *, color: bool = False, width: int = 110) -> str:
     for finding in audit.findings:
         console.print(
             Text.assemble((f"{finding.severity.value:<7}", SEVERITY_STYLE[finding.severity]), " ",
-                          (finding.code, "bold"), f" {finding.channel_url}")
+                          (finding.code, "bold"), f" {finding.channel_url}",
+                          ("  NEW" if finding.baseline == "new" else "", "bold magenta"))
         )
         console.print(Text("    " + finding.message))
         for item in finding.evidence:
             console.print(Text(f"    · {item.field}: {item.value}  ({item.url})", style="dim"))
     if not audit.findings:
         console.print("No findings.")
+    for finding in audit.suppressed:
+        console.print(Text(f"suppressed {finding.code} {finding.channel_url}: {finding.suppression}", style="dim"))
+    for finding in audit.resolved:
+        console.print(Text(f"resolved since the baseline: {finding.code} {finding.channel_url}", style="green"))
     stats = audit.stats
     console.print(Text(f"{plural(stats.requests, 'request')}, {stats.errors} failed, {stats.bytes:,} bytes",
                        style="dim"))

@@ -61,6 +61,14 @@ def summary(rule: Rule) -> str:
     return first.split(": ", 1)[-1]
 
 
+def markdown_table(rules: list[Rule]) -> str:
+    """The rule list as a Markdown table (the README's copy is checked against it in the tests)."""
+    rows = ["| code | name | category | default severity | what it flags |", "|---|---|---|---|---|"]
+    for rule in sorted(rules, key=lambda r: r.CODE):
+        rows.append(f"| `{rule.CODE}` | {rule.NAME} | {rule.CATEGORY} | {rule.SEVERITY.value} | {summary(rule)} |")
+    return "\n".join(rows)
+
+
 def builtin_rules() -> list[Rule]:
     from . import (
         cadence,
