@@ -6,7 +6,6 @@ import asyncio
 import enum
 import os
 import sys
-import tempfile
 from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -16,15 +15,18 @@ import typer
 from dateutil import parser as dateparser
 
 from auditor import __version__
-from auditor.audit import AuditOptions, audit_async
+from auditor.audit import AuditOptions
 from auditor.brand import InvalidInput, brand_from
 from auditor.baseline import apply_baseline, load_baseline
+from auditor.batch import BrandSpec, read_brands, run_batch
 from auditor.config import load_config
-from auditor.engine import ConfigError, RuleConfig
-from auditor.fetcher import FetchSettings
+from auditor.engine import ConfigError, RuleConfig, validate
+from auditor.fetcher import CacheSettings, FetchSettings
+from auditor.output import Sink, brand_key, open_sink
+from auditor.progress import BatchProgress
 from auditor.models import Audit, Severity
 from auditor.registry import UnknownName, load_registry
-from auditor.reports import FORMATS, render
+from auditor.reports import FORMATS, ReportOptions
 from auditor.rules import summary
 from auditor.selection import SelectorError, check_selectors
 
@@ -77,6 +79,12 @@ IgnoreOption = Annotated[Optional[str], typer.Option(
     "wins; on a tie, ignore wins.")]
 BaselineOption = Annotated[Optional[Path], typer.Option(
     "--baseline", metavar="FILE", help="A previous JSON report: mark findings new or unchanged, list resolved ones.")]
+CacheDirOption = Annotated[Optional[Path], typer.Option(
+    "--cache-dir", metavar="DIR", help="Keep an HTTP cache in DIR between runs (also AUDITOR_CACHE_DIR), so a "
+    "scheduled job re-fetches only what is older than --max-age.")]
+NoCacheOption = Annotated[bool, typer.Option("--no-cache", help="Do not use the HTTP cache, even if configured.")]
+MaxAgeOption = Annotated[float, typer.Option("--max-age", metavar="SECONDS", min=0.0,
+                                             help="How long a cached response is reused (default one hour).")]
 FailOnNewOption = Annotated[bool, typer.Option(
     "--fail-on-new", help="With --baseline: exit 1 only for new findings at or above --fail-on.")]
 IgnoreRobots = Annotated[bool, typer.Option("--ignore-robots", help="Fetch even what robots.txt disallows.")]
@@ -110,25 +118,6 @@ def exit_status(audits: list[Audit], fail_on: FailOn, *, only_new: bool = False)
     return ExitStatus.FINDINGS if worst else ExitStatus.CLEAN
 
 
-def emit(audits: list[Audit], format: Format, output: Path | None) -> None:
-    color = output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    width = 110 if output is not None else max(100, typer.get_terminal_size().columns if sys.stdout.isatty() else 110)
-    lines = len(audits) > 1
-    text = "".join(render(a, format.value, color=color, width=width, lines=lines) for a in audits)
-    if output is None:
-        sys.stdout.write(text)
-        return
-    try:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile("w", dir=output.parent, delete=False, encoding="utf-8",
-                                         prefix=f".{output.name}.") as handle:
-            handle.write(text)
-        os.replace(handle.name, output)
-    except OSError as exc:
-        raise fail(f"cannot write {output}: {exc.strerror or exc}") from None
-    typer.echo(f"wrote {output}", err=True)
-
-
 def codes(text: str | None) -> tuple[str, ...]:
     return tuple(part.strip().upper() for part in (text or "").split(",") if part.strip())
 
@@ -143,6 +132,23 @@ def with_selectors(rules: RuleConfig, select: str | None, extend_select: str | N
     )
 
 
+def color_for(output: Path | None, output_dir: Path | None) -> bool:
+    return output is None and output_dir is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def terminal_width(output: Path | None) -> int:
+    if output is None and sys.stdout.isatty():
+        return max(100, typer.get_terminal_size().columns)
+    return 110
+
+
+def cache_settings(cache_dir: Path | None, no_cache: bool, max_age: float) -> CacheSettings | None:
+    directory = cache_dir or (Path(os.environ["AUDITOR_CACHE_DIR"]) if os.environ.get("AUDITOR_CACHE_DIR") else None)
+    if no_cache or directory is None:
+        return None
+    return CacheSettings(directory, max_age)
+
+
 def settings_from(timeout: float, ignore_robots: bool, allow_private: bool, base: FetchSettings = FetchSettings()):
     return replace(base, total_timeout=timeout, read_timeout=min(base.read_timeout, timeout),
                    respect_robots=not ignore_robots, allow_private=allow_private)
@@ -150,10 +156,18 @@ def settings_from(timeout: float, ignore_robots: bool, allow_private: bool, base
 
 @app.command()
 def audit(
-    url: Annotated[str, typer.Argument(metavar="URL", help="The brand's homepage: https://acme.example or acme.example")],
+    url: Annotated[Optional[str], typer.Argument(
+        metavar="[URL]", help="The brand's homepage: https://acme.example or acme.example. Or use --brands.")] = None,
+    brands: Annotated[Optional[Path], typer.Option(
+        "--brands", metavar="FILE", help="Audit many brands from a CSV (name,url,channels,handles,config) or TOML "
+        "([[brand]]) file; results stream out as each brand finishes.")] = None,
     as_of: AsOf = None,
     format: FormatOption = Format.table,  # type: ignore[attr-defined]
     output: Output = None,
+    output_dir: Annotated[Optional[Path], typer.Option(
+        "--output-dir", metavar="DIR", help="One report file per brand in DIR, each written atomically.")] = None,
+    resume: Annotated[bool, typer.Option(
+        "--resume", help="Skip brands already in --output (JSON Lines) or --output-dir from an interrupted run.")] = False,
     fail_on: FailOnOption = None,
     config: ConfigOption = None,
     select: SelectOption = None,
@@ -165,11 +179,18 @@ def audit(
                        help="A channel (feed or profile URL) to audit besides what the homepage declares. "
                             "Repeatable.")] = None,
     name: Annotated[str, typer.Option("--name", help="The brand's name in reports (default: the host).")] = "",
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show healthy channels too.")] = False,
+    concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=256,
+                                             help="Brands audited at once with --brands.")] = 8,
+    cache_dir: CacheDirOption = None,
+    no_cache: NoCacheOption = False,
+    max_age: MaxAgeOption = 3600.0,
     ignore_robots: IgnoreRobots = False,
     allow_private: AllowPrivate = False,
     timeout: Timeout = 60.0,
 ) -> None:
-    """Audit one brand: find its feeds and channels, read their last activity, report what is stale or broken.
+    """Audit a brand (or many): find its feeds and channels, read their last activity, report what is
+    stale, broken or unanswered.
 
     Examples:
 
@@ -179,26 +200,83 @@ def audit(
 
       auditor audit acme.example --ignore SLOW --baseline last.json --fail-on-new
 
+      auditor audit --brands clients.csv --format json -o audit.jsonl --resume
+
+    Formats: table, json, markdown, html, csv, junit, sarif.
     Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or input error, 3 the audit could not run.
     """
     moment = parse_as_of(as_of)
     try:
-        brand = brand_from(url, name=name, channels=tuple(channel or ()))
+        if (url is None) == (brands is None):
+            raise InvalidInput("give one brand URL or --brands FILE")
         registry = load_registry()
         file_config = load_config(config)
         for flag, value in (("--select", select), ("--extend-select", extend_select), ("--ignore", ignore)):
             check_selectors(codes(value), registry.rules, flag)
         rules = with_selectors(file_config.rules, select, extend_select, ignore)
+        validate(rules, registry)
+        if brands is not None:
+            specs = read_brands(brands)
+        else:
+            specs = [BrandSpec(brand_from(url or "", name=name, channels=tuple(channel or ())))]
         previous = load_baseline(baseline) if baseline is not None else None
         options = AuditOptions(as_of=moment, fetch=settings_from(timeout, ignore_robots, allow_private), rules=rules)
-        result = asyncio.run(audit_async(brand, options, registry=registry))
+        threshold = fail_on or FailOn(file_config.fail_on or "warning")
+        report_options = ReportOptions(color=color_for(output, output_dir), width=terminal_width(output),
+                                       verbose=verbose, fail_on=None if threshold is FailOn.never
+                                       else Severity(threshold.value))
+        sink = open_sink(format.value, report_options, output=output, output_dir=output_dir, resume=resume,
+                         many=brands is not None)
+        cache = cache_settings(cache_dir, no_cache, max_age)
     except (InvalidInput, ConfigError, UnknownName, SelectorError) as exc:
         raise fail(str(exc)) from None
-    if previous is not None:
-        result = apply_baseline(result, previous)
-    emit([result], format, output)
-    threshold = fail_on or FailOn(file_config.fail_on or "warning")
-    raise typer.Exit(int(exit_status([result], threshold, only_new=fail_on_new)))
+    status = run_and_report(specs, options, registry, sink, previous=previous, threshold=threshold,
+                            only_new=fail_on_new, concurrency=concurrency, cache=cache)
+    raise typer.Exit(int(status))
+
+
+def run_and_report(specs: list[BrandSpec], options: AuditOptions, registry, sink: Sink, *,
+                   previous: list[Audit] | None, threshold: FailOn, only_new: bool = False, concurrency: int = 8,
+                   cache: CacheSettings | None = None, client_options: dict | None = None) -> ExitStatus:
+    """Audit, stream each brand's report to the sink, show progress for batches; the exit status."""
+    status = ExitStatus.CLEAN
+    todo = len([s for s in specs if brand_key(s.brand.name, sink) not in sink.done])
+    progress = BatchProgress(todo) if len(specs) > 1 else None
+
+    def on_result(result: Audit) -> None:
+        nonlocal status
+        if previous is not None:
+            result = apply_baseline(result, previous)
+        sink.write(result)
+        if progress:
+            progress.done(result)
+        if exit_status([result], threshold, only_new=only_new) is ExitStatus.FINDINGS:
+            status = max(status, ExitStatus.FINDINGS)
+
+    def on_error(spec: BrandSpec, error: BaseException) -> None:
+        nonlocal status
+        status = ExitStatus.FAILED
+        if progress:
+            progress.failed(spec.brand.name, error)
+        else:
+            typer.echo(f"auditor: {spec.brand.name}: the audit failed: {type(error).__name__}: {error}", err=True)
+
+    skip = {s.brand.name for s in specs if brand_key(s.brand.name, sink) in sink.done}
+    completed = False
+    try:
+        outcome = asyncio.run(run_batch(specs, options, registry=registry, on_result=on_result, on_error=on_error,
+                                        skip=skip, concurrency=concurrency,
+                                        client_options={"cache": cache, **(client_options or {})}))
+        completed = True
+    finally:
+        if progress:
+            progress.close()
+        message = sink.close(completed)
+        if message:
+            typer.echo(message, err=True)
+    if outcome.skipped:
+        typer.echo(f"skipped {outcome.skipped} brands already done (--resume)", err=True)
+    return status
 
 
 @app.command()
@@ -206,17 +284,27 @@ def demo(
     as_of: AsOf = None,
     format: FormatOption = Format.table,  # type: ignore[attr-defined]
     output: Output = None,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show healthy channels too.")] = False,
 ) -> None:
     """Audit the sample brands on the bundled fixture internet: no network needed.
 
     A loopback proxy answers for every sample host from the files installed with the package,
     so this shows exactly what `auditor audit` does, offline. Judged as of 2026-11-22 unless --as-of says otherwise.
     """
-    from auditor.demo import run_demo
+    from auditor.demo import DEMO_AS_OF, demo_brands, fixture_client_options
+    from auditor.fixtureweb import FixtureInternet, bundled_root
 
-    settings = FetchSettings(retries=1, backoff=0.1)
-    audits = asyncio.run(run_demo(AuditOptions(as_of=parse_as_of(as_of), fetch=settings)))
-    emit(audits, format, output)
+    try:
+        specs = [BrandSpec(brand_from(u)) for u in demo_brands()]
+        options = AuditOptions(as_of=parse_as_of(as_of) or DEMO_AS_OF, fetch=FetchSettings(retries=1, backoff=0.1))
+        sink = open_sink(format.value, ReportOptions(color=color_for(output, None), width=terminal_width(output),
+                                                     verbose=verbose),
+                         output=output, output_dir=None, resume=False, many=True)
+    except InvalidInput as exc:
+        raise fail(str(exc)) from None
+    with FixtureInternet(bundled_root()) as web:
+        run_and_report(specs, options, load_registry(), sink, previous=None, threshold=FailOn.never, concurrency=1,
+                       client_options=fixture_client_options(web))
 
 
 @app.command()

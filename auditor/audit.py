@@ -13,7 +13,7 @@ import httpx
 from .brand import brand_from
 from .credentials import credentials_from_env
 from .engine import RuleConfig, evaluate, validate
-from .fetcher import Fetcher, FetchSettings, make_client
+from .fetcher import Fetcher, FetchSettings, make_client, summarise
 from .models import Activity, Audit, Brand, Channel, Confidence, Evidence, Status
 from .platform import Context, Page, Platform
 from .registry import Registry, load_registry
@@ -58,16 +58,15 @@ def audit(target: str | Brand, options: AuditOptions = AuditOptions(), **kwargs:
 
 
 async def _run(brand: Brand, as_of: datetime, options: AuditOptions, fetcher: Fetcher, registry: Registry) -> Audit:
-    first_request = len(fetcher.records)
     credentials = options.credentials if options.credentials is not None else credentials_from_env()
     context = Context(fetcher=fetcher, as_of=as_of, credentials=credentials)
-    channels = await discover(brand, context, registry)
-    collected = await asyncio.gather(*(_collect(registry, channel, context) for channel in channels))
+    with fetcher.recording() as records:  # this brand's requests, even when brands share the fetcher
+        channels = await discover(brand, context, registry)
+        collected = await asyncio.gather(*(_collect(registry, channel, context) for channel in channels))
     activities = {activity.channel_url: activity for activity in collected}
     findings, suppressed = evaluate(brand, channels, activities, as_of, registry, options.rules)
-    stats = fetcher.stats(since=first_request)
     return Audit(brand=brand, as_of=as_of, channels=tuple(channels), activities=tuple(collected),
-                 findings=findings, stats=stats, suppressed=suppressed)
+                 findings=findings, stats=summarise(records), suppressed=suppressed)
 
 
 async def discover(brand: Brand, context: Context, registry: Registry) -> list[Channel]:

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import ssl
-from dataclasses import replace
 from datetime import datetime, timezone
 from importlib.resources import files
+from typing import Any
 
-from .audit import AuditOptions, audit_async
-from .fetcher import Fetcher, make_client
-from .fixtureweb import FixtureInternet, bundled_root
-from .models import Audit
-from .registry import load_registry
+from .fixtureweb import FixtureInternet
 
 # The fixture sites were written as of this day; judging them later would make everything stale.
 DEMO_AS_OF = datetime(2026, 11, 22, tzinfo=timezone.utc)
@@ -22,13 +18,6 @@ def demo_brands() -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#")]
 
 
-async def run_demo(options: AuditOptions) -> list[Audit]:
-    """Start the fixture internet, audit every sample brand through it, stop it."""
-    options = replace(options, as_of=options.as_of or DEMO_AS_OF)
-    settings = options.fetch
-    registry = load_registry()
-    with FixtureInternet(bundled_root()) as web:
-        verify = ssl.create_default_context(cafile=str(web.ca_file))
-        async with make_client(settings, proxy=web.proxy_url, verify=verify) as client:
-            fetcher = Fetcher(client, settings)
-            return [await audit_async(url, options, fetcher=fetcher, registry=registry) for url in demo_brands()]
+def fixture_client_options(web: FixtureInternet) -> dict[str, Any]:
+    """Client settings that route every request through a running fixture internet."""
+    return {"proxy": web.proxy_url, "verify": ssl.create_default_context(cafile=str(web.ca_file))}

@@ -25,9 +25,12 @@ import email.utils
 import ipaddress
 import json
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -43,6 +46,7 @@ USER_AGENT_TOKEN = "presence-auditor"
 USER_AGENT = f"{USER_AGENT_TOKEN}/{__version__} (+https://pypi.org/project/presence-auditor/)"
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+_RECORDING: ContextVar[list[RequestRecord] | None] = ContextVar("auditor_request_records", default=None)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -130,8 +134,26 @@ class _HostSlot:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
-def make_client(settings: FetchSettings = FetchSettings(), **overrides: Any) -> httpx.AsyncClient:
-    """The shared client: HTTP/1.1 and HTTP/2, our timeouts and pool size, proxies from the environment."""
+@dataclass(frozen=True)
+class CacheSettings:
+    """An HTTP cache kept between runs: successful GETs are reused for ``max_age`` seconds."""
+
+    directory: Path
+    max_age: float = 3600.0
+
+    @property
+    def database(self) -> Path:
+        return self.directory / "http-cache.sqlite"
+
+
+def make_client(
+    settings: FetchSettings = FetchSettings(), *, cache: CacheSettings | None = None, **overrides: Any
+) -> httpx.AsyncClient:
+    """The shared client: HTTP/1.1 and HTTP/2, our timeouts and pool size, proxies from the environment.
+
+    With ``cache``, responses are kept in a SQLite file between runs (hishel), so a nightly
+    job re-fetches only what is older than ``max_age``; proxies and CA settings still apply.
+    """
     options: dict[str, Any] = dict(
         http2=True,
         timeout=httpx.Timeout(
@@ -144,7 +166,14 @@ def make_client(settings: FetchSettings = FetchSettings(), **overrides: Any) -> 
         follow_redirects=False,
     )
     options.update(overrides)
-    return httpx.AsyncClient(**options)
+    if cache is None:
+        return httpx.AsyncClient(**options)
+    from hishel import AsyncSqliteStorage
+    from hishel.httpx import AsyncCacheClient
+
+    cache.directory.mkdir(parents=True, exist_ok=True)
+    storage = AsyncSqliteStorage(database_path=cache.database, default_ttl=cache.max_age)
+    return AsyncCacheClient(storage=storage, **options)
 
 
 def refusal(url: str, *, allow_private: bool = False) -> str:
@@ -180,10 +209,12 @@ class Fetcher:
         settings: FetchSettings = FetchSettings(),
         *,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        keep_records: bool = True,
     ) -> None:
         self.client = client
         self.settings = settings
-        self.records: list[RequestRecord] = []
+        self.keep_records = keep_records
+        self.records: list[RequestRecord] = []  # every request, when keep_records (off for big batches)
         self._sleep = sleep
         self._global = asyncio.Semaphore(settings.max_connections)
         self._slots: dict[str, _HostSlot] = {}
@@ -227,24 +258,27 @@ class Fetcher:
         return result
 
     def _record(self, url: str, status: int | None, body: bytes, started: float, attempts: int, error: str) -> None:
-        seconds = round(time.monotonic() - started, 6)
-        self.records.append(RequestRecord(url, status, len(body), seconds, attempts, error))
+        record = RequestRecord(url, status, len(body), round(time.monotonic() - started, 6), attempts, error)
+        if self.keep_records:
+            self.records.append(record)
+        bucket = _RECORDING.get()
+        if bucket is not None:
+            bucket.append(record)
 
-    def stats(self, since: int = 0) -> FetchStats:
-        """Totals over the records from index ``since`` on (one audit's share of a shared fetcher)."""
-        records = self.records[since:]
-        by_status: dict[str, int] = {}
-        for record in records:
-            key = str(record.status) if record.status is not None else "error"
-            by_status[key] = by_status.get(key, 0) + 1
-        return FetchStats(
-            requests=len(records),
-            attempts=sum(r.attempts for r in records),
-            errors=sum(1 for r in records if r.error),
-            bytes=sum(r.bytes for r in records),
-            seconds=round(sum(r.seconds for r in records), 3),
-            by_status=dict(sorted(by_status.items())),
-        )
+    @contextmanager
+    def recording(self) -> Iterator[list[RequestRecord]]:
+        """Collect the records of the requests made by this task and the tasks it starts (one audit)."""
+        bucket: list[RequestRecord] = []
+        token = _RECORDING.set(bucket)
+        try:
+            yield bucket
+        finally:
+            _RECORDING.reset(token)
+
+    def stats(self, records: list[RequestRecord] | None = None) -> FetchStats:
+        """Totals over ``records`` (one audit's, see :meth:`recording`), or over all kept records."""
+        return summarise(self.records if records is None else records)
+
 
     # -- retries ---------------------------------------------------------------------
     async def _with_retries(self, url: str, headers: dict[str, str] | None) -> tuple[_Raw, int]:
@@ -405,3 +439,19 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
 
 def _host(url: str) -> str:
     return urlsplit(url).netloc or url
+
+
+def summarise(records: list[RequestRecord]) -> FetchStats:
+    """Totals over request records: counts, bytes, time, and requests per final status."""
+    by_status: dict[str, int] = {}
+    for record in records:
+        key = str(record.status) if record.status is not None else "error"
+        by_status[key] = by_status.get(key, 0) + 1
+    return FetchStats(
+        requests=len(records),
+        attempts=sum(r.attempts for r in records),
+        errors=sum(1 for r in records if r.error),
+        bytes=sum(r.bytes for r in records),
+        seconds=round(sum(r.seconds for r in records), 3),
+        by_status=dict(sorted(by_status.items())),
+    )

@@ -98,7 +98,10 @@ def test_the_demo_runs_offline_on_the_bundled_fixtures():
     assert result.exit_code == 0
     for brand in ("acme.example", "oldcorner.example", "finished.example", "down.example"):
         assert f"Audit of {brand} as of 2026-11-22" in result.output
-    assert result.output.count("STALE001") == 2
+    assert "STALE001 https://oldcorner.example/rss.xml" in result.output
+    assert "STALE001 https://finished.example/feed.json" in result.output
+    assert "BROKEN003 https://down.example/" in result.output
+    assert "Summary of 7 brands" in result.output
 
 
 def test_python_dash_m_and_version():

@@ -15,7 +15,7 @@ from auditor import (
     audit, audit_from_json, audit_to_json,
 )
 from auditor.audit import AuditOptions
-from auditor.reports import render
+from auditor.reports import ReportOptions, render
 from conftest import AS_OF, TEST_FETCH
 
 SCHEMA = json.loads((files("auditor") / "schemas" / "audit-v1.schema.json").read_text())
@@ -70,12 +70,13 @@ def test_any_audit_round_trips_through_json_and_matches_the_schema(activity, fin
 
 def test_the_table_shows_status_reason_last_activity_and_findings(fixture_internet):
     result = audit("https://oldcorner.example/", AuditOptions(as_of=AS_OF, fetch=TEST_FETCH))
-    table = render(result, "table", width=160)
+    table = render(result, "table", ReportOptions(width=160, verbose=True))
     assert "Audit of oldcorner.example as of 2026-11-22: 2 channels, 1 finding" in table
     assert "2019-03-02" in table and "2,821 days ago" in table
     assert "STALE001" in table and "retire the channel" in table
 
-    down = render(audit("https://down.example/", AuditOptions(as_of=AS_OF, fetch=TEST_FETCH)), "table", width=160)
+    down = render(audit("https://down.example/", AuditOptions(as_of=AS_OF, fetch=TEST_FETCH)), "table",
+                  ReportOptions(width=160))
     assert "error" in down and "cannot reach down.example" in down
 
 
@@ -85,4 +86,4 @@ def test_days_ago_is_counted_from_as_of_not_the_clock():
     result = Audit(brand=Brand(name="x", homepages=("https://x.example/",)), as_of=AS_OF, channels=(channel,),
                    activities=(Activity(channel_url=channel.url, status=Status.OK, last_activity=last),),
                    findings=())
-    assert "1 day ago" in render(result, "table", width=160)
+    assert "1 day ago" in render(result, "table", ReportOptions(width=160, verbose=True))

@@ -1,11 +1,20 @@
-"""The full Audit as JSON; its shape is auditor/schemas/audit-v1.schema.json."""
+"""The full Audit as JSON (shape: auditor/schemas/audit-v1.schema.json). One audit is pretty
+JSON; a batch is JSON Lines, one compact audit per line, written as each brand finishes."""
 
 from __future__ import annotations
 
 from ..models import Audit
 from ..serialize import audit_to_json
+from .base import Reporter
 
 
-def render(audit: Audit, *, lines: bool = False, **_: object) -> str:
-    """Pretty JSON for one audit; ``lines=True`` gives one compact line (JSON Lines, for many brands)."""
-    return audit_to_json(audit, indent=None if lines else 2) + "\n"
+class JsonReporter(Reporter):
+    name = "json"
+    extension = "json"
+
+    def __init__(self, *args: object, lines: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.lines = lines
+
+    def render_one(self, audit: Audit) -> str:
+        return audit_to_json(audit, indent=None if self.lines else 2) + "\n"

@@ -1,0 +1,187 @@
+"""Many brands: read a brands file and audit them concurrently, handing each result on as it finishes.
+
+Brands files:
+
+* CSV with a header: ``name``, ``url`` (or ``homepage``), and optionally ``channels`` and
+  ``handles`` (several values separated by spaces, commas or semicolons) and ``config`` (a
+  TOML file with that brand's rule configuration, relative to the brands file);
+* TOML: ``[[brand]]`` tables with the same keys (``channels``/``handles`` as arrays).
+
+Results are not kept: each finished Audit goes to ``on_result`` and is dropped, so memory
+does not grow with the number of brands.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import re
+import tomllib
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from .audit import AuditOptions, audit_async
+from .brand import InvalidInput, brand_from
+from .config import load_config
+from .engine import ConfigError, RuleConfig, validate
+from .fetcher import Fetcher
+from .models import Audit, Brand
+from .registry import Registry
+
+_SPLIT = re.compile(r"[\s,;]+")
+
+
+@dataclass(frozen=True)
+class BrandSpec:
+    brand: Brand
+    rules: RuleConfig | None = None  # the brand's own configuration, if it has one
+
+
+def read_brands(path: Path) -> list[BrandSpec]:
+    """The brands in a CSV or TOML file; a bad row is an InvalidInput naming the file and line."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except OSError as exc:
+        raise InvalidInput(f"cannot read brands file {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise InvalidInput(f"brands file {path} is not UTF-8 text") from None
+    rows = _toml_rows(text, path) if path.suffix.lower() == ".toml" else _csv_rows(text, path)
+    specs = [_spec(row, where, path.parent) for where, row in rows]
+    if not specs:
+        raise InvalidInput(f"brands file {path} lists no brands")
+    names = [spec.brand.name for spec in specs]
+    duplicates = sorted({n for n in names if names.count(n) > 1})
+    if duplicates:
+        raise InvalidInput(f"brands file {path}: brand names must be unique; repeated: {', '.join(duplicates)}")
+    return specs
+
+
+def _csv_rows(text: str, path: Path) -> Iterable[tuple[str, dict[str, Any]]]:
+    reader = csv.DictReader(text.splitlines())
+    fields = {f.strip().lower() for f in reader.fieldnames or []}
+    if not fields & {"url", "homepage"}:
+        raise InvalidInput(f"brands file {path}: needs a header with a url (or homepage) column; "
+                           f"found {', '.join(sorted(fields)) or 'no header'}")
+    for number, row in enumerate(reader, start=2):
+        clean = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items() if k}
+        if any(clean.values()):
+            yield f"{path}:{number}", clean
+
+
+def _toml_rows(text: str, path: Path) -> Iterable[tuple[str, dict[str, Any]]]:
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InvalidInput(f"brands file {path} is not valid TOML ({exc})") from None
+    entries = document.get("brand", [])
+    if not isinstance(entries, list):
+        raise InvalidInput(f"brands file {path}: brands are [[brand]] tables")
+    for number, entry in enumerate(entries, start=1):
+        yield f"{path} [[brand]] #{number}", entry
+
+
+def _spec(row: dict[str, Any], where: str, base: Path) -> BrandSpec:
+    unknown = set(row) - {"name", "url", "homepage", "channels", "handles", "config"}
+    if unknown:
+        raise InvalidInput(f"{where}: unknown field(s) {', '.join(sorted(unknown))}")
+    url = row.get("url") or row.get("homepage")
+    if not url or not isinstance(url, str):
+        raise InvalidInput(f"{where}: no url")
+    try:
+        brand = brand_from(url, name=str(row.get("name") or ""), channels=tuple(_values(row.get("channels"))))
+    except InvalidInput as exc:
+        raise InvalidInput(f"{where}: {exc}") from None
+    brand = replace(brand, handles=tuple(_values(row.get("handles"))))
+    rules = None
+    if row.get("config"):
+        try:
+            rules = load_config(base / str(row["config"])).rules
+        except ConfigError as exc:
+            raise InvalidInput(f"{where}: {exc}") from None
+    return BrandSpec(brand, rules)
+
+
+def _values(value: Any) -> list[str]:
+    if value is None or value == "":
+        return []
+    if isinstance(value, list):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [part for part in _SPLIT.split(str(value)) if part]
+
+
+async def audit_many(
+    specs: Iterable[BrandSpec],
+    options: AuditOptions,
+    *,
+    fetcher: Fetcher,
+    registry: Registry,
+    on_result: Callable[[Audit], Awaitable[None] | None],
+    on_error: Callable[[BrandSpec, BaseException], None],
+    concurrency: int = 8,
+) -> None:
+    """Audit every brand, ``concurrency`` at a time, sharing one fetcher (so per-host limits hold
+    across brands). Each result goes to ``on_result`` as soon as it is ready."""
+    validate(options.rules, registry)  # configuration mistakes stop the batch before any request
+    for spec in specs:
+        if spec.rules is not None:
+            validate(spec.rules, registry)
+    queue = iter(specs)
+
+    async def worker() -> None:
+        for spec in queue:  # a shared iterator: each brand is taken by exactly one worker
+            brand_options = options if spec.rules is None else replace(options, rules=spec.rules)
+            try:
+                result = await audit_async(spec.brand, brand_options, fetcher=fetcher, registry=registry)
+            except Exception as exc:  # noqa: BLE001 - one brand's crash is reported; the batch goes on
+                on_error(spec, exc)
+                continue
+            done = on_result(result)
+            if done is not None:
+                await done
+
+    async with asyncio.TaskGroup() as group:
+        for _ in range(max(1, concurrency)):
+            group.create_task(worker())
+
+
+@dataclass
+class BatchOutcome:
+    audited: int = 0
+    skipped: int = 0  # already done in an earlier run (--resume)
+    failed: int = 0
+    worst_exit: int = 0  # 1 when any finding reached the fail-on threshold
+
+
+async def run_batch(
+    specs: list[BrandSpec],
+    options: AuditOptions,
+    *,
+    registry: Registry,
+    on_result: Callable[[Audit], None],
+    on_error: Callable[[BrandSpec, BaseException], None],
+    skip: set[str] = frozenset(),  # type: ignore[assignment]
+    concurrency: int = 8,
+    client_options: dict[str, Any] | None = None,
+) -> BatchOutcome:
+    """Audit ``specs`` (minus ``skip``) through one shared client and fetcher; results stream to ``on_result``."""
+    from .fetcher import make_client
+
+    outcome = BatchOutcome()
+    todo = [spec for spec in specs if spec.brand.name not in skip]
+    outcome.skipped = len(specs) - len(todo)
+
+    def done(result: Audit) -> None:
+        outcome.audited += 1
+        on_result(result)
+
+    def failed(spec: BrandSpec, exc: BaseException) -> None:
+        outcome.failed += 1
+        on_error(spec, exc)
+
+    async with make_client(options.fetch, **(client_options or {})) as client:
+        fetcher = Fetcher(client, options.fetch, keep_records=False)
+        await audit_many(todo, options, fetcher=fetcher, registry=registry, on_result=done, on_error=failed,
+                         concurrency=concurrency)
+    return outcome
