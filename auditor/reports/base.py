@@ -31,6 +31,12 @@ class BrandSummary:
     by_severity: tuple[tuple[str, int], ...]
     worst: tuple[Finding, ...]  # up to three, most severe first
 
+    @property
+    def urgency(self) -> tuple[int, int, str]:
+        """Sort key: the most severe finding first, then the most findings."""
+        top = self.worst[0].severity.rank + 1 if self.worst else 0
+        return (-top, -sum(count for _, count in self.by_severity), self.name)
+
 
 def summarise(audit: Audit) -> BrandSummary:
     return BrandSummary(

@@ -90,7 +90,7 @@ class HtmlReporter(Reporter):
         return "".join(parts)
 
     def end(self) -> str:
-        rows = "".join(_summary_row(s) for s in sorted(self.summaries, key=lambda s: (-len(s.worst), s.name)))
+        rows = "".join(_summary_row(s) for s in sorted(self.summaries, key=lambda s: s.urgency))
         summary = ("<section class=\"summary\"><h1>Online presence audit</h1>"
                    f"<p class=\"muted\">{plural(len(self.summaries), 'brand')} audited by presence-auditor.</p>"
                    "<table><thead><tr><th>Brand</th><th>Channels</th><th>Findings by category</th>"

@@ -53,7 +53,7 @@ class MarkdownReporter(Reporter):
         if len(self.summaries) < 2:
             return ""
         lines = ["## Summary", "", "| Brand | Channels | Findings by category | Worst |", "|---|---|---|---|"]
-        for summary in self.summaries:
+        for summary in sorted(self.summaries, key=lambda s: s.urgency):
             worst = "; ".join(f"{f.severity.value} `{f.code}` {f.channel_url}" for f in summary.worst)
             by_category = ", ".join(f"{c} {n}" for c, n in summary.by_category) or "none"
             lines.append(f"| {cell(summary.name)} | {summary.channels} | {by_category} | {worst} |")

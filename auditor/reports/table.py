@@ -87,7 +87,7 @@ class TableReporter(Reporter):
         table = Table(title=f"Summary of {plural(len(self.summaries), 'brand')}", expand=False)
         for column in ("Brand", "Channels", "Findings by category", "Worst"):
             table.add_column(column, overflow="fold")
-        for summary in sorted(self.summaries, key=lambda s: (-sum(n for _, n in s.by_severity), s.name)):
+        for summary in sorted(self.summaries, key=lambda s: s.urgency):
             worst = "\n".join(f"{f.severity.value} {f.code} {f.channel_url}" for f in summary.worst)
             table.add_row(summary.name, str(summary.channels),
                           ", ".join(f"{c} {n}" for c, n in summary.by_category) or "none", worst)
