@@ -232,7 +232,8 @@ def _anchor_candidates(page: Page, role: str, notes: list[str]) -> tuple[list[Ca
 
 def _region(node: LexborNode) -> tuple[str, str]:
     """Where a link sits: ("chrome", "footer"), ("article", "article"), ("embed", …) or ("body", "body")."""
-    chrome: str | None = None
+    landmark: str | None = None  # header, footer, nav, aside (or their ARIA roles)
+    styled: str | None = None  # an element whose class or id says header, footer, social, ...
     current = node.parent
     depth = 0
     while current is not None and depth < 64:
@@ -247,12 +248,13 @@ def _region(node: LexborNode) -> tuple[str, str]:
             return "embed", tag
         if tag == "article" or tokens & ARTICLE_TOKENS:
             return "article", "article"
-        if chrome is None:
-            if tag in CHROME_TAGS:
-                chrome = tag
-            elif (attributes.get("role") or "").lower() in CHROME_ROLES or tokens & CHROME_TOKENS:
-                chrome = _chrome_name(tag, tokens, (attributes.get("role") or "").lower())
+        role = (attributes.get("role") or "").lower()
+        if landmark is None and (tag in CHROME_TAGS or role in CHROME_ROLES):
+            landmark = tag if tag in CHROME_TAGS else _chrome_name(tag, set(), role)
+        elif styled is None and tokens & CHROME_TOKENS:
+            styled = _chrome_name(tag, tokens, role)
         current = current.parent
+    chrome = landmark or styled
     if chrome is not None:
         return "chrome", chrome
     return "body", "body"

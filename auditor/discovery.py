@@ -270,6 +270,8 @@ class _Run:
         """Page URLs of one sitemap (an index's best children included); None when it is unreadable."""
         fetched = await self.context.fetcher.get(url)
         if not fetched.ok:
+            if fetched.status != 404:
+                self.notes.append(f"sitemap {url} not read: {fetched.describe()}")
             return None
         sitemap = parse_sitemap(fetched.body, url)
         self.notes += sitemap.notes

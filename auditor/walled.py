@@ -13,6 +13,7 @@ only an API answer (TikTok's oEmbed, X's API) may report ``not_found`` or ``gone
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
@@ -67,9 +68,9 @@ class Link:
         return cls(strip_host_prefixes(parts.hostname), segments, parse_qs(parts.query), raw.fragment)
 
 
-def title_of(html: str) -> str:
-    match = re.search(r"<title[^>]*>(.*?)</title>", html, re.IGNORECASE | re.DOTALL)
-    return re.sub(r"\s+", " ", match.group(1)).strip() if match else ""
+def title_of(page: str) -> str:
+    match = re.search(r"<title[^>]*>(.*?)</title>", page, re.IGNORECASE | re.DOTALL)
+    return re.sub(r"\s+", " ", html.unescape(match.group(1))).strip() if match else ""
 
 
 class WalledPlatform(Platform):
