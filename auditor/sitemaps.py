@@ -56,6 +56,8 @@ def inflate(body: bytes, where: str) -> tuple[bytes | None, str]:
         return None, f"{where}: broken gzip data ({exc})"
     if len(data) > MAX_INFLATED or inflater.unconsumed_tail:
         return None, f"{where}: inflates past {MAX_INFLATED:,} bytes (a gzip bomb?); not read"
+    if not inflater.eof:
+        return None, f"{where}: broken gzip data (truncated)"
     return data, ""
 
 
