@@ -279,6 +279,48 @@ def run_and_report(specs: list[BrandSpec], options: AuditOptions, registry, sink
     return status
 
 
+class DiscoverFormat(str, enum.Enum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+def discover(
+    url: Annotated[str, typer.Argument(metavar="URL", help="The brand's homepage: https://acme.example or acme.example")],
+    format: Annotated[DiscoverFormat, typer.Option("--format", "-f", help="Output format.")] = DiscoverFormat.table,
+    channel: Annotated[Optional[list[str]], typer.Option("--channel", "-c", metavar="URL",
+                       help="A channel you know is the brand's (given confidence). Repeatable.")] = None,
+    handle: Annotated[Optional[list[str]], typer.Option("--handle", metavar="NAME",
+                      help="A handle the brand uses (e.g. bigbrand). Repeatable; see --probe-handles.")] = None,
+    probe_handles: Annotated[bool, typer.Option("--probe-handles", help="Look each --handle up on every platform "
+                             "that has profile URLs: found, absent, blocked or unknown.")] = False,
+    name: Annotated[str, typer.Option("--name", help="The brand's name (default: the host).")] = "",
+    ignore_robots: IgnoreRobots = False,
+    allow_private: AllowPrivate = False,
+    timeout: Timeout = 60.0,
+) -> None:
+    """List a brand's channels with platform, handle, confidence and evidence, without collecting activity.
+
+    Examples:
+
+      auditor discover bigbrand.example
+
+      auditor discover bigbrand.example --handle bigbrand --probe-handles --format json
+    """
+    from auditor.discovery import DiscoveryOptions, discover_brand_async
+    from auditor.reports.discovery import render_discovery
+
+    try:
+        brand = replace(brand_from(url, name=name, channels=tuple(channel or ())),
+                        handles=tuple(h.strip() for h in handle or () if h.strip()))
+        options = DiscoveryOptions(fetch=settings_from(timeout, ignore_robots, allow_private),
+                                   probe_handles=probe_handles)
+        found = asyncio.run(discover_brand_async(brand, options))
+    except (InvalidInput, UnknownName) as exc:
+        raise fail(str(exc)) from None
+    sys.stdout.write(render_discovery(found, format.value))
+
+
 @app.command()
 def demo(
     as_of: AsOf = None,

@@ -3,25 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 import httpx
 
 from .brand import brand_from
 from .credentials import credentials_from_env
+from .discovery import discover
 from .engine import RuleConfig, evaluate, validate
 from .fetcher import Fetcher, FetchSettings, make_client, summarise
-from .models import Activity, Audit, Brand, Channel, Confidence, Evidence, Status
-from .platform import Context, Page, Platform
+from .models import Activity, Audit, Brand, Channel, Status
+from .platform import Context
 from .registry import Registry, load_registry
-
-log = logging.getLogger(__name__)
-
-_CONFIDENCE_ORDER = [Confidence.LOW, Confidence.MEDIUM, Confidence.HIGH, Confidence.GIVEN]
-
 
 @dataclass(frozen=True, kw_only=True)
 class AuditOptions:
@@ -69,63 +64,12 @@ async def _run(brand: Brand, as_of: datetime, options: AuditOptions, fetcher: Fe
                  findings=findings, stats=summarise(records), suppressed=suppressed)
 
 
-async def discover(brand: Brand, context: Context, registry: Registry) -> list[Channel]:
-    """The brand's channels: its homepages, what they declare, and what the user named."""
-    found: dict[str, Channel] = {}
-    platforms = registry.platforms_by_priority()
-    web = registry.platform("web")
-    for homepage in brand.homepages:
-        _merge(found, Channel(platform=web.name, url=homepage, kind=web.kind, confidence=Confidence.GIVEN,
-                              found_by=(Evidence(homepage, "homepage given by the user"),)))
-        fetched = await context.fetcher.get(homepage)
-        context.remember(fetched)
-        if not fetched.ok or "html" not in (fetched.content_type or "text/html"):
-            continue
-        page = Page.parse(fetched)
-        results = await asyncio.gather(*(_discover_on(p, page, context) for p in platforms))
-        for channels in results:
-            for channel in channels:
-                _merge(found, channel)
-    for url in brand.channels:
-        channel = _recognise(platforms, url)
-        if channel is not None:
-            _merge(found, replace(channel, confidence=Confidence.GIVEN,
-                                  found_by=(Evidence(url, "channel given by the user"),)))
-    return list(found.values())
-
-
-def _recognise(platforms: list[Platform], url: str) -> Channel | None:
-    for platform in platforms:
-        channel = platform.recognise(url)
-        if channel is not None:
-            return channel
-    return None
-
-
-async def _discover_on(platform: Platform, page: Page, context: Context) -> list[Channel]:
-    try:
-        return await platform.discover(page, context)
-    except Exception:  # noqa: BLE001 - a plugin bug must not end the audit; its channels are just missing
-        log.exception("the %s plugin failed while reading %s", platform.name, page.url)
-        return []
-
-
 async def _collect(registry: Registry, channel: Channel, context: Context) -> Activity:
     try:
         return await registry.platform(channel.platform).collect(channel, context)
     except Exception as exc:  # noqa: BLE001 - a plugin bug becomes this channel's error, not the audit's
         return Activity(channel_url=channel.url, status=Status.ERROR,
                         reason=f"the {channel.platform} plugin failed: {type(exc).__name__}: {exc}")
-
-
-def _merge(found: dict[str, Channel], channel: Channel) -> None:
-    known = found.get(channel.url)
-    if known is None:
-        found[channel.url] = channel
-        return
-    confidence = max(known.confidence, channel.confidence, key=_CONFIDENCE_ORDER.index)
-    evidence = known.found_by + tuple(e for e in channel.found_by if e not in known.found_by)
-    found[channel.url] = replace(known, confidence=confidence, found_by=evidence, title=known.title or channel.title)
 
 
 def _utc(moment: datetime) -> datetime:

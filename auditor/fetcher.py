@@ -219,6 +219,7 @@ class Fetcher:
         self._global = asyncio.Semaphore(settings.max_connections)
         self._slots: dict[str, _HostSlot] = {}
         self._robots: dict[str, asyncio.Future[Protego | str | None]] = {}
+        self._robots_text: dict[str, str] = {}
         self._backoff = wait_exponential_jitter(multiplier=settings.backoff, max=settings.backoff_max)
 
     # -- public ----------------------------------------------------------------------
@@ -385,13 +386,22 @@ class Fetcher:
             await asyncio.sleep(start - now)
 
     # -- robots.txt ------------------------------------------------------------------
-    async def _check_robots(self, url: str) -> None:
-        parts = urlsplit(url)
-        origin = f"{parts.scheme}://{parts.netloc}"
+    async def robots_txt(self, url: str) -> str:
+        """The robots.txt of ``url``'s site, fetched once per run and shared ("" when there is none)."""
+        origin = _origin(url)
+        await self._robots_rules(origin)
+        return self._robots_text.get(origin, "")
+
+    def _robots_rules(self, origin: str) -> asyncio.Future[Protego | str | None]:
         task = self._robots.get(origin)
         if task is None:
             task = self._robots[origin] = asyncio.ensure_future(self._load_robots(origin))
-        rules = await task
+        return task
+
+    async def _check_robots(self, url: str) -> None:
+        parts = urlsplit(url)
+        origin = _origin(url)
+        rules = await self._robots_rules(origin)
         if isinstance(rules, str):
             raise _Failure("robots", rules, transient=False)
         if rules is not None and not rules.can_fetch(url, USER_AGENT_TOKEN):
@@ -413,7 +423,9 @@ class Fetcher:
                     "(use --ignore-robots to audit anyway)")
         if response.status != 200:
             return None
-        rules = Protego.parse(response.body.decode("utf-8", errors="replace"))
+        text = response.body.decode("utf-8", errors="replace")
+        self._robots_text[origin] = text
+        rules = Protego.parse(text)
         delay = rules.crawl_delay(USER_AGENT_TOKEN)
         if delay:
             slot = self._slot(origin + "/")
@@ -435,6 +447,11 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
     return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def _host(url: str) -> str:

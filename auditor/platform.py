@@ -78,6 +78,10 @@ class Platform(ABC):
         """
         return None
 
+    def profile_url(self, handle: str) -> str | None:
+        """The profile URL a bare handle would have here, for probing; None if handles mean nothing here."""
+        return None
+
     async def discover(self, page: Page, context: Context) -> list[Channel]:
         """Channel candidates found on one page of the brand's site."""
         return []

@@ -3,8 +3,15 @@
 Discovery reads ``<link rel="alternate">`` feed declarations (RSS, Atom, JSON Feed;
 comment feeds are skipped) and, when a page declares none, tries the usual feed paths
 (``/feed``, ``/rss``, ``/atom.xml``, ``/index.xml``) at the site's root, keeping the first
-that answers with a real feed. Collection reports whether the page answers; a website
-has no activity date of its own here (its feeds and profiles carry that).
+that answers with a real feed. When the page reveals the software behind it
+(``<meta name="generator">``: Ghost, WordPress, Blogger; Substack's ``x-served-by`` header or
+``substackcdn.com`` assets) that platform's own feed path is tried first and named in the
+evidence. Probing happens for a site's root page or a homepage the user gave, not for inner
+pages (about, contact), and its answers are remembered in the context. Profile links, JSON-LD and rel=me are read by
+:mod:`auditor.candidates` for every page discovery reads.
+
+Collection reports whether the page answers; a website has no activity date of its own
+here (its feeds and profiles carry that).
 """
 
 from __future__ import annotations
@@ -24,6 +31,9 @@ FEED_TYPES = frozenset(
      "application/rdf+xml"}
 )
 WELL_KNOWN_FEEDS = ("/feed", "/rss", "/atom.xml", "/index.xml")
+# The feed path of software a page reveals, and its name for the evidence.
+PLATFORM_FEEDS = {"ghost": ("/rss/", "Ghost"), "wordpress": ("/feed/", "WordPress"),
+                  "blogger": ("/feeds/posts/default", "Blogger"), "substack": ("/feed", "Substack")}
 
 
 def is_comment_feed(url: str, title: str) -> bool:
@@ -45,7 +55,9 @@ class WebPlatform(Platform):
         declared = declared_feeds(page)
         if declared:
             return declared
-        return await probe_feeds(page.url, context)
+        if urlsplit(page.url).path not in ("", "/") and page.fetched.url not in context.pages:
+            return []  # an inner page (about, contact) of a site: its root is probed when the root is read
+        return await probe_feeds(page.url, context, software=software_of(page))
 
     async def collect(self, channel: Channel, context: Context) -> Activity:
         fetched = await context.get(channel.url)
@@ -82,22 +94,45 @@ def declared_feeds(page: Page) -> list[Channel]:
     return list(channels.values())
 
 
-async def probe_feeds(page_url: str, context: Context) -> list[Channel]:
+def software_of(page: Page) -> tuple[str, str] | None:
+    """The blogging software a page reveals (a key of :data:`PLATFORM_FEEDS`) and how it revealed it."""
+    generator = page.tree.css_first('meta[name="generator"][content]')
+    content = (generator.attributes.get("content") or "").strip() if generator is not None else ""
+    for key in ("ghost", "wordpress", "blogger"):
+        if content.lower().startswith(key):
+            return key, f'<meta name="generator" content="{content}">'
+    served_by = page.fetched.headers.get("x-served-by", "")
+    if "substack" in served_by.lower():
+        return "substack", f"x-served-by: {served_by}"
+    if page.tree.css_first('script[src*="substackcdn.com"], link[href*="substackcdn.com"]') is not None:
+        return "substack", "assets from substackcdn.com"
+    return None
+
+
+async def probe_feeds(page_url: str, context: Context, software: tuple[str, str] | None = None) -> list[Channel]:
     """The first well-known feed path at the site's root that answers with a readable feed."""
     parts = urlsplit(page_url)
-    candidates = [f"{parts.scheme}://{parts.netloc}{path}" for path in WELL_KNOWN_FEEDS]
-    answers = await asyncio.gather(*(context.fetcher.get(url) for url in candidates))
-    for url, fetched in zip(candidates, answers):
+    paths = list(WELL_KNOWN_FEEDS)
+    if software is not None:
+        first = PLATFORM_FEEDS[software[0]][0]
+        paths = [first, *(p for p in paths if p != first)]
+    candidates = [f"{parts.scheme}://{parts.netloc}{path}" for path in paths]
+    answers = await asyncio.gather(*(context.get(url) for url in candidates))
+    for fetched in answers:
+        context.remember(fetched)  # a site is probed once, however many of its pages are read
+    for index, (url, fetched) in enumerate(zip(candidates, answers)):
         if not fetched.ok:
             continue
         try:
             feed = parse_feed(fetched.body)
         except FeedError:
             continue
-        context.remember(fetched)
+        how = "well-known feed path (none declared on the page)"
+        if software is not None and index == 0:
+            how = f"{PLATFORM_FEEDS[software[0]][1]}'s feed path (none declared; the page shows {software[1]})"
         return [Channel(
             platform="feed", url=url, kind="blog", title=feed.title, confidence=Confidence.MEDIUM,
-            found_by=(Evidence(url, "well-known feed path (none declared on the page)", page_url),),
+            found_by=(Evidence(url, how, page_url),),
         )]
     return []
 

@@ -34,7 +34,8 @@ def test_an_active_wordpress_blog_is_found_dated_and_not_flagged(fixture_interne
     assert feed.last_activity_source.field == "rss item pubDate"
     assert len(feed.items) == 3
     assert result.findings == ()
-    assert result.stats.requests == 3  # robots.txt, homepage, feed
+    # robots.txt, homepage, feed, and the /about/ and /contact/ pages its nav links (read for profiles; both 404)
+    assert result.stats.requests == 5
 
 
 def test_a_blog_silent_since_2019_is_stale(fixture_internet):

@@ -297,3 +297,16 @@ def test_parse_retry_after():
     assert parse_retry_after("Sun, 22 Nov 2026 11:00:00 GMT", now=now) == 0.0
     assert parse_retry_after("soon") is None
     assert parse_retry_after(None) is None
+
+
+def test_robots_txt_is_shared_with_discovery_not_fetched_twice():
+    handler, hits = robots_server(200, "User-agent: *\nAllow: /\nSitemap: https://a.example/sitemap.xml\n")
+
+    async def main():
+        async with make_client(FAST, transport=httpx.MockTransport(handler)) as client:
+            fetcher = Fetcher(client, FetchSettings(min_gap=0.0))
+            await fetcher.get("https://a.example/")
+            return await fetcher.robots_txt("https://a.example/about")
+
+    assert "Sitemap: https://a.example/sitemap.xml" in asyncio.run(main())
+    assert hits["/robots.txt"] == 1

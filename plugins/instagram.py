@@ -1,0 +1,61 @@
+"""Instagram profiles: ``instagram.com/{username}/`` (``/p/``, ``/reel/``, ``/tv/`` are posts, not profiles).
+
+Collection: Instagram answers 200 with a login wall. An existing profile's page names it
+in ``<meta property="al:ios:url" content="instagram://user?username=…">``; a missing one
+carries ``"routePath":null``. Both are recorded as evidence; the status is ``login_wall``,
+since posts and dates need the Graph API (Business or Creator accounts only).
+"""
+
+from __future__ import annotations
+
+import re
+
+from auditor.fetcher import Fetched
+from auditor.hookspecs import hookimpl
+from auditor.models import Channel
+from auditor.registry import Registry
+from auditor.walled import UNKNOWN, Existence, Link, WalledPlatform, handle_from
+
+HOSTS = frozenset({"instagram.com", "instagr.am"})
+USERNAME = re.compile(r"[A-Za-z0-9._]{1,30}")
+NOT_PROFILES = frozenset({
+    "p", "reel", "reels", "tv", "stories", "explore", "accounts", "direct", "about", "developer", "legal", "web",
+    "static", "emails", "challenge", "graphql", "api", "share", "sharer", "privacy", "terms", "help", "login",
+    "oauth", "press", "directory", "session", "nametag", "your_activity", "create", "ar",
+})
+
+
+class InstagramPlatform(WalledPlatform):
+    name = "instagram"
+    label = "Instagram"
+    wall_reason = ("posts and their dates are hidden without signing in; the Graph API serves only Business and "
+                   "Creator accounts that authorise it")
+    KNOWN_PRESENT = "bigbrand"
+    KNOWN_ABSENT = "nosuchbrand"
+
+    def recognise(self, url: str) -> Channel | None:
+        link = Link.of(url)
+        if link is None or link.host not in HOSTS or not link.segments:
+            return None
+        first = link.segments[0]
+        if first.lower() in NOT_PROFILES or not USERNAME.fullmatch(first) or first.strip(".") != first:
+            return None
+        handle = first.lower()
+        return Channel(platform=self.name, url=f"https://www.instagram.com/{handle}/", kind=self.kind, handle=handle)
+
+    def profile_url(self, handle: str) -> str | None:
+        name = handle_from(handle, USERNAME)
+        return None if name is None or name in NOT_PROFILES else f"https://www.instagram.com/{name}/"
+
+    def existence(self, channel: Channel, fetched: Fetched) -> Existence:
+        html = fetched.text()
+        if f"instagram://user?username={channel.handle}" in html.lower():
+            return Existence(True, f"al:ios:url names instagram://user?username={channel.handle}")
+        if '"routePath":null' in html:
+            return Existence(False, '"routePath":null in the page source')
+        return UNKNOWN
+
+
+@hookimpl
+def auditor_register_platforms(registry: Registry) -> None:
+    registry.add_platform(InstagramPlatform())

@@ -1,0 +1,71 @@
+"""Substack publications (``{pub}.substack.com``) and people (``substack.com/@{handle}``).
+
+A post link (``{pub}.substack.com/p/…``, ``open.substack.com/pub/{pub}/p/…``) names its
+publication. A publication's activity is read from its ``/feed``. A person's page has no
+feed (their posts live in their publications) and Substack's reading API is undocumented
+and its terms forbid scraping, so a person reports ``ok`` with no activity date and says why.
+Custom-domain publications are ordinary feeds to the web plugin.
+"""
+
+from __future__ import annotations
+
+import re
+
+from auditor.hookspecs import hookimpl
+from auditor.models import Activity, Channel, Status
+from auditor.platform import Context, Platform
+from auditor.plugins._hosted import collect_via_feed, subdomain_of
+from auditor.registry import Registry
+from auditor.walled import Link, handle_from
+
+NAME = re.compile(r"[a-z0-9][a-z0-9\-]{0,62}", re.IGNORECASE)
+NOT_PUBLICATIONS = frozenset({"www", "api", "cdn", "open", "on", "reader", "support", "help", "blog-cdn", "email",
+                              "substackcdn", "status", "jobs"})
+
+
+class SubstackPlatform(Platform):
+    name = "substack"
+    kind = "blog"
+    priority = 40  # before the generic feed plugin, which would take ``…/feed`` links
+    KNOWN_PRESENT = "bigbrand"
+    KNOWN_ABSENT = "nosuchbrand"
+    PROBE_EXPECTS = ("found", "absent")
+
+    def recognise(self, url: str) -> Channel | None:
+        link = Link.of(url)
+        if link is None:
+            return None
+        publication = subdomain_of(link.host, "substack.com")
+        if publication == "open" and len(link.segments) >= 2 and link.segments[0] == "pub":
+            publication = link.segments[1]
+        elif publication in NOT_PUBLICATIONS:
+            return None
+        if publication is not None:
+            return self._publication(publication)
+        if link.host == "substack.com" and link.segments and link.segments[0].startswith("@"):
+            person = link.segments[0][1:].lower()
+            if NAME.fullmatch(person):
+                return Channel(platform=self.name, url=f"https://substack.com/@{person}", kind="social", handle=person)
+        return None
+
+    def _publication(self, name: str) -> Channel | None:
+        if not NAME.fullmatch(name):
+            return None
+        name = name.lower()
+        return Channel(platform=self.name, url=f"https://{name}.substack.com/", kind=self.kind, handle=name)
+
+    def profile_url(self, handle: str) -> str | None:
+        name = handle_from(handle, NAME)
+        return None if name is None or name in NOT_PUBLICATIONS else f"https://{name}.substack.com/"
+
+    async def collect(self, channel: Channel, context: Context) -> Activity:
+        if channel.url.startswith("https://substack.com/@"):
+            return Activity(channel_url=channel.url, status=Status.OK,
+                            reason="a Substack person's page has no feed; their posts are dated in their "
+                                   "publications, which are audited when linked")
+        return await collect_via_feed(channel, channel.url.rstrip("/") + "/feed", context)
+
+
+@hookimpl
+def auditor_register_platforms(registry: Registry) -> None:
+    registry.add_platform(SubstackPlatform())
