@@ -10,7 +10,7 @@ import pytest
 
 from auditor import AuditOptions, Status, audit
 from auditor.fetcher import Fetcher, FetchSettings, make_client
-from auditor.models import Brand, Channel
+from auditor.models import Brand
 from auditor.platform import Context
 from auditor.plugins.github import GitHubPlatform
 from auditor.signals import response_signals
