@@ -367,9 +367,14 @@ def probe_outcome(activity: Activity) -> str:
 
 # -- helpers -----------------------------------------------------------------------------
 def recognise(platforms: list[Platform], url: str, *, include_catch_all: bool = True) -> Channel | None:
-    """The first platform's channel for ``url``, in priority order."""
+    """The first platform's channel for ``url``, in priority order.
+
+    For links found on pages (``include_catch_all=False``), platforms whose recognition is
+    only a guess from the URL's shape (``Platform.speculative``) are not asked: their own
+    ``discover`` must confirm the channel from its markup.
+    """
     for platform in platforms:
-        if not include_catch_all and platform.name == CATCH_ALL:
+        if not include_catch_all and (platform.name == CATCH_ALL or platform.speculative):
             continue
         try:
             channel = platform.recognise(url)

@@ -7,6 +7,10 @@ other people's sites owes them and its user:
   to one host (stretched by robots.txt ``Crawl-delay`` and by ``Retry-After``);
 * retries with exponential backoff and jitter on connect errors, timeouts, 408, 429 and
   5xx, honouring ``Retry-After`` up to a cap (beyond it, the answer is reported as is);
+* rate-limit headers: a response saying no requests are left in the window
+  (``X-RateLimit-Remaining: 0``, ``RateLimit-Remaining: 0``) delays the host's next request
+  until the window resets (``X-RateLimit-Reset``/``RateLimit-Reset``: epoch seconds, seconds
+  to go, or an ISO time), up to the same cap;
 * robots.txt, fetched once per origin and obeyed unless told otherwise;
 * a cap on body size (streamed: a huge or decompression-bomb body is never held whole),
   on redirects (each hop is checked again), and on total time per request;
@@ -311,7 +315,9 @@ class Fetcher:
     def _retry_after(self, state: RetryCallState) -> float | None:
         if state.outcome is None or state.outcome.failed:
             return None
-        return parse_retry_after(state.outcome.result().headers.get("retry-after"))
+        headers = state.outcome.result().headers
+        delay = parse_retry_after(headers.get("retry-after"))
+        return delay if delay is not None else rate_limit_delay(headers)
 
     def _stop_on_long_retry_after(self, state: RetryCallState) -> bool:
         delay = self._retry_after(state)
@@ -350,10 +356,12 @@ class Fetcher:
                                transient=True) from exc
             except httpx.HTTPError as exc:
                 raise _Failure("protocol", f"{url}: {exc or type(exc).__name__}", transient=False) from exc
+            delays = [rate_limit_delay(response.headers)]
             if response.status_code in (429, 503):
-                delay = parse_retry_after(response.headers.get("retry-after"))
-                if delay:
-                    slot.next_start = max(slot.next_start, time.monotonic() + min(delay, self.settings.retry_after_cap))
+                delays.append(parse_retry_after(response.headers.get("retry-after")))
+            delay = max((d for d in delays if d), default=0.0)
+            if delay:
+                slot.next_start = max(slot.next_start, time.monotonic() + min(delay, self.settings.retry_after_cap))
             return _Raw(response.status_code, response.headers, body)
 
     async def _read_capped(self, response: httpx.Response) -> bytes:
@@ -383,7 +391,7 @@ class Fetcher:
             start = max(now, slot.next_start)
             slot.next_start = start + slot.gap
         if start > now:
-            await asyncio.sleep(start - now)
+            await self._sleep(start - now)
 
     # -- robots.txt ------------------------------------------------------------------
     async def robots_txt(self, url: str) -> str:
@@ -452,6 +460,53 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
 def _origin(url: str) -> str:
     parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
+
+
+RATE_LIMIT_REMAINING = ("x-ratelimit-remaining", "ratelimit-remaining")
+RATE_LIMIT_RESET = ("x-ratelimit-reset", "ratelimit-reset")
+_EPOCH_THRESHOLD = 1_000_000_000.0  # a reset this large is a Unix time, not seconds to go
+
+
+def rate_limit_delay(headers: httpx.Headers, *, now: float | None = None) -> float | None:
+    """Seconds until the rate-limit window resets, when the response says none are left; else None.
+
+    Reads ``X-RateLimit-Remaining``/``RateLimit-Remaining`` (GitHub, Mastodon, Bluesky,
+    Reddit; Reddit sends floats such as ``0.0``) and the matching reset header, which is
+    Unix seconds (GitHub, Bluesky), seconds to go (Reddit, the IETF draft) or an ISO 8601
+    time (Mastodon). ``now`` is Unix seconds, the wall clock by default.
+    """
+    remaining = _header_number(headers, RATE_LIMIT_REMAINING)
+    if remaining is None or remaining > 0:
+        return None
+    reset = next((headers[name].strip() for name in RATE_LIMIT_RESET if headers.get(name)), "")
+    if not reset:
+        return None
+    clock = time.time() if now is None else now
+    try:
+        value = float(reset)
+    except ValueError:
+        try:
+            when = datetime.fromisoformat(reset)
+        except ValueError:
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        return max(0.0, when.timestamp() - clock)
+    if value >= _EPOCH_THRESHOLD:
+        return max(0.0, value - clock)
+    return max(0.0, value)
+
+
+def _header_number(headers: httpx.Headers, names: tuple[str, ...]) -> float | None:
+    for name in names:
+        raw = headers.get(name)
+        if raw is None:
+            continue
+        try:
+            return float(raw.split(",")[0].strip())
+        except ValueError:
+            return None
+    return None
 
 
 def _host(url: str) -> str:

@@ -68,6 +68,9 @@ class Platform(ABC):
     name: str = ""
     kind: str = ""  # "website", "blog", "social", "forum", "video", "code"
     priority: int = 100  # lower recognises first; catch-alls go last
+    # True when recognise() only guesses from the URL's shape (a forum-like host name): the
+    # guess is used for URLs the user names, never for links found on pages.
+    speculative: bool = False
 
     def recognise(self, url: str) -> Channel | None:
         """This platform's channel for a URL (canonical url, kind, handle), or None if it is not ours.
