@@ -88,7 +88,12 @@ def find_comments(tree: LexborHTMLParser, page_url: str, post_author: str, *, fe
                   month_first: bool) -> tuple[Comment, ...]:
     """Every comment on the page in reading order, owner flags and "@Name" replies resolved."""
     base = page_url.split("#", 1)[0]
-    nodes = [n for n in tree.css(CONTAINERS) if not SKIP_CLASSES.intersection(tokens(n))]
+    nodes = []
+    seen: set[int] = set()
+    for node in tree.css(CONTAINERS):  # document order; a node matching two selectors comes once
+        if node.mem_id not in seen and not SKIP_CLASSES.intersection(tokens(node)):
+            seen.add(node.mem_id)
+            nodes.append(node)
     comments: list[Comment] = []
     if nodes:
         owners = {n.mem_id: n.mem_id for n in nodes}

@@ -114,9 +114,11 @@ def body_candidates(walked: Walk, fetched_at: datetime, month_first_dates: bool)
         if value is None:
             continue
         words = " ".join(tokens(node)) + " " + (attributes.get("itemprop") or "").lower()
-        if "modified" in words or "updated" in words:
+        if "published" in words or "pubdate" in attributes or "datecreated" in words:
+            role = PUBLISHED
+        elif "modified" in words or "updated" in words:
             role = MODIFIED
-        elif "published" in words or "entry-date" in words or "pubdate" in attributes or "datecreated" in words:
+        elif "entry-date" in words:
             role = PUBLISHED
         else:
             role = DATE
