@@ -25,6 +25,8 @@ def test_an_active_wordpress_blog_is_found_dated_and_not_flagged(fixture_interne
     result = audit("https://acme.example/", OPTIONS)
     assert [(c.platform, c.url, c.confidence.value) for c in result.channels] == [
         ("web", "https://acme.example/", "given"),
+        # the api.w.org link makes it a WordPress site too (the same blog as the feed, until discovery merges them)
+        ("wordpress", "https://acme.example/wp-json/", "high"),
         ("feed", "https://acme.example/feed/", "high"),  # the comments feed is not a channel
     ]
     feed = by_url(result)["https://acme.example/feed/"]
@@ -34,7 +36,8 @@ def test_an_active_wordpress_blog_is_found_dated_and_not_flagged(fixture_interne
     assert feed.last_activity_source.field == "rss item pubDate"
     assert len(feed.items) == 3
     assert result.findings == ()
-    assert result.stats.requests == 3  # robots.txt, homepage, feed
+    # robots.txt, homepage, feed; for the WordPress channel: two REST routes (404), feed, comments feed, 3 posts (404)
+    assert result.stats.requests == 10
 
 
 def test_a_blog_silent_since_2019_is_stale(fixture_internet):

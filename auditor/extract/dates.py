@@ -184,11 +184,24 @@ def choose(candidates: tuple[DateCandidate, ...], fetched_at: datetime) -> tuple
                                                                                   DateCandidate | None, str]:
     """The publication date, the last-modified date, and a note when there is no publication date."""
     published = _best(candidates, fetched_at, _tiers_published)
+    if published is not None and published.precision == "day":
+        published = _with_time_of_day(published, candidates, fetched_at)
     modified = _best(candidates, fetched_at, _tiers_modified)
     if published is not None and modified is not None and modified.value < published.value:
         modified = None
     note = "" if published is not None else why_undated(candidates, fetched_at)
     return published, modified, note
+
+
+def _with_time_of_day(chosen: DateCandidate, candidates: tuple[DateCandidate, ...],
+                      fetched_at: datetime) -> DateCandidate:
+    """A day-precise choice, replaced by a same-day candidate of the post that also gives the time."""
+    for candidate in candidates:
+        if (candidate.value.date() == chosen.value.date() and candidate.precision in ("minute", "time")
+                and candidate.region == chosen.region and _tiers_published(candidate) is not None
+                and plausible(candidate, fetched_at)):
+            return candidate
+    return chosen
 
 
 def _best(candidates: tuple[DateCandidate, ...], fetched_at: datetime, rank: Any) -> DateCandidate | None:
