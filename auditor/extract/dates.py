@@ -55,7 +55,7 @@ class DateCandidate:
 
 
 def month_first(tree: LexborHTMLParser) -> bool:
-    html = tree.css_first("html")
+    html = tree.root
     lang = (html.attributes.get("lang") or "").lower() if html is not None else ""
     return (not lang or lang.startswith("en")) and not lang.startswith(_BRITISH)
 

@@ -115,9 +115,17 @@ def _with_time(match: re.Match[str], year: int, month: int, day: int) -> tuple[d
     return _make(year, month, day), "day"
 
 
+_DIGIT = re.compile(r"\d")
+_RELATIVE_WORD = re.compile(r"ago|vor|il y a|hace|geleden|yesterday|today|gestern|heute|hier|aujourd|ayer|hoy|"
+                            r"gisteren|vandaag", re.IGNORECASE)
+
+
 def find_dates(text: str, *, month_first: bool = False, fetched_at: datetime | None = None) -> list[TextDate]:
     """Every absolute (and, given ``fetched_at``, relative) date in ``text``, in reading order."""
     found: list[TextDate] = []
+    if _DIGIT.search(text) is None:  # the cheap common case: no date without a digit, bar "yesterday"
+        if fetched_at is None or _RELATIVE_WORD.search(text) is None:
+            return found
     taken: list[tuple[int, int]] = []
 
     def add(match: re.Match[str], value: datetime | None, precision: str) -> None:
@@ -174,6 +182,8 @@ def _relative(match: re.Match[str], fetched_at: datetime) -> datetime | None:
 
 def copyright_years(text: str) -> list[tuple[int, str]]:
     """Years in copyright notices ("© 2008", "Copyright 2005–2009": the last year), with the text."""
+    if "©" not in text and "opyright" not in text and "(c)" not in text.lower() and "&copy" not in text:
+        return []
     return [(int(m.group("last") or m.group("first")), m.group(0)) for m in COPYRIGHT.finditer(text)]
 
 
