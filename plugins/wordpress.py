@@ -163,7 +163,7 @@ def gmt(value: Any, what: str) -> datetime | None:
     parsed = parse_date(value)
     if parsed is None:
         raise ShapeError(f"{what} {value!r} is not a date")
-    return parsed if value.endswith(("Z", "+00:00")) or "+" in value[10:] else parsed.replace(tzinfo=timezone.utc)
+    return parsed  # date_gmt has no offset: parse_date reads it as UTC, which it is
 
 
 def rendered(value: Any) -> str:

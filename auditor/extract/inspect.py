@@ -14,7 +14,6 @@ from typing import Any
 from ..brand import normalise_url
 from ..feeds import FeedError, ParsedFeed, parse_feed
 from ..fetcher import Fetcher, FetchSettings, make_client
-from ..models import Item
 from ..platform import latest
 from . import PageExtract, extract_page
 
@@ -90,13 +89,3 @@ async def inspect_url(url: str, *, as_of: datetime | None = None, fetch: FetchSe
     return Inspection(target, fetched.final_url, fetched.status, "html", page=page, last_activity=when,
                       last_activity_source=source)
 
-
-def feed_dates(items: tuple[Item, ...]) -> list[tuple[str, str, datetime]]:
-    """(item url, field, date) for every dated feed item, for printing."""
-    rows = []
-    for item in items:
-        if item.published is not None:
-            rows.append((item.url, "published", item.published))
-        if item.updated is not None:
-            rows.append((item.url, "updated", item.updated))
-    return rows
