@@ -364,6 +364,84 @@ def rules(code: Annotated[Optional[str], typer.Argument(help="A rule code, e.g. 
     typer.echo((rule.__doc__ or "").strip())
 
 
+class InspectFormat(str, enum.Enum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+def inspect(
+    url: Annotated[str, typer.Argument(metavar="URL", help="A blog post, a page or a feed.")],
+    as_of: Annotated[Optional[str], typer.Option("--as-of", metavar="DATE", help="Read relative dates (\"3 days "
+                     "ago\") from this moment and ignore later dates. Default: the fetch time.")] = None,
+    format: Annotated[InspectFormat, typer.Option("--format", "-f", help="Output format.")] = InspectFormat.table,
+    ignore_robots: IgnoreRobots = False,
+    allow_private: AllowPrivate = False,
+    timeout: Timeout = 30.0,
+) -> None:
+    """Show what the auditor reads from one page or feed: every date and its source, the dates chosen, the comments.
+
+    Examples:
+
+      auditor inspect https://blog.example.com/2019/03/02/spring/ --as-of 2026-11-22
+
+      auditor inspect https://blog.example.com/feed/ --format json
+    """
+    import json
+
+    from auditor.extract.inspect import inspect_url
+
+    moment = parse_as_of(as_of)
+    try:
+        found = asyncio.run(inspect_url(url, as_of=moment, fetch=settings_from(timeout, ignore_robots, allow_private)))
+    except InvalidInput as exc:
+        raise fail(str(exc)) from None
+    if format is InspectFormat.json:
+        typer.echo(json.dumps(found.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        typer.echo(_inspection_text(found))
+    if found.kind in ("failed", "other"):
+        raise typer.Exit(int(ExitStatus.FAILED))
+
+
+def _inspection_text(found) -> str:  # noqa: ANN001 - an auditor.extract.inspect.Inspection
+    def iso(value: datetime | None) -> str:
+        return value.isoformat() if value is not None else "-"
+
+    lines = [f"{found.final_url}  (HTTP {found.status}, {found.kind})"]
+    if found.error:
+        lines.append(f"error: {found.error}")
+        return "\n".join(lines)
+    if found.feed is not None:
+        feed = found.feed
+        lines += [f"feed: {feed.title!r} ({feed.format}, {len(feed.items)} items)",
+                  f"last activity: {iso(found.last_activity)}  {found.last_activity_source}", "", "item dates:"]
+        for item in feed.items:
+            lines.append(f"  {iso(item.published):<26} {iso(item.updated):<26} {item.url}")
+        return "\n".join(lines)
+    page = found.page
+    chosen = (lambda c: f"{iso(c.value)}  ({c.describe()})" if c is not None else "-")
+    lines += [f"title: {page.title}", f"author: {page.author or '-'}",
+              f"published: {chosen(page.published)}", f"modified: {chosen(page.modified)}",
+              f"last activity: {iso(found.last_activity)}  {found.last_activity_source}"]
+    if page.note:
+        lines.append(f"note: {page.note}")
+    lines += ["", f"date candidates ({len(page.candidates)}):",
+              f"  {'VALUE':<26} {'ROLE':<10} {'REGION':<8} {'PRECISION':<9} {'SOURCE':<34} TEXT"]
+    for c in page.candidates:
+        text = c.text if len(c.text) <= 60 else c.text[:57] + "..."
+        lines.append(f"  {iso(c.value):<26} {c.role:<10} {c.region:<8} {c.precision:<9} {c.source:<34} {text}")
+    owners = sum(1 for c in page.comments if c.is_owner)
+    lines += ["", f"comments ({len(page.comments)}, {owners} by the owner):"]
+    if page.comments:
+        lines.append(f"  {'ID':<14} {'AUTHOR':<20} {'TIME':<26} {'PARENT':<14} OWNER")
+    for c in page.comments:
+        owner = f"yes ({c.owner_because})" if c.is_owner else "no"
+        answers = f"  answers {', '.join(c.replies_to)}" if c.replies_to else ""
+        lines.append(f"  {c.id:<14} {c.author[:20]:<20} {iso(c.at):<26} {c.parent or '-':<14} {owner}{answers}")
+    return "\n".join(lines)
+
+
 def version_callback(value: bool) -> None:
     if value:
         typer.echo(f"presence-auditor {__version__}")

@@ -128,7 +128,7 @@ async def _discover_with(brand: Brand, options: DiscoveryOptions, fetcher: Fetch
     if options.probe_handles:
         probes = await probe_handles(brand.handles, context, registry)
         run.probed(probes)
-    return Discovery(tuple(run.found.values()), probes, tuple(run.notes))
+    return Discovery(tuple(without_covered(list(run.found.values()), registry)), probes, tuple(run.notes))
 
 
 async def discover(brand: Brand, context: Context, registry: Registry, *, max_pages: int = MAX_PAGES) -> list[Channel]:
@@ -138,7 +138,24 @@ async def discover(brand: Brand, context: Context, registry: Registry, *, max_pa
     run.given()
     for note in run.notes:
         log.info("discovery: %s", note)
-    return list(run.found.values())
+    return without_covered(list(run.found.values()), registry)
+
+
+def without_covered(channels: list[Channel], registry: Registry) -> list[Channel]:
+    """Drop channels another channel's collection already reads (a WordPress site's own /feed/),
+    so the same posts are not fetched and judged twice; their evidence joins the covering channel."""
+    kept = list(channels)
+    for owner in channels:
+        platform = registry.platforms.get(owner.platform)
+        if platform is None:
+            continue
+        for other in channels:
+            if other is not owner and other in kept and owner in kept and other.confidence is not Confidence.GIVEN \
+                    and platform.covers(owner, other.url):
+                kept.remove(other)
+                index = kept.index(owner)
+                kept[index] = replace(kept[index], found_by=kept[index].found_by + other.found_by)
+    return kept
 
 
 # -- one discovery run -------------------------------------------------------------------

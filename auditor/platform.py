@@ -85,6 +85,11 @@ class Platform(ABC):
         """The profile URL a bare handle would have here, for probing; None if handles mean nothing here."""
         return None
 
+    def covers(self, channel: Channel, url: str) -> bool:
+        """True when collecting ``channel`` already reads ``url`` (say, the site's own feed), so a
+        separate channel for that URL would fetch and judge the same posts twice."""
+        return False
+
     async def discover(self, page: Page, context: Context) -> list[Channel]:
         """Channel candidates found on one page of the brand's site."""
         return []

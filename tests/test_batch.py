@@ -136,7 +136,8 @@ def test_the_http_cache_makes_a_second_run_free(fixture_internet, tmp_path):
     assert json.loads(second.output)["activities"][1]["last_activity"] == "2026-11-15T09:30:00+00:00"
     before = len(fixture_internet.log)
     runner.invoke(app, ["audit", "https://acme.example/", *FAST, *cache, "--no-cache"])
-    assert [e.status for e in fixture_internet.log[before:]].count(200) == 3
+    # robots.txt, homepage, feed and comments feed are fetched again
+    assert [e.status for e in fixture_internet.log[before:]].count(200) == 4
 
 
 @pytest.mark.parametrize(

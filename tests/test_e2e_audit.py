@@ -25,17 +25,21 @@ def test_an_active_wordpress_blog_is_found_dated_and_not_flagged(fixture_interne
     result = audit("https://acme.example/", OPTIONS)
     assert [(c.platform, c.url, c.confidence.value) for c in result.channels] == [
         ("web", "https://acme.example/", "given"),
-        ("feed", "https://acme.example/feed/", "high"),  # the comments feed is not a channel
+        # the api.w.org link makes it a WordPress site; its declared /feed/ is read by that channel,
+        # so it is not a channel of its own (the comments feed never is)
+        ("wordpress", "https://acme.example/wp-json/", "high"),
     ]
-    feed = by_url(result)["https://acme.example/feed/"]
-    assert feed.status is Status.OK
-    assert feed.last_activity == utc(2026, 11, 15, 9, 30)
-    assert feed.last_activity_source.url == "https://acme.example/2026/11/15/winter-catalogue/"
-    assert feed.last_activity_source.field == "rss item pubDate"
-    assert len(feed.items) == 3
+    wordpress = result.channels[1]
+    assert "https://acme.example/feed/" in [e.value for e in wordpress.found_by]
+    blog = by_url(result)["https://acme.example/wp-json/"]
+    assert blog.status is Status.OK
+    assert blog.last_activity == utc(2026, 11, 15, 9, 30)
+    assert blog.last_activity_source.url == "https://acme.example/2026/11/15/winter-catalogue/"
+    assert len(blog.items) == 3
     assert result.findings == ()
-    # robots.txt, homepage, feed, and the /about/ and /contact/ pages its nav links (read for profiles; both 404)
-    assert result.stats.requests == 5
+    # robots.txt, homepage, the /about/ and /contact/ pages its nav links (404); the WordPress channel:
+    # two REST routes (404), feed, comments feed, three post pages (404)
+    assert result.stats.requests == 11
 
 
 def test_a_blog_silent_since_2019_is_stale(fixture_internet):
@@ -129,11 +133,11 @@ def test_latin1_feeds_are_decoded_by_their_declaration(fixture_internet):
 
 
 def test_a_body_over_the_cap_fails_only_that_channel(fixture_internet):
-    small = AuditOptions(as_of=AS_OF, fetch=FetchSettings(max_bytes=2000, retries=0, min_gap=0.0))
-    result = audit("https://acme.example/", small)
+    small = AuditOptions(as_of=AS_OF, fetch=FetchSettings(max_bytes=1000, retries=0, min_gap=0.0))
+    result = audit("https://atomonly.example/", small)  # a 403-byte homepage, a 1,014-byte feed
     activities = by_url(result)
-    assert activities["https://acme.example/"].status is Status.OK
-    feed = activities["https://acme.example/feed/"]
+    assert activities["https://atomonly.example/"].status is Status.OK
+    feed = activities["https://atomonly.example/atom.xml"]
     assert feed.status is Status.ERROR and "cap" in feed.reason
 
 

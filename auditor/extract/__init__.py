@@ -1,0 +1,133 @@
+"""What one HTML page says about itself: every date on it, its publication date, and its comments.
+
+:func:`extract_page` parses the page once (selectolax, lexbor backend), walks the body once
+to learn which region (post, comments, sidebar, footer) each element belongs to, and runs
+every extractor over that one tree: date candidates (:mod:`.dates`), the choice of the
+publication and last-modified dates, the post's author, and the comments
+(:mod:`.comments`). It reads nothing but the HTML, the URL and the fetch time, and never
+reads the clock: "3 days ago" is three days before ``fetched_at``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from selectolax.lexbor import LexborHTMLParser
+
+from ..models import Interaction
+from .comments import Comment, find_comments, interactions_from, link_flat_replies, mark_owner_by_name
+from .dates import DateCandidate, body_candidates, choose, head_candidates, month_first, url_candidates
+from .walk import COMMENT, SIDEBAR, walk
+
+__all__ = ["Comment", "DateCandidate", "PageExtract", "extract_page", "interactions_from", "link_flat_replies",
+           "mark_owner_by_name"]
+
+AUTHOR_SELECTORS = ('[rel="author"]', ".author.vcard .fn", ".author .fn", ".byline .author", ".entry-meta .author",
+                    ".post-author .fn", ".post-author", "[itemprop=author] [itemprop=name]", "[itemprop=author]",
+                    ".author-name", ".byline")
+
+
+@dataclass(frozen=True, slots=True)
+class PageExtract:
+    """Everything :func:`extract_page` read from one page."""
+
+    url: str
+    fetched_at: datetime
+    title: str
+    author: str  # the post's author, when the page names one
+    candidates: tuple[DateCandidate, ...]
+    published: DateCandidate | None
+    modified: DateCandidate | None
+    comments: tuple[Comment, ...]
+    note: str = ""  # why there is no publication date, when there is none
+
+    @property
+    def owner_replies(self) -> tuple[Comment, ...]:
+        return tuple(c for c in self.comments if c.is_owner)
+
+    @property
+    def last_activity(self) -> datetime | None:
+        """The newest sign of the owner on this page: the post's publication or an owner comment."""
+        return self.last_activity_and_source[0]
+
+    @property
+    def last_activity_and_source(self) -> tuple[datetime | None, str]:
+        best: tuple[datetime | None, str] = (None, "")
+        if self.published is not None:
+            best = (self.published.value, self.published.source)
+        for reply in self.owner_replies:
+            if reply.at is not None and reply.at <= self.fetched_at and (best[0] is None or reply.at > best[0]):
+                best = (reply.at, f"owner comment {reply.id}")
+        return best
+
+    def interactions(self) -> tuple[Interaction, ...]:
+        """The visitors' comments, each with the owner's first reply (threaded or "@Name"), if any."""
+        return interactions_from(self.comments, self.url.split("#", 1)[0])
+
+
+def extract_page(html: str, url: str, fetched_at: datetime) -> PageExtract:
+    """Read the dates and comments of one HTML page fetched from ``url`` at ``fetched_at``."""
+    if fetched_at.tzinfo is None:
+        fetched_at = fetched_at.replace(tzinfo=timezone.utc)
+    tree = LexborHTMLParser(html)
+    walked = walk(tree)
+    english_order = month_first(tree)
+    candidates = tuple([*head_candidates(tree), *body_candidates(walked, fetched_at, english_order),
+                        *url_candidates(url)])
+    published, modified, note = choose(candidates, fetched_at)
+    author = post_author(tree, walked)
+    comments = find_comments(tree, url, author, fetched_at=fetched_at, month_first=english_order)
+    title_node = tree.css_first("title")
+    title = " ".join(title_node.text().split()) if title_node is not None else ""
+    return PageExtract(url=url, fetched_at=fetched_at, title=title, author=author, candidates=candidates,
+                       published=published, modified=modified, comments=comments, note=note)
+
+
+def post_author(tree: LexborHTMLParser, walked: object) -> str:
+    """The post's author: JSON-LD article author, ``<meta name="author">``, then byline markup outside comments."""
+    for script in tree.css('script[type="application/ld+json"]'):
+        try:
+            document = json.loads(script.text(deep=True) or "")
+        except (ValueError, RecursionError):
+            continue
+        name = _json_ld_author(document)
+        if name:
+            return name
+    meta = tree.css_first('meta[name="author"][content]')
+    if meta is not None and (meta.attributes.get("content") or "").strip():
+        return " ".join((meta.attributes.get("content") or "").split())
+    for selector in AUTHOR_SELECTORS:
+        for node in tree.css(selector):
+            if walked.region(node) in (COMMENT, SIDEBAR):  # type: ignore[attr-defined]
+                continue
+            text = " ".join(node.text(deep=True).split())
+            for prefix in ("Posted by ", "posted by ", "By ", "by ", "Von ", "Par ", "Por ", "Door "):
+                text = text.removeprefix(prefix)
+            if text:
+                return text
+    return ""
+
+
+def _json_ld_author(document: object, depth: int = 0) -> str:
+    if depth > 5:
+        return ""
+    if isinstance(document, list):
+        for entry in document:
+            found = _json_ld_author(entry, depth + 1)
+            if found:
+                return found
+        return ""
+    if not isinstance(document, dict):
+        return ""
+    kind = document.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    if any(k in ("Article", "BlogPosting", "NewsArticle") for k in kinds):
+        author = document.get("author")
+        author = author[0] if isinstance(author, list) and author else author
+        if isinstance(author, dict) and isinstance(author.get("name"), str):
+            return author["name"].strip()
+        if isinstance(author, str):
+            return author.strip()
+    return _json_ld_author(document.get("@graph"), depth + 1) if "@graph" in document else ""
