@@ -259,14 +259,18 @@ def _gzip_chunks(chunks: Iterator[bytes]) -> Iterator[bytes]:
     crc, size = 0, 0
     last_input: bytes | None = None
     last_output = b""
+    pending = bytearray()  # sent in writes of at least 64 KiB, as a server with a compressed file would
     for chunk in chunks:
         if chunk is not last_input:
             compressor = zlib.compressobj(9, zlib.DEFLATED, -zlib.MAX_WBITS)
             last_input, last_output = chunk, compressor.compress(chunk) + compressor.flush(zlib.Z_FULL_FLUSH)
         crc, size = zlib.crc32(chunk, crc), size + len(chunk)
-        yield last_output
-    yield b"\x03\x00"  # an empty final fixed-Huffman block ends the deflate stream
-    yield struct.pack("<II", crc & 0xFFFFFFFF, size & 0xFFFFFFFF)
+        pending += last_output
+        if len(pending) >= 65536:
+            yield bytes(pending)
+            pending.clear()
+    pending += b"\x03\x00"  # an empty final fixed-Huffman block ends the deflate stream
+    yield bytes(pending) + struct.pack("<II", crc & 0xFFFFFFFF, size & 0xFFFFFFFF)
 
 
 class FixtureInternet:
