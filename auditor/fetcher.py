@@ -8,10 +8,14 @@ other people's sites owes them and its user:
 * retries with exponential backoff and jitter on connect errors, timeouts, 408, 429 and
   5xx, honouring ``Retry-After`` up to a cap (beyond it, the answer is reported as is);
 * robots.txt, fetched once per origin and obeyed unless told otherwise;
-* a cap on body size (streamed: a huge or decompression-bomb body is never held whole),
-  on redirects (each hop is checked again), and on total time per request;
-* no requests to loopback, private or link-local address literals or non-HTTP schemes
-  unless allowed, so a page cannot steer the crawler into an internal network.
+* a cap on body size (streamed; gzip and deflate are inflated by the fetcher itself no
+  further than the cap, so a huge or decompression-bomb body is never held whole), on
+  redirects (each hop is checked again), and on total time per request;
+* no requests to loopback, private or link-local address literals (in any spelling a
+  resolver accepts, ``2130706433`` and ``0x7f.1`` included) or non-HTTP schemes unless
+  allowed, so a page cannot steer the crawler into an internal network;
+* a ``Retry-After`` longer than the cap is reported, never waited for, not even by the
+  host's next request.
 
 Every call returns a :class:`Fetched`; failures are values with a kind and a reason.
 Proxies and CA bundles come from the environment (``HTTPS_PROXY``, ``NO_PROXY``,

@@ -353,3 +353,21 @@ def test_the_private_links_fixture_really_links_to_each_private_host():
 def test_gzip_fixture_files_stay_binary_exact():
     menu = resolve(FIXTURE_WEB, "bomb.example", "/menu.xml")
     assert gzip.decompress(menu.body).startswith(b'<?xml version="1.0"')
+
+
+def test_page_text_follows_the_header_then_the_meta_declaration_then_utf8():
+    from auditor.fetcher import Fetched
+
+    def text(content_type: str, body: bytes) -> str:
+        headers = httpx.Headers({"Content-Type": content_type} if content_type else {})
+        return Fetched("https://t.example/", "https://t.example/", 200, headers, body).text()
+
+    cp1252 = '<meta charset="windows-1252"><p>caf\xe9 \x96 \x93quoted\x94</p>'.encode("latin-1")
+    assert text("text/html", cp1252).endswith("café – “quoted”</p>")
+    assert text("", cp1252).endswith("café – “quoted”</p>")
+    assert "caf\ufffd" in text("text/html; charset=utf-8", cp1252)  # the header wins
+    latin = b"<meta charset=ISO-8859-1><p>\x93x\x94</p>"  # the web reads latin-1 labels as windows-1252
+    assert text("text/html", latin).endswith("“x”</p>")
+    assert text("text/html", b"<meta charset=utf-16><p>\xc3\xa9</p>").endswith("é</p>")
+    assert text("text/html", b"<meta charset=no-such-charset><p>\xc3\xa9</p>").endswith("é</p>")
+    assert text("application/json", b'<meta charset="windows-1252">\xc3\xa9').endswith("é")  # HTML only
