@@ -20,7 +20,6 @@ to private addresses and non-web schemes (never fetched, never channels).
 from __future__ import annotations
 
 import asyncio
-import codecs
 import logging
 import re
 from collections.abc import Mapping
@@ -29,7 +28,6 @@ from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
 import httpx
-from selectolax.lexbor import LexborHTMLParser
 
 from .candidates import Candidate, SiteLink, read_page
 from .credentials import credentials_from_env
@@ -430,26 +428,6 @@ def _is_html(fetched: Fetched) -> bool:
     return fetched.ok and "html" in (fetched.content_type or "text/html")
 
 
-def decode_html(fetched: Fetched) -> str:
-    """The page's text: a byte-order mark first, then the HTTP charset, then ``<meta charset>``, then UTF-8."""
-    body = fetched.body
-    for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
-        if body.startswith(bom):
-            return body.decode(codec, errors="replace").lstrip("\ufeff")
-    declared = httpx.Response(200, headers=fetched.headers).charset_encoding
-    meta = re.search(rb"""<meta[^>]{0,200}?charset=["']?([A-Za-z0-9_.:\-]{1,40})""", body[:8192], re.IGNORECASE)
-    for name in (declared, meta.group(1).decode("ascii") if meta else None):
-        if name:
-            try:
-                return body.decode(name, errors="replace")
-            except LookupError:
-                continue
-    try:
-        return body.decode("utf-8")
-    except UnicodeDecodeError:
-        return body.decode("cp1252", errors="replace")
-
-
 def parse_page(fetched: Fetched) -> Page:
-    """A :class:`Page` decoded by :func:`decode_html` (odd encodings included)."""
-    return Page(fetched.final_url, fetched, LexborHTMLParser(decode_html(fetched)))
+    """A :class:`Page` decoded as :meth:`Fetched.text` does (odd encodings included)."""
+    return Page.parse(fetched)

@@ -99,7 +99,10 @@ def parse_date(value: str | None) -> datetime | None:
         return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+    try:
+        return parsed.astimezone(timezone.utc)
+    except OverflowError:  # 9999-12-31T23:59-01:00 is past the last representable UTC moment
+        return None
 
 
 def _text(element: Any, path: str) -> str:
@@ -199,16 +202,16 @@ def _parse_json_feed(body: bytes) -> ParsedFeed:
             continue
         items.append(
             Item(
-                url=str(entry.get("url") or entry.get("external_url") or entry.get("id") or ""),
-                title=str(entry.get("title") or ""),
+                url=_str(entry.get("url")) or _str(entry.get("external_url")) or _str(entry.get("id")) or "",
+                title=_str(entry.get("title")) or "",
                 published=parse_date(_str(entry.get("date_published"))),
                 updated=parse_date(_str(entry.get("date_modified"))),
             )
         )
     return ParsedFeed(
         format="jsonfeed",
-        title=str(document.get("title") or ""),
-        home_url=str(document.get("home_page_url") or ""),
+        title=_str(document.get("title")) or "",
+        home_url=_str(document.get("home_page_url")) or "",
         items=tuple(items),
         date_field="date_published",
         expired=document.get("expired") is True,

@@ -12,10 +12,14 @@ other people's sites owes them and its user:
   until the window resets (``X-RateLimit-Reset``/``RateLimit-Reset``: epoch seconds, seconds
   to go, or an ISO time), up to the same cap;
 * robots.txt, fetched once per origin and obeyed unless told otherwise;
-* a cap on body size (streamed: a huge or decompression-bomb body is never held whole),
-  on redirects (each hop is checked again), and on total time per request;
-* no requests to loopback, private or link-local address literals or non-HTTP schemes
-  unless allowed, so a page cannot steer the crawler into an internal network.
+* a cap on body size (streamed; gzip and deflate are inflated by the fetcher itself no
+  further than the cap, so a huge or decompression-bomb body is never held whole), on
+  redirects (each hop is checked again), and on total time per request;
+* no requests to loopback, private or link-local address literals (in any spelling a
+  resolver accepts, ``2130706433`` and ``0x7f.1`` included) or non-HTTP schemes unless
+  allowed, so a page cannot steer the crawler into an internal network;
+* a ``Retry-After`` longer than the cap is reported, never waited for, not even by the
+  host's next request.
 
 Every call returns a :class:`Fetched`; failures are values with a kind and a reason.
 Proxies and CA bundles come from the environment (``HTTPS_PROXY``, ``NO_PROXY``,
@@ -25,10 +29,14 @@ Proxies and CA bundles come from the environment (``HTTPS_PROXY``, ``NO_PROXY``,
 from __future__ import annotations
 
 import asyncio
+import codecs
 import email.utils
 import ipaddress
 import json
+import re
+import socket
 import time
+import zlib
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -97,12 +105,26 @@ class Fetched:
         return self.headers.get("content-type", "").split(";")[0].strip().lower()
 
     def text(self) -> str:
-        """The body decoded by its declared charset, else UTF-8; undecodable bytes are replaced."""
-        charset = httpx.Response(200, headers=self.headers).charset_encoding or "utf-8"
+        """The body decoded by its declared charset, else UTF-8; undecodable bytes are replaced.
+
+        The charset is the header's; for an HTML page whose header names none, the page's own
+        ``<meta charset>`` (or ``http-equiv`` Content-Type) in its first 1024 bytes, as browsers do.
+        """
+        for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+            if self.body.startswith(bom):  # a byte-order mark outranks any label, as in browsers
+                return self.body.decode(codec, errors="replace").lstrip("\ufeff")
+        charset = httpx.Response(200, headers=self.headers).charset_encoding
+        if charset is None and self.content_type in ("", "text/html", "application/xhtml+xml"):
+            charset = _meta_charset(self.body)
+        if charset:
+            try:
+                return self.body.decode(charset, errors="replace")
+            except LookupError:  # a charset Python does not know
+                pass
         try:
-            return self.body.decode(charset, errors="replace")
-        except LookupError:  # a charset Python does not know
-            return self.body.decode("utf-8", errors="replace")
+            return self.body.decode("utf-8")
+        except UnicodeDecodeError:  # unlabelled and not UTF-8: the web's default legacy encoding
+            return self.body.decode("cp1252", errors="replace")
 
     def json(self) -> Any:
         """The body as JSON; raises ValueError for anything else (an HTML error page, say)."""
@@ -113,6 +135,27 @@ class Fetched:
         if self.error:
             return self.error
         return f"HTTP {self.status} from {self.final_url}"
+
+
+_META_CHARSET = re.compile(rb"""<meta\s[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
+# Labels the web treats as windows-1252, whatever Python's codec of the same name does with 0x80-0x9F.
+_WINDOWS_1252_LABELS = frozenset({"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii",
+                                  "cp819", "ibm819", "iso_8859-1"})
+
+
+def _meta_charset(body: bytes) -> str | None:
+    """The charset a page declares in a meta tag within its first 1024 bytes, if Python knows it."""
+    match = _META_CHARSET.search(body[:1024])
+    if match is None:
+        return None
+    label = match.group(1).decode("ascii").lower()
+    if label in _WINDOWS_1252_LABELS:
+        return "cp1252"
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    return "utf-8" if name.startswith("utf-16") else name  # bytes read as ASCII cannot be UTF-16
 
 
 @dataclass(frozen=True)
@@ -195,13 +238,25 @@ def refusal(url: str, *, allow_private: bool = False) -> str:
         return ""
     if host == "localhost" or host.endswith(".localhost"):
         return f"{host} is this machine; private addresses are not fetched unless allowed"
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
+    address = _ip_literal(host)
+    if address is None:
         return ""
     if not address.is_global:
-        return f"{host} is a private, loopback or reserved address; not fetched unless allowed"
+        spelled = host if str(address) == host else f"{host} ({address})"
+        return f"{spelled} is a private, loopback or reserved address; not fetched unless allowed"
     return ""
+
+
+def _ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address a host names literally, in any form a resolver accepts ("127.1", "0x7f000001", "2130706433")."""
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    try:  # the legacy inet_aton forms that URL parsers and getaddrinfo turn into IPv4 addresses
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except (OSError, ValueError):
+        return None
 
 
 class Fetcher:
@@ -360,8 +415,8 @@ class Fetcher:
             if response.status_code in (429, 503):
                 delays.append(parse_retry_after(response.headers.get("retry-after")))
             delay = max((d for d in delays if d), default=0.0)
-            if delay:
-                slot.next_start = max(slot.next_start, time.monotonic() + min(delay, self.settings.retry_after_cap))
+            if delay and delay <= self.settings.retry_after_cap:  # longer: reported as is, not waited for
+                slot.next_start = max(slot.next_start, time.monotonic() + delay)
             return _Raw(response.status_code, response.headers, body)
 
     async def _read_capped(self, response: httpx.Response) -> bytes:
@@ -371,7 +426,19 @@ class Fetcher:
             raise _Failure("too_large", f"{response.url} declares {int(declared):,} bytes; the cap is {limit:,}",
                            transient=False)
         body = bytearray()
-        async for chunk in response.aiter_bytes():  # decoded: a gzip bomb hits the cap, not memory
+        decoder = _BoundedDecoder.for_encoding(response.headers.get("content-encoding", ""))
+        if decoder is None or response.is_stream_consumed:  # identity, br, zstd, several; or already read
+            decoder = None
+            chunks = response.aiter_bytes()
+        else:  # gzip/deflate inflated by us, never more than the room left under the cap
+            chunks = response.aiter_raw()
+        async for chunk in chunks:
+            if decoder is not None:
+                try:
+                    chunk = decoder.decode(chunk, limit + 1 - len(body))
+                except zlib.error as exc:
+                    raise _Failure("protocol", f"{response.url} sent a body that does not decompress: {exc}",
+                                   transient=False) from exc
             body += chunk
             if len(body) > limit:
                 raise _Failure("too_large", f"{response.url} sent more than {limit:,} bytes (the cap); stopped reading",
@@ -439,6 +506,35 @@ class Fetcher:
             slot = self._slot(origin + "/")
             slot.gap = max(slot.gap, min(float(delay), 30.0))
         return rules
+
+
+class _BoundedDecoder:
+    """Inflates gzip or deflate bodies at most ``room`` bytes at a time, so a decompression bomb
+    costs no more memory than the cap (httpx's own decoders inflate each network read whole:
+    64 KiB of a bomb is 64 MB)."""
+
+    def __init__(self, wbits: int) -> None:
+        self._inflater = zlib.decompressobj(wbits)
+        self._deflate = wbits == zlib.MAX_WBITS
+        self._started = False
+
+    @classmethod
+    def for_encoding(cls, encoding: str) -> "_BoundedDecoder | None":
+        coding = encoding.strip().lower()
+        if coding in ("gzip", "x-gzip"):
+            return cls(zlib.MAX_WBITS | 16)
+        if coding == "deflate":
+            return cls(zlib.MAX_WBITS)
+        return None
+
+    def decode(self, data: bytes, room: int) -> bytes:
+        if self._deflate and not self._started and data:
+            self._started = True
+            try:  # "deflate" is meant to be zlib-wrapped, but some servers send it raw
+                return self._inflater.decompress(data, max(room, 1))
+            except zlib.error:
+                self._inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+        return self._inflater.decompress(data, max(room, 1))
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from selectolax.lexbor import LexborHTMLParser
 
 from .fetcher import Fetched, Fetcher
+from .htmldepth import parse_html
 from .models import Activity, Channel, Item, Status
 
 # A date this far past as_of is a clock error or a scheduled post, not activity.
@@ -36,7 +37,7 @@ class Page:
 
     @classmethod
     def parse(cls, fetched: Fetched) -> "Page":
-        return cls(fetched.final_url, fetched, LexborHTMLParser(fetched.text()))
+        return cls(fetched.final_url, fetched, parse_html(fetched.text()))
 
     @property
     def base_url(self) -> str:

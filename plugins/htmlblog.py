@@ -18,7 +18,7 @@ import re
 from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
-from selectolax.lexbor import LexborHTMLParser
+from auditor.htmldepth import parse_html
 
 from auditor.extract.datetext import url_date
 from auditor.extract.pages import owner_activity, page_activity, read_posts
@@ -82,7 +82,7 @@ class HtmlBlogPlatform(Platform):
 
 def post_links(html: str, index_url: str) -> list[str]:
     """The index's post links, newest first where URLs carry dates, in page order otherwise."""
-    tree = LexborHTMLParser(html)
+    tree = parse_html(html)
     regions = walk(tree)
     host = urlsplit(index_url).netloc
     found: dict[str, int] = {}

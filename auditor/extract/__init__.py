@@ -16,6 +16,8 @@ from datetime import datetime, timezone
 
 from selectolax.lexbor import LexborHTMLParser
 
+from ..htmldepth import parse_html
+
 from ..models import Interaction
 from .comments import Comment, find_comments, interactions_from, link_flat_replies, mark_owner_by_name
 from .dates import DateCandidate, body_candidates, choose, head_candidates, month_first, url_candidates
@@ -71,7 +73,7 @@ def extract_page(html: str, url: str, fetched_at: datetime) -> PageExtract:
     """Read the dates and comments of one HTML page fetched from ``url`` at ``fetched_at``."""
     if fetched_at.tzinfo is None:
         fetched_at = fetched_at.replace(tzinfo=timezone.utc)
-    tree = LexborHTMLParser(html)
+    tree = parse_html(html)
     walked = walk(tree)
     english_order = month_first(tree)
     candidates = tuple([*head_candidates(tree), *body_candidates(walked, fetched_at, english_order),
