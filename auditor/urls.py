@@ -15,8 +15,10 @@ Nothing here touches the network.
 from __future__ import annotations
 
 import ipaddress
+import re
+from dataclasses import dataclass
 from functools import lru_cache
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit, urlunsplit
 
 import tldextract
 
@@ -138,3 +140,31 @@ def path_segments(url: str) -> list[str]:
         return [segment for segment in urlsplit(url).path.split("/") if segment]
     except ValueError:
         return []
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A URL split for recognisers: host without www./m./mobile., path segments, query."""
+
+    host: str
+    segments: tuple[str, ...]
+    query: dict[str, list[str]]
+    fragment: str
+
+    @classmethod
+    def of(cls, url: str) -> "Link | None":
+        try:
+            parts = urlsplit(clean_url(url))
+        except ValueError:
+            return None
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return None
+        raw = urlsplit(url.strip())
+        segments = tuple(s for s in parts.path.split("/") if s)
+        return cls(strip_host_prefixes(parts.hostname), segments, parse_qs(parts.query), raw.fragment)
+
+
+def handle_from(text: str, pattern: re.Pattern[str]) -> str | None:
+    """A bare handle from user input (``@acme`` or ``acme``), lower-cased, or None if invalid here."""
+    handle = text.strip().lstrip("@")
+    return handle.lower() if pattern.fullmatch(handle) else None

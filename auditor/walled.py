@@ -16,12 +16,10 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qs, urlsplit
 
 from .fetcher import Fetched
 from .models import Activity, Channel, Evidence, Status
 from .platform import Context, Platform
-from .urls import clean_url, strip_host_prefixes
 
 EXISTS_FIELD = "account exists"
 
@@ -44,28 +42,6 @@ class Existence:
 
 
 UNKNOWN = Existence(None)
-
-
-@dataclass(frozen=True, slots=True)
-class Link:
-    """A URL split for recognisers: host without www./m./mobile., path segments, query."""
-
-    host: str
-    segments: tuple[str, ...]
-    query: dict[str, list[str]]
-    fragment: str
-
-    @classmethod
-    def of(cls, url: str) -> "Link | None":
-        try:
-            parts = urlsplit(clean_url(url))
-        except ValueError:
-            return None
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            return None
-        raw = urlsplit(url.strip())
-        segments = tuple(s for s in parts.path.split("/") if s)
-        return cls(strip_host_prefixes(parts.hostname), segments, parse_qs(parts.query), raw.fragment)
 
 
 def title_of(page: str) -> str:
@@ -129,7 +105,3 @@ class WalledPlatform(Platform):
         return f"{lead} {self.wall_reason}"
 
 
-def handle_from(text: str, pattern: re.Pattern[str]) -> str | None:
-    """A bare handle from user input (``@acme`` or ``acme``), lower-cased, or None if invalid here."""
-    handle = text.strip().lstrip("@")
-    return handle.lower() if pattern.fullmatch(handle) else None

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from auditor.plugins.feed import FeedPlatform
+
 from auditor.models import Activity, Channel, Evidence
 from auditor.platform import Context
-from auditor.plugins.feed import FeedPlatform
 
 _FEEDS = FeedPlatform()
 

@@ -23,7 +23,15 @@ from auditor.extract.pages import owner_activity
 from auditor.feeds import parse_date
 from auditor.fetcher import Fetched
 from auditor.hookspecs import hookimpl
-from auditor.models import Activity, Channel, Confidence, Evidence, Interaction, Item, Status
+from auditor.models import (
+    Activity,
+    Channel,
+    Confidence,
+    Evidence,
+    Interaction,
+    Item,
+    Status,
+)
 from auditor.platform import Context, Page, Platform, failed_activity
 from auditor.registry import Registry
 

@@ -33,7 +33,15 @@ from urllib.parse import urljoin, urlsplit
 from auditor.feeds import parse_date
 from auditor.fetcher import Fetched, refusal
 from auditor.hookspecs import hookimpl
-from auditor.models import Activity, Channel, Confidence, Evidence, Interaction, Item, Status
+from auditor.models import (
+    Activity,
+    Channel,
+    Confidence,
+    Evidence,
+    Interaction,
+    Item,
+    Status,
+)
 from auditor.platform import Context, Page, Platform, failed_activity
 from auditor.registry import Registry
 

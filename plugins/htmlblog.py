@@ -18,16 +18,15 @@ import re
 from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
-from auditor.htmldepth import parse_html
-
 from auditor.extract.datetext import url_date
 from auditor.extract.pages import owner_activity, page_activity, read_posts
+from auditor.extract.walk import COMMENT, POST, SIDEBAR, walk
 from auditor.fetcher import refusal
 from auditor.hookspecs import hookimpl
+from auditor.htmldepth import parse_html
 from auditor.models import Activity, Channel, Confidence, Evidence, Status
 from auditor.platform import Context, Page, Platform, failed_activity
 from auditor.registry import Registry
-from auditor.extract.walk import COMMENT, POST, SIDEBAR, walk
 
 MAX_POSTS = 4  # plus the index: five fetches
 BLOG_PATH = re.compile(r"^/(?:blog|news|journal|diary|posts|articles|weblog)/?$", re.IGNORECASE)

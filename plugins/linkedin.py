@@ -15,7 +15,8 @@ import re
 from auditor.hookspecs import hookimpl
 from auditor.models import Channel
 from auditor.registry import Registry
-from auditor.walled import Link, WalledPlatform, handle_from
+from auditor.urls import Link, handle_from
+from auditor.walled import WalledPlatform
 
 KINDS = ("company", "in", "showcase", "school")
 SLUG = re.compile(r"[^/?#\s]{2,100}")

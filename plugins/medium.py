@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import re
 
+from auditor.plugins._hosted import collect_via_feed, subdomain_of
+
 from auditor.hookspecs import hookimpl
 from auditor.models import Activity, Channel
 from auditor.platform import Context, Platform
-from auditor.plugins._hosted import collect_via_feed, subdomain_of
 from auditor.registry import Registry
-from auditor.walled import Link, handle_from
+from auditor.urls import Link, handle_from
 
 NAME = re.compile(r"[A-Za-z0-9_.\-]{1,60}")
 NOT_PUBLICATIONS = frozenset({

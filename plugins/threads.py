@@ -14,7 +14,8 @@ from auditor.fetcher import Fetched
 from auditor.hookspecs import hookimpl
 from auditor.models import Channel
 from auditor.registry import Registry
-from auditor.walled import UNKNOWN, Existence, Link, WalledPlatform, handle_from, title_of
+from auditor.urls import Link, handle_from
+from auditor.walled import UNKNOWN, Existence, WalledPlatform, title_of
 
 HOSTS = frozenset({"threads.com", "threads.net"})
 USERNAME = re.compile(r"[A-Za-z0-9._]{1,30}")

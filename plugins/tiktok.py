@@ -18,7 +18,8 @@ from auditor.hookspecs import hookimpl
 from auditor.models import Activity, Channel, Status
 from auditor.platform import Context
 from auditor.registry import Registry
-from auditor.walled import Existence, Link, WalledPlatform, handle_from
+from auditor.urls import Link, handle_from
+from auditor.walled import Existence, WalledPlatform
 
 USERNAME = re.compile(r"[A-Za-z0-9._]{2,24}")
 

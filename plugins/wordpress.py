@@ -32,7 +32,15 @@ from auditor.extract.pages import owner_activity, page_activity, read_posts
 from auditor.feeds import FeedError, parse_date, parse_feed
 from auditor.fetcher import Fetched, refusal
 from auditor.hookspecs import hookimpl
-from auditor.models import Activity, Channel, Confidence, Evidence, Interaction, Item, Status
+from auditor.models import (
+    Activity,
+    Channel,
+    Confidence,
+    Evidence,
+    Interaction,
+    Item,
+    Status,
+)
 from auditor.platform import Context, Page, Platform, latest, status_of_failure
 from auditor.registry import Registry
 

@@ -23,7 +23,8 @@ from auditor.hookspecs import hookimpl
 from auditor.models import Activity, Channel, Evidence, Item, Status
 from auditor.platform import Context, latest
 from auditor.registry import Registry
-from auditor.walled import Link, WalledPlatform, handle_from
+from auditor.urls import Link, handle_from
+from auditor.walled import WalledPlatform
 
 HOSTS = frozenset({"x.com", "twitter.com"})
 HANDLE = re.compile(r"[A-Za-z0-9_]{1,15}")

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..models import Activity, Brand, Channel, Evidence, Severity, Status
-from ..urls_domain import registered_domain
+from ..urls import same_site
 from . import Violation
 
 CODE = "BROKEN002"
@@ -50,7 +50,7 @@ def check(brand: Brand, channel: Channel, activity: Activity, options: Options, 
         )
         return
     for item in activity.evidence:
-        if item.field == "redirected to" and registered_domain(item.value) != registered_domain(channel.url):
+        if item.field == "redirected to" and not same_site(item.value, channel.url):
             yield Violation(
                 message=(f"{channel.url} now redirects to another site, {item.value}. Check who owns it, "
                          "then update or remove the links."),
