@@ -41,6 +41,7 @@ from auditor.hookspecs import hookimpl
 from auditor.models import Activity, Channel, Evidence, Interaction, Item, Status
 from auditor.platform import Context, Platform, failed_activity
 from auditor.registry import Registry
+from auditor.urls import Link
 
 API = "https://api.github.com"
 HOSTS = frozenset({"github.com", "www.github.com"})
@@ -95,13 +96,10 @@ class GitHubPlatform(Platform):
     priority = 20
 
     def recognise(self, url: str) -> Channel | None:
-        try:
-            parts = urlsplit(url if "//" in url else f"https://{url}")
-        except ValueError:
+        link = Link.of(url if "//" in url else f"https://{url}")
+        if link is None or link.host not in HOSTS:
             return None
-        if parts.scheme not in ("http", "https") or (parts.hostname or "").lower() not in HOSTS:
-            return None
-        segments = [s for s in parts.path.split("/") if s]
+        segments = link.segments
         if not segments or len(segments) > 2:
             return None
         owner = segments[0]

@@ -22,6 +22,7 @@ from auditor.hookspecs import hookimpl
 from auditor.models import Activity, Channel, Evidence, Status
 from auditor.platform import Context, Platform, failed_activity, latest
 from auditor.registry import Registry
+from auditor.urls import Link
 
 HOST = re.compile(r"^(?:www\.|[a-z]{2}\.)?pinterest\.(?:com|co\.uk|com\.au|com\.mx|co\.kr|[a-z]{2})$")
 USERNAME = re.compile(r"^[A-Za-z0-9_]{3,30}$")
@@ -38,14 +39,10 @@ class PinterestPlatform(Platform):
     priority = 20
 
     def recognise(self, url: str) -> Channel | None:
-        try:
-            parts = urlsplit(url if "//" in url else f"https://{url}")
-        except ValueError:
+        link = Link.of(url if "//" in url else f"https://{url}")
+        if link is None or not HOST.match(link.host):
             return None
-        host = (parts.hostname or "").lower()
-        if parts.scheme not in ("http", "https") or not HOST.match(host):
-            return None
-        segments = [s for s in parts.path.split("/") if s]
+        segments = link.segments
         if not 1 <= len(segments) <= 2:
             return None
         user = segments[0]

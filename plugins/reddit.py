@@ -40,6 +40,7 @@ from auditor.hookspecs import hookimpl
 from auditor.models import Activity, Channel, Evidence, Interaction, Item, Status
 from auditor.platform import Context, Platform, failed_activity, latest
 from auditor.registry import Registry
+from auditor.urls import Link
 
 WEB = "https://www.reddit.com"
 OAUTH = "https://oauth.reddit.com"
@@ -61,13 +62,10 @@ class RedditPlatform(Platform):
     priority = 20
 
     def recognise(self, url: str) -> Channel | None:
-        try:
-            parts = urlsplit(url if "//" in url else f"https://{url}")
-        except ValueError:
+        link = Link.of(url if "//" in url else f"https://{url}")
+        if link is None or link.host not in HOSTS:
             return None
-        if parts.scheme not in ("http", "https") or (parts.hostname or "").lower() not in HOSTS:
-            return None
-        segments = [s for s in parts.path.split("/") if s]
+        segments = link.segments
         if len(segments) < 2:
             return None
         head, name, rest = segments[0].lower(), segments[1], [s.lower() for s in segments[2:]]
