@@ -38,7 +38,9 @@ class BatchProgress:
         self.errors += audit.stats.errors
         self.findings += len(audit.findings)
         worst = audit.findings[0].severity.value if audit.findings else ""
-        self._advance(f"{audit.brand.name}: {len(audit.findings)} findings" + (f" (worst: {worst})" if worst else ""))
+        count = len(audit.findings)
+        self._advance(f"{audit.brand.name}: {count} finding{'' if count == 1 else 's'}"
+                      + (f" (worst: {worst})" if worst else ""))
 
     def failed(self, name: str, error: BaseException) -> None:
         self._advance(f"{name}: the audit failed: {type(error).__name__}: {error}")

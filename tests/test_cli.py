@@ -101,7 +101,7 @@ def test_the_demo_runs_offline_on_the_bundled_fixtures():
     assert "STALE001 https://oldcorner.example/rss.xml" in result.output
     assert "STALE001 https://finished.example/feed.json" in result.output
     assert "BROKEN003 https://down.example/" in result.output
-    assert "Summary of 7 brands" in result.output
+    assert "Summary of 11 brands" in result.output
 
 
 def test_python_dash_m_and_version():

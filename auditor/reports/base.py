@@ -100,6 +100,18 @@ def signals_of(activity: Activity | None, as_of: datetime) -> ResponseSignals | 
     return response_signals(activity.interactions, as_of)
 
 
+def responses(activity: Activity | None, as_of: datetime) -> str:
+    """"answered 3 of 7, median 6 h" over every interaction read (the rules judge a 90-day window)."""
+    if activity is None or not activity.interactions:
+        return ""
+    signals = response_signals(activity.interactions, as_of, window_days=365 * 100)
+    text = f"answered {signals.answered} of {signals.total}"
+    if signals.median_first_reply is not None:
+        hours = signals.median_first_reply.total_seconds() / 3600
+        text += f", median {hours:.0f} h" if hours < 48 else f", median {hours / 24:.1f} d"
+    return text
+
+
 def urgency(audit: Audit, channel_url: str) -> tuple[int, int]:
     """Sort key: channels with the worst findings first, then broken ones, then by silence."""
     severity = worst_severity(findings_for(audit, channel_url))

@@ -13,7 +13,7 @@ from html import escape
 
 from ..models import Activity, Audit, Channel, Finding
 from ..rules import stale
-from .base import BrandSummary, Reporter, days_since, findings_for, plural, urgency, worst_severity
+from .base import BrandSummary, Reporter, days_since, findings_for, plural, responses, urgency, worst_severity
 
 STYLE = """
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d2430;background:#f6f7f9}
@@ -50,7 +50,7 @@ class HtmlReporter(Reporter):
             f"{plural(len(audit.findings), 'finding')}"
             + (f" · worst: <span class=\"badge {worst.value}\">{worst.value}</span>" if worst else "") + "</p>",
             "<table><thead><tr><th>Channel</th><th>Platform</th><th>Status</th><th>Last activity</th>"
-            "<th>Findings</th></tr></thead><tbody>",
+            "<th>Responses</th><th>Findings</th></tr></thead><tbody>",
         ]
         for channel in channels:
             parts.append(self._row(audit, channel))
@@ -74,8 +74,11 @@ class HtmlReporter(Reporter):
                 if activity and activity.last_activity and days is not None else "<span class=\"muted\">unknown</span>")
         badges = " ".join(f"<span class=\"badge {f.severity.value}\">{f.code}</span>"
                           for f in findings_for(audit, channel.url))
-        return (f"<tr><td><a href=\"#{escape(_anchor(channel.url))}\">{escape(channel.title or channel.url)}</a></td>"
-                f"<td>{escape(channel.platform)}</td><td>{_status(activity)}</td><td>{last}</td><td>{badges}</td></tr>")
+        low = "<br><span class=\"muted\">low confidence: linked from one article</span>" \
+            if channel.confidence.value == "low" else ""
+        return (f"<tr><td><a href=\"#{escape(_anchor(channel.url))}\">{escape(channel.title or channel.url)}</a>{low}</td>"
+                f"<td>{escape(channel.platform)}</td><td>{_status(activity)}</td><td>{last}</td>"
+                f"<td>{escape(responses(activity, audit.as_of))}</td><td>{badges}</td></tr>")
 
     def _channel_detail(self, audit: Audit, channel: Channel) -> str:
         activity = audit.activity_for(channel)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..models import Audit
-from .base import Reporter, days_since, findings_for, plural, urgency
+from .base import Reporter, days_since, findings_for, plural, responses, urgency
 
 
 def cell(text: str) -> str:
@@ -20,8 +20,8 @@ class MarkdownReporter(Reporter):
             "",
             f"{plural(len(audit.channels), 'channel')}, {plural(len(audit.findings), 'finding')}.",
             "",
-            "| Channel | Platform | Status | Last activity | Findings |",
-            "|---|---|---|---|---|",
+            "| Channel | Platform | Status | Last activity | Responses | Findings |",
+            "|---|---|---|---|---|---|",
         ]
         for channel in sorted(audit.channels, key=lambda c: urgency(audit, c.url)):
             activity = audit.activity_for(channel)
@@ -32,7 +32,9 @@ class MarkdownReporter(Reporter):
             if activity and activity.status.value != "ok" and activity.reason:
                 status += f": {activity.reason}"
             codes = ", ".join(f"`{f.code}`" for f in findings_for(audit, channel.url))
-            lines.append(f"| {cell(channel.url)} | {channel.platform} | {cell(status)} | {last} | {codes} |")
+            low = " (low confidence)" if channel.confidence.value == "low" else ""
+            lines.append(f"| {cell(channel.url)}{low} | {channel.platform} | {cell(status)} | {last} | "
+                         f"{responses(activity, audit.as_of)} | {codes} |")
         if audit.findings:
             lines += ["", "### Findings", ""]
             for finding in audit.findings:

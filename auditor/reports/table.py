@@ -9,8 +9,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from ..models import Activity, Audit, Severity, Status
-from .base import Reporter, days_since, findings_for, plural
+from ..models import Activity, Audit, Confidence, Severity, Status
+from .base import Reporter, days_since, findings_for, plural, responses
 
 STATUS_STYLE = {
     Status.OK: "green",
@@ -40,7 +40,7 @@ class TableReporter(Reporter):
             "Audit of ", (audit.brand.name, "bold"),
             f" as of {as_of}: {plural(len(audit.channels), 'channel')}, {plural(len(audit.findings), 'finding')}"))
         table = Table(expand=False)
-        for column in ("Platform", "Channel", "Status", "Last activity", "Items", "Findings"):
+        for column in ("Platform", "Channel", "Status", "Last activity", "Items", "Responses", "Findings"):
             table.add_column(column, overflow="fold")
         hidden = 0
         for channel in audit.channels:
@@ -52,10 +52,13 @@ class TableReporter(Reporter):
                 continue
             table.add_row(
                 channel.platform,
-                Text.assemble(channel.url, (f"\n{channel.title}", "dim") if channel.title else ""),
+                Text.assemble(channel.url, (f"\n{channel.title}", "dim") if channel.title else "",
+                              ("\nlow confidence: linked from one article only", "yellow")
+                              if channel.confidence is Confidence.LOW else ""),
                 _status(activity),
                 _last_activity(activity, audit),
                 str(len(activity.items)) if activity and activity.items else "",
+                responses(activity, audit.as_of),
                 Text(" ".join(sorted({f.code for f in findings}))),
             )
         if table.row_count:
