@@ -118,6 +118,10 @@ class MastodonPlatform(Platform):
             if found and found != server:
                 server = found
                 lookup = await context.get(_lookup_url(server, handle))
+        if _no_mastodon_api(lookup):
+            return Activity(channel_url=channel.url, status=Status.ERROR, evidence=tuple(evidence),
+                            reason=f"{server} does not answer as a Mastodon server ({lookup.final_url} answered "
+                                   f"HTTP {lookup.status} without an API error) and WebFinger named no other server")
         refused = _refusal(channel, lookup, f"@{handle.acct}")
         if refused is not None:
             return refused

@@ -253,7 +253,8 @@ async def _comments(channel_id: str, videos: list[tuple[str, Item]], key: str, c
             at = parse_date(_str(top.get("publishedAt")))
             if at is None or _author_id(top) == channel_id:
                 continue  # the owner's own comments are not said to it
-            replies = [_dict(r, "snippet") for r in _dict(thread, "replies").get("comments", []) if isinstance(r, dict)]
+            shown = _dict(thread, "replies").get("comments")
+            replies = [_dict(r, "snippet") for r in shown if isinstance(r, dict)] if isinstance(shown, list) else []
             answered = _first_owner_reply(replies, channel_id)
             total = snippet.get("totalReplyCount")
             if answered is None and isinstance(total, int) and total > len(replies) and reply_pages < REPLY_PAGES:

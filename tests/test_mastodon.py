@@ -162,3 +162,9 @@ def test_replies_point_to_the_status_they_answer(fixture_internet):
     alice = next(i for i in activity.interactions if i.author == "alice")
     assert alice.parent == "https://mastodon.social/@acme/117636857856000001"
     assert alice.url == "https://mastodon.social/@alice/117637093785600002"
+
+
+def test_a_host_that_is_not_a_mastodon_server_is_an_error_not_a_missing_account(fixture_internet):
+    _, activity = collect("https://nofeed.example/@someone")
+    assert activity.status is Status.ERROR
+    assert "does not answer as a Mastodon server" in activity.reason

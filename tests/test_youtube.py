@@ -162,3 +162,42 @@ def test_a_feed_that_is_an_html_page_is_an_error(fixture_internet):
     _, activity = collect("https://www.youtube.com/@junkfeed")
     assert activity.status is Status.ERROR
     assert "not a feed" in activity.reason
+
+
+def test_the_api_key_travels_in_a_header_never_in_the_url():
+    """Unit test through httpx.MockTransport: the key is sent as X-Goog-Api-Key; URLs stay key-free."""
+    import asyncio
+
+    import httpx
+
+    from auditor.fetcher import Fetcher, FetchSettings, make_client
+    from auditor.platform import Context
+
+    feed = (b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom" '
+            b'xmlns:yt="http://www.youtube.com/xml/schemas/2015"><title>Acme</title><entry><yt:videoId>abcdefghijk'
+            b'</yt:videoId><link rel="alternate" href="https://www.youtube.com/watch?v=abcdefghijk"/>'
+            b'<published>2026-11-01T10:00:00+00:00</published></entry></feed>')
+    seen: list[httpx.Request] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        if request.url.path == "/feeds/videos.xml":
+            return httpx.Response(200, content=feed)
+        if request.url.path == "/youtube/v3/commentThreads":
+            return httpx.Response(400, json={"error": {"code": 400, "message": "API key not valid.",
+                                                       "errors": [{"reason": "keyInvalid"}]}})
+        return httpx.Response(404)
+
+    async def run():
+        settings = FetchSettings(respect_robots=False, retries=0)
+        async with make_client(settings, transport=httpx.MockTransport(handler)) as client:
+            context = Context(fetcher=Fetcher(client, settings), as_of=AS_OF,
+                              credentials={"YOUTUBE_API_KEY": "secret-key"})
+            return await PLATFORM.collect(PLATFORM.recognise(f"https://www.youtube.com/channel/{ACME}"), context)
+
+    activity = asyncio.run(run())
+    api = [r for r in seen if r.url.host == "www.googleapis.com"]
+    assert [r.headers.get("x-goog-api-key") for r in api] == ["secret-key"]
+    assert all("secret-key" not in str(r.url) for r in seen)
+    assert activity.status is Status.OK and activity.last_activity == utc(2026, 11, 1, 10)
+    assert "keyInvalid" in activity.reason and activity.interactions == ()
