@@ -113,7 +113,8 @@ class BlueskyPlatform(Platform):
         handle = _str(profile.get("handle")) or channel.handle
         title = _str(profile.get("displayName")) or handle
         evidence.append(Evidence(profile_url, "postsCount", _str(profile.get("postsCount"))))
-        feed_url = f"{APPVIEW}/app.bsky.feed.getAuthorFeed?actor={_q(did)}&limit={FEED_LIMIT}&filter=posts_and_author_threads"
+        feed_url = (f"{APPVIEW}/app.bsky.feed.getAuthorFeed?actor={_q(did)}&limit={FEED_LIMIT}"
+                    "&filter=posts_and_author_threads")
         fetched = await context.get(feed_url)
         failed = _failure(channel, fetched, handle)
         if failed is not None:
