@@ -69,7 +69,7 @@ def test_stale001_ignores_channels_without_a_date_or_not_ok():
 def test_stale001_message_and_evidence_are_actionable():
     source = Evidence("https://acme.example/old-post", "rss item pubDate", "2019-03-02T10:15:00+00:00")
     (violation,) = run(stale, activity(last_activity=days_ago(2821), last_activity_source=source))
-    assert "2,821 days" in violation.message and "limit for a blog is 180 days" in violation.message
+    assert "2,821 days" in violation.message and "limit for a blog channel is 180 days" in violation.message
     assert violation.evidence[0] == source
 
 

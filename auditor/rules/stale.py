@@ -65,7 +65,7 @@ def check(brand: Brand, channel: Channel, activity: Activity, options: Options, 
     evidence = (activity.last_activity_source,) if activity.last_activity_source else ()
     yield Violation(
         message=(
-            f"No activity for {silence:,} days (last on {last}); the limit for a {channel.kind} is {limit} days. "
+            f"No activity for {silence:,} days (last on {last}); the limit for a {channel.kind} channel is {limit} days. "
             "Post again, or retire the channel and remove the links to it."
         ),
         evidence=evidence + (Evidence(channel.url, "days since last activity", str(silence)),),
