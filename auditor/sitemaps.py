@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass, field
-from xml.etree.ElementTree import Element, ParseError
+from typing import Any
 
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import fromstring
+from defusedxml.ElementTree import ParseError, fromstring
 
 MAX_INFLATED = 8 * 1024 * 1024
 MAX_LOCS = 50_000
@@ -96,6 +96,6 @@ def pick_children(children: tuple[str, ...]) -> list[str]:
     return ranked[:MAX_CHILD_SITEMAPS]
 
 
-def _local(element: Element) -> str:
+def _local(element: Any) -> str:
     tag = element.tag if isinstance(element.tag, str) else ""
     return tag.rsplit("}", 1)[-1].lower()

@@ -31,8 +31,9 @@ from auditor.feeds import parse_date
 from auditor.fetcher import Fetched
 from auditor.hookspecs import hookimpl
 from auditor.models import Activity, Channel, Evidence, Interaction, Item, Status
-from auditor.platform import Context, FUTURE_TOLERANCE, Platform, status_of_failure
+from auditor.platform import FUTURE_TOLERANCE, Context, Platform, status_of_failure
 from auditor.registry import Registry
+from auditor.urls import Link
 
 APPVIEW = "https://public.api.bsky.app/xrpc"
 FEED_LIMIT = 50
@@ -42,7 +43,6 @@ CLOCK_SKEW = timedelta(days=1)  # createdAt and indexedAt further apart than thi
 
 HANDLE = re.compile(r"^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 DID = re.compile(r"^did:(?:plc:[a-z2-7]{24}|web:[a-z0-9.:%-]+)$")
-PROFILE_HOSTS = ("bsky.app", "www.bsky.app")
 
 
 class Unreadable(ValueError):
@@ -66,14 +66,10 @@ class BlueskyPlatform(Platform):
     priority = 20
 
     def recognise(self, url: str) -> Channel | None:
-        try:
-            parts = urlsplit(url.strip())
-        except ValueError:
+        link = Link.of(url)
+        if link is None or link.host != "bsky.app":
             return None
-        host = (parts.hostname or "").lower()
-        if parts.scheme not in ("http", "https") or host not in PROFILE_HOSTS:
-            return None
-        segments = [s for s in parts.path.split("/") if s]
+        segments = link.segments
         if len(segments) != 2 or segments[0] != "profile":  # /intent/compose, /profile/x/post/rkey, ...
             return None
         actor = segments[1].lstrip("@")
