@@ -157,10 +157,10 @@ def settings_from(timeout: float, ignore_robots: bool, allow_private: bool, base
 @app.command()
 def audit(
     url: Annotated[Optional[str], typer.Argument(
-        metavar="[URL]", help="The brand's homepage: https://acme.example or acme.example. Or use --brands.")] = None,
+        metavar="URL", help="The brand's homepage: https://acme.example or acme.example. Or use --brands.")] = None,
     brands: Annotated[Optional[Path], typer.Option(
         "--brands", metavar="FILE", help="Audit many brands from a CSV (name,url,channels,handles,config) or TOML "
-        "([[brand]]) file; results stream out as each brand finishes.")] = None,
+        "(\\[\\[brand]] tables) file; results stream out as each brand finishes.")] = None,
     as_of: AsOf = None,
     format: FormatOption = Format.table,  # type: ignore[attr-defined]
     output: Output = None,
@@ -189,8 +189,7 @@ def audit(
     allow_private: AllowPrivate = False,
     timeout: Timeout = 60.0,
 ) -> None:
-    """Audit a brand (or many): find its feeds and channels, read their last activity, report what is
-    stale, broken or unanswered.
+    """Audit a brand (or many): find its channels, read their activity, report what is stale or broken.
 
     Examples:
 
