@@ -67,7 +67,7 @@ Output = Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE"
 FailOnOption = Annotated[Optional[FailOn], typer.Option(
     "--fail-on", help="Exit 1 when a finding is at least this severe. Default: the config's fail-on, else warning.")]
 ConfigOption = Annotated[Optional[Path], typer.Option(
-    "--config", metavar="FILE", help="Configuration file (TOML). Default: ./auditor.toml, or [tool.auditor] in "
+    "--config", metavar="FILE", help="Configuration file (TOML). Default: ./auditor.toml, or \\[tool.auditor] in "
     "./pyproject.toml, if present.")]
 SelectOption = Annotated[Optional[str], typer.Option(
     "--select", metavar="CODES", help="Run only these rules: comma-separated codes or prefixes (STALE,BROKEN001); "
