@@ -30,6 +30,7 @@ from urllib.parse import quote, urlsplit
 from auditor.feeds import parse_date
 from auditor.fetcher import Fetched
 from auditor.hookspecs import hookimpl
+from auditor.jsonshape import Unreadable, json_object, string
 from auditor.models import Activity, Channel, Evidence, Interaction, Item, Status
 from auditor.platform import FUTURE_TOLERANCE, Context, Platform, status_of_failure
 from auditor.registry import Registry
@@ -43,10 +44,6 @@ CLOCK_SKEW = timedelta(days=1)  # createdAt and indexedAt further apart than thi
 
 HANDLE = re.compile(r"^(?=.{3,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 DID = re.compile(r"^did:(?:plc:[a-z2-7]{24}|web:[a-z0-9.:%-]+)$")
-
-
-class Unreadable(ValueError):
-    """An answer that is not the JSON shape the lexicon describes; the message says how."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +87,7 @@ class BlueskyPlatform(Platform):
                 failed = _failure(channel, fetched, actor)
                 if failed is not None:
                     return failed
-                did = _str(_object(fetched).get("did"))
+                did = string(json_object(fetched, "an XRPC answer").get("did"))
                 if not did.startswith("did:"):
                     raise Unreadable(f"{url} answered no DID for {actor}")
                 evidence.append(Evidence(url, "did", did))
@@ -99,23 +96,23 @@ class BlueskyPlatform(Platform):
             failed = _failure(channel, fetched, actor)
             if failed is not None:
                 return failed
-            profile = _object(fetched)
+            profile = json_object(fetched, "an XRPC answer")
             return await self._collect_profile(channel, context, did, profile, profile_url, evidence)
         except Unreadable as exc:
             return Activity(channel_url=channel.url, status=Status.ERROR, reason=str(exc), evidence=tuple(evidence))
 
     async def _collect_profile(self, channel: Channel, context: Context, did: str, profile: dict[str, Any],
                                profile_url: str, evidence: list[Evidence]) -> Activity:
-        handle = _str(profile.get("handle")) or channel.handle
-        title = _str(profile.get("displayName")) or handle
-        evidence.append(Evidence(profile_url, "postsCount", _str(profile.get("postsCount"))))
+        handle = string(profile.get("handle")) or channel.handle
+        title = string(profile.get("displayName")) or handle
+        evidence.append(Evidence(profile_url, "postsCount", string(profile.get("postsCount"))))
         feed_url = (f"{APPVIEW}/app.bsky.feed.getAuthorFeed?actor={_q(did)}&limit={FEED_LIMIT}"
                     "&filter=posts_and_author_threads")
         fetched = await context.get(feed_url)
         failed = _failure(channel, fetched, handle)
         if failed is not None:
             return failed
-        entries = _object(fetched).get("feed")
+        entries = json_object(fetched, "an XRPC answer").get("feed")
         if not isinstance(entries, list):
             raise Unreadable(f"{feed_url} answered JSON without a feed list")
         posts = [e["post"] for e in entries
@@ -185,22 +182,12 @@ def _xrpc_error(fetched: Fetched) -> tuple[str, str]:
         return "", ""
     if not isinstance(body, dict):
         return "", ""
-    return _str(body.get("error")), _str(body.get("message"))
-
-
-def _object(fetched: Fetched) -> dict[str, Any]:
-    try:
-        body = fetched.json()
-    except ValueError:
-        raise Unreadable(f"{fetched.final_url} did not answer JSON (an HTML page or junk, not an XRPC answer)")
-    if not isinstance(body, dict):
-        raise Unreadable(f"{fetched.final_url} answered JSON that is not an object")
-    return body
+    return string(body.get("error")), string(body.get("message"))
 
 
 def _author(post: dict[str, Any]) -> str:
     author = post.get("author")
-    return _str(author.get("did")) if isinstance(author, dict) else ""
+    return string(author.get("did")) if isinstance(author, dict) else ""
 
 
 def _record(post: dict[str, Any]) -> dict[str, Any]:
@@ -209,14 +196,14 @@ def _record(post: dict[str, Any]) -> dict[str, Any]:
 
 
 def _text(post: dict[str, Any], length: int = 80) -> str:
-    text = " ".join(_str(_record(post).get("text")).split())
+    text = " ".join(string(_record(post).get("text")).split())
     return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def _post_time(post: dict[str, Any]) -> PostTime | None:
     """When a post was made: the client's createdAt, unless the server's indexedAt disagrees by over a day."""
-    created = parse_date(_str(_record(post).get("createdAt")))
-    indexed = parse_date(_str(post.get("indexedAt")))
+    created = parse_date(string(_record(post).get("createdAt")))
+    indexed = parse_date(string(post.get("indexedAt")))
     if created is None:
         return PostTime(indexed, "indexedAt", "no record.createdAt") if indexed else None
     if indexed is not None and abs(indexed - created) > CLOCK_SKEW:
@@ -228,8 +215,8 @@ def _post_time(post: dict[str, Any]) -> PostTime | None:
 
 def _post_url(post: dict[str, Any], handle: str) -> str:
     author = post.get("author") if isinstance(post.get("author"), dict) else {}
-    who = _str(author.get("handle")) or _str(author.get("did")) or handle
-    return f"https://bsky.app/profile/{who}/post/{_str(post.get('uri')).rsplit('/', 1)[-1]}"
+    who = string(author.get("handle")) or string(author.get("did")) or handle
+    return f"https://bsky.app/profile/{who}/post/{string(post.get('uri')).rsplit('/', 1)[-1]}"
 
 
 def _replies(node: dict[str, Any]) -> Iterator[dict[str, Any]]:
@@ -251,13 +238,13 @@ async def _interactions(did: str, handle: str, dated: list[tuple[dict[str, Any],
     owner_replies: dict[str, tuple[datetime, str]] = {}
     read: list[tuple[str, str]] = []
     for post, _ in replied[:THREADS_READ]:
-        uri = _str(post.get("uri"))
+        uri = string(post.get("uri"))
         url = f"{APPVIEW}/app.bsky.feed.getPostThread?uri={_q(uri)}&depth={THREAD_DEPTH}"
         fetched = await context.get(url)
         if not fetched.ok:
             continue
         try:
-            thread = _object(fetched).get("thread")
+            thread = json_object(fetched, "an XRPC answer").get("thread")
         except Unreadable:
             continue
         if not isinstance(thread, dict) or not isinstance(thread.get("post"), dict):
@@ -270,7 +257,7 @@ async def _interactions(did: str, handle: str, dated: list[tuple[dict[str, Any],
             for reply in _replies(node):
                 stack.append(reply)
                 reply_post = reply["post"]
-                reply_uri = _str(reply_post.get("uri"))
+                reply_uri = string(reply_post.get("uri"))
                 reply_time = _post_time(reply_post)
                 if reply_time is None:
                     continue
@@ -283,17 +270,11 @@ async def _interactions(did: str, handle: str, dated: list[tuple[dict[str, Any],
                                           if _author(r["post"]) == did) if t is not None]
                 author = reply_post.get("author") if isinstance(reply_post.get("author"), dict) else {}
                 found[reply_uri] = Interaction(
-                    url=_post_url(reply_post, handle), author=_str(author.get("handle")) or _author(reply_post),
+                    url=_post_url(reply_post, handle), author=string(author.get("handle")) or _author(reply_post),
                     at=reply_time.at, parent=_post_url(node["post"], handle),
                     owner_replied_at=min(answers, default=None), kind="comment")
     interactions = tuple(sorted(found.values(), key=lambda i: (i.at, i.url)))
     return interactions, list(owner_replies.values()), read
-
-
-def _str(value: object) -> str:
-    if isinstance(value, bool):
-        return ""
-    return value.strip() if isinstance(value, str) else str(value) if isinstance(value, int) else ""
 
 
 @hookimpl

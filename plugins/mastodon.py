@@ -33,6 +33,7 @@ from selectolax.lexbor import LexborHTMLParser
 from auditor.feeds import parse_date
 from auditor.fetcher import Fetched
 from auditor.hookspecs import hookimpl
+from auditor.jsonshape import Unreadable, json_list, json_object, string
 from auditor.models import Activity, Channel, Evidence, Interaction, Item, Status
 from auditor.platform import Context, Platform, latest, status_of_failure
 from auditor.registry import Registry
@@ -50,10 +51,6 @@ NOT_MASTODON = (
     "facebook.com", "instagram.com", "linkedin.com", "bsky.app", "reddit.com", "pinterest.com",
     "vimeo.com", "soundcloud.com", "twitch.tv", "snapchat.com", "dev.to", "hashnode.com", "npmjs.com",
 )
-
-
-class Unreadable(ValueError):
-    """An answer that is not the JSON shape Mastodon documents; the message says how, for a person."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +123,7 @@ class MastodonPlatform(Platform):
         if refused is not None:
             return refused
         try:
-            account = _account(lookup)
+            account = json_object(lookup, "an account object")
             return await self._collect_account(channel, context, server, account, lookup, evidence)
         except Unreadable as exc:
             return Activity(channel_url=channel.url, status=Status.ERROR, reason=str(exc), evidence=tuple(evidence))
@@ -134,19 +131,19 @@ class MastodonPlatform(Platform):
     async def _collect_account(self, channel: Channel, context: Context, server: str, account: dict[str, Any],
                                lookup: Fetched, evidence: list[Evidence]) -> Activity:
         where = lookup.final_url
-        title = _str(account.get("display_name")) or _str(account.get("acct"))
+        title = string(account.get("display_name")) or string(account.get("acct"))
         if account.get("suspended") is True:
             return Activity(channel_url=channel.url, status=Status.GONE, title=title,
                             reason=f"{server} says the account is suspended",
                             evidence=(*evidence, Evidence(where, "suspended", "true")))
-        account_id = _str(account.get("id"))
+        account_id = string(account.get("id"))
         if not account_id:
             raise Unreadable(f"{where}: the account has no id")
         moved_to = ""
         reasons: list[str] = []
         moved = account.get("moved")
         if isinstance(moved, dict):
-            moved_to = _str(moved.get("url")) or _str(moved.get("acct"))
+            moved_to = string(moved.get("url")) or string(moved.get("acct"))
             reasons.append(f"the account says it moved to {moved_to}")
             evidence.append(Evidence(where, "moved", moved_to))
         if account.get("limited") is True:
@@ -162,7 +159,7 @@ class MastodonPlatform(Platform):
         fetched = await context.get(statuses_url)
         statuses: list[dict[str, Any]] = []
         if fetched.ok:
-            statuses = [s for s in _list(fetched) if _account_id(s) == account_id and not s.get("reblog")]
+            statuses = [s for s in json_list(fetched, "a list of statuses") if _account_id(s) == account_id and not s.get("reblog")]
         else:
             reasons.append(f"its statuses could not be read ({_describe(fetched)})")
         items = tuple(_item(s) for s in statuses)
@@ -218,9 +215,9 @@ async def _webfinger(handle: Handle, context: Context, evidence: list[Evidence])
         if not isinstance(link, dict):
             continue
         if link.get("rel") == "self" or link.get("rel") == "http://webfinger.net/rel/profile-page":
-            host = (urlsplit(_str(link.get("href"))).hostname or "").lower()
+            host = (urlsplit(string(link.get("href"))).hostname or "").lower()
             if host:
-                evidence.append(Evidence(url, f"links[rel={link.get('rel')}]", _str(link.get("href"))))
+                evidence.append(Evidence(url, f"links[rel={link.get('rel')}]", string(link.get("href"))))
                 return host
     return ""
 
@@ -254,38 +251,18 @@ def _error_message(fetched: Fetched) -> str:
         body = fetched.json()
     except ValueError:
         return ""
-    return _str(body.get("error")) if isinstance(body, dict) else ""
-
-
-def _account(fetched: Fetched) -> dict[str, Any]:
-    try:
-        body = fetched.json()
-    except ValueError:
-        raise Unreadable(f"{fetched.final_url} did not answer JSON (an HTML page or junk, not a Mastodon account)")
-    if not isinstance(body, dict):
-        raise Unreadable(f"{fetched.final_url} answered JSON that is not an account object")
-    return body
-
-
-def _list(fetched: Fetched) -> list[dict[str, Any]]:
-    try:
-        body = fetched.json()
-    except ValueError:
-        raise Unreadable(f"{fetched.final_url} did not answer JSON (expected a list of statuses)")
-    if not isinstance(body, list):
-        raise Unreadable(f"{fetched.final_url} answered JSON that is not a list of statuses")
-    return [s for s in body if isinstance(s, dict)]
+    return string(body.get("error")) if isinstance(body, dict) else ""
 
 
 def _account_id(status: dict[str, Any]) -> str:
     account = status.get("account")
-    return _str(account.get("id")) if isinstance(account, dict) else ""
+    return string(account.get("id")) if isinstance(account, dict) else ""
 
 
 def _item(status: dict[str, Any]) -> Item:
-    return Item(url=_str(status.get("url")) or _str(status.get("uri")), title=_snippet(status.get("content")),
-                published=parse_date(_str(status.get("created_at"))),
-                updated=parse_date(_str(status.get("edited_at"))))
+    return Item(url=string(status.get("url")) or string(status.get("uri")), title=_snippet(status.get("content")),
+                published=parse_date(string(status.get("created_at"))),
+                updated=parse_date(string(status.get("edited_at"))))
 
 
 def _snippet(html: object, length: int = 80) -> str:
@@ -299,13 +276,13 @@ async def _interactions(server: str, account_id: str, statuses: list[dict[str, A
                         context: Context) -> tuple[tuple[Interaction, ...], list[tuple[str, str]]]:
     """Replies by others to the account's statuses, from the threads of its most recent replied-to statuses."""
     replied = [s for s in statuses if isinstance(s.get("replies_count"), int) and s["replies_count"] > 0]
-    replied.sort(key=lambda s: parse_date(_str(s.get("created_at"))) or datetime.min.replace(tzinfo=timezone.utc),
+    replied.sort(key=lambda s: parse_date(string(s.get("created_at"))) or datetime.min.replace(tzinfo=timezone.utc),
                  reverse=True)
     found: dict[str, Interaction] = {}
     read: list[tuple[str, str]] = []
-    urls = {_str(s.get("id")): _str(s.get("url")) for s in statuses}
+    urls = {string(s.get("id")): string(s.get("url")) for s in statuses}
     for status in replied[:THREADS_READ]:
-        status_id = _str(status.get("id"))
+        status_id = string(status.get("id"))
         context_url = f"https://{server}/api/v1/statuses/{quote(status_id, safe='')}/context"
         fetched = await context.get(context_url)
         if not fetched.ok:
@@ -319,23 +296,23 @@ async def _interactions(server: str, account_id: str, statuses: list[dict[str, A
             continue
         read.append((context_url, status_id))
         posts = [d for d in descendants if isinstance(d, dict)]
-        urls.update((_str(d.get("id")), _str(d.get("url"))) for d in posts)
-        own_ids = {status_id} | {_str(d.get("id")) for d in posts if _account_id(d) == account_id}
+        urls.update((string(d.get("id")), string(d.get("url"))) for d in posts)
+        own_ids = {status_id} | {string(d.get("id")) for d in posts if _account_id(d) == account_id}
         for post in posts:
-            post_id = _str(post.get("id"))
-            at = parse_date(_str(post.get("created_at")))
+            post_id = string(post.get("id"))
+            at = parse_date(string(post.get("created_at")))
             if post_id in found or at is None or _account_id(post) == account_id:
                 continue
-            if _str(post.get("in_reply_to_id")) not in own_ids:
+            if string(post.get("in_reply_to_id")) not in own_ids:
                 continue  # one visitor answering another is not said to the account
-            answers = [parse_date(_str(d.get("created_at"))) for d in posts
-                       if _account_id(d) == account_id and _str(d.get("in_reply_to_id")) == post_id]
+            answers = [parse_date(string(d.get("created_at"))) for d in posts
+                       if _account_id(d) == account_id and string(d.get("in_reply_to_id")) == post_id]
             answered = min((a for a in answers if a is not None), default=None)
             author = post.get("account") if isinstance(post.get("account"), dict) else {}
-            found[post_id] = Interaction(url=_str(post.get("url")) or _str(post.get("uri")),
-                                         author=_str(author.get("acct")), at=at,
-                                         parent=urls.get(_str(post.get("in_reply_to_id"))) or
-                                         _str(post.get("in_reply_to_id")),
+            found[post_id] = Interaction(url=string(post.get("url")) or string(post.get("uri")),
+                                         author=string(author.get("acct")), at=at,
+                                         parent=urls.get(string(post.get("in_reply_to_id"))) or
+                                         string(post.get("in_reply_to_id")),
                                          owner_replied_at=answered,
                                          kind="comment")
     return tuple(sorted(found.values(), key=lambda i: (i.at, i.url))), read
@@ -352,12 +329,6 @@ def _date_only(value: object) -> datetime | None:
 def _describe(fetched: Fetched) -> str:
     message = _error_message(fetched)
     return f"{fetched.describe()}: {message}" if message else fetched.describe()
-
-
-def _str(value: object) -> str:
-    if isinstance(value, bool):
-        return ""
-    return value.strip() if isinstance(value, str) else str(value) if isinstance(value, int) else ""
 
 
 @hookimpl

@@ -34,6 +34,7 @@ from selectolax.lexbor import LexborHTMLParser
 from auditor.feeds import FeedError, parse_date, parse_feed
 from auditor.fetcher import Fetched
 from auditor.hookspecs import hookimpl
+from auditor.jsonshape import string
 from auditor.models import Activity, Channel, Evidence, Interaction, Item, Status
 from auditor.platform import Context, Platform, latest, status_of_failure
 from auditor.registry import Registry
@@ -250,7 +251,7 @@ async def _comments(channel_id: str, videos: list[tuple[str, Item]], key: str, c
         for thread in threads:
             snippet = _dict(thread, "snippet")
             top = _dict(_dict(snippet, "topLevelComment"), "snippet")
-            at = parse_date(_str(top.get("publishedAt")))
+            at = parse_date(string(top.get("publishedAt")))
             if at is None or _author_id(top) == channel_id:
                 continue  # the owner's own comments are not said to it
             shown = _dict(thread, "replies").get("comments")
@@ -259,11 +260,11 @@ async def _comments(channel_id: str, videos: list[tuple[str, Item]], key: str, c
             total = snippet.get("totalReplyCount")
             if answered is None and isinstance(total, int) and total > len(replies) and reply_pages < REPLY_PAGES:
                 reply_pages += 1
-                parent_id = _str(_dict(snippet, "topLevelComment").get("id")) or _str(thread.get("id"))
+                parent_id = string(_dict(snippet, "topLevelComment").get("id")) or string(thread.get("id"))
                 answered = await _all_replies(parent_id, channel_id, headers, context)
-            comment_id = _str(thread.get("id"))
+            comment_id = string(thread.get("id"))
             found.append(Interaction(url=f"{SITE}/watch?v={video_id}&lc={comment_id}",
-                                     author=_str(top.get("authorDisplayName")), at=at, parent=item.url,
+                                     author=string(top.get("authorDisplayName")), at=at, parent=item.url,
                                      owner_replied_at=answered, kind="comment"))
     return _sorted(found), ""
 
@@ -289,18 +290,18 @@ async def _all_replies(parent_id: str, channel_id: str, headers: dict[str, str],
 
 
 def _first_owner_reply(replies: list[dict[str, Any]], channel_id: str) -> datetime | None:
-    times = [parse_date(_str(r.get("publishedAt"))) for r in replies if _author_id(r) == channel_id]
+    times = [parse_date(string(r.get("publishedAt"))) for r in replies if _author_id(r) == channel_id]
     return min((t for t in times if t is not None), default=None)
 
 
 def _author_id(snippet: dict[str, Any]) -> str:
-    return _str(_dict(snippet, "authorChannelId").get("value"))
+    return string(_dict(snippet, "authorChannelId").get("value"))
 
 
 def _api_reason(fetched: Fetched) -> str:
     try:
         errors = fetched.json()["error"]["errors"]
-        return _str(errors[0]["reason"])
+        return string(errors[0]["reason"])
     except (ValueError, KeyError, IndexError, TypeError):
         return ""
 
@@ -309,10 +310,6 @@ def _dict(value: object, *keys: str) -> dict[str, Any]:
     for key in keys:
         value = value.get(key) if isinstance(value, dict) else None
     return value if isinstance(value, dict) else {}
-
-
-def _str(value: object) -> str:
-    return value.strip() if isinstance(value, str) else ""
 
 
 @hookimpl
