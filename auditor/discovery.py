@@ -35,7 +35,7 @@ from .fetcher import Fetched, Fetcher, FetchSettings, make_client
 from .models import Activity, Brand, Channel, Confidence, Evidence, Status
 from .platform import Context, Page, Platform
 from .registry import Registry, load_registry
-from .sitemaps import parse_sitemap, pick_children, sitemap_lines
+from .sitemaps import parse_sitemap, pick_children
 from .urls import canonical_url, host_of, path_segments, registered_domain, same_site
 from .walled import EXISTS_FIELD
 
@@ -255,7 +255,7 @@ class _Run:
         """About/contact/press pages listed in the site's sitemaps, for homepages that link too few."""
         parts = urlsplit(page.url)
         origin = f"{parts.scheme}://{parts.netloc}"
-        declared = sitemap_lines(await self.context.fetcher.robots_txt(origin))
+        declared = list(await self.context.fetcher.robots_sitemaps(origin))
         generator = (page.tree.css_first('meta[name="generator"]') or None)
         wordpress = generator is not None and "wordpress" in (generator.attributes.get("content") or "").lower()
         defaults = ["/wp-sitemap.xml", "/sitemap_index.xml"] if wordpress else ["/sitemap.xml", "/sitemap_index.xml"]

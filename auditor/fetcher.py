@@ -53,6 +53,7 @@ from tenacity.wait import wait_exponential_jitter
 
 from . import __version__
 from .models import FetchStats, RequestRecord
+from .sitemaps import sitemap_lines
 
 USER_AGENT_TOKEN = "presence-auditor"
 USER_AGENT = f"{USER_AGENT_TOKEN}/{__version__} (+https://pypi.org/project/presence-auditor/)"
@@ -278,7 +279,7 @@ class Fetcher:
         self._global = asyncio.Semaphore(settings.max_connections)
         self._slots: dict[str, _HostSlot] = {}
         self._robots: dict[str, asyncio.Future[Protego | str | None]] = {}
-        self._robots_text: dict[str, str] = {}
+        self._robots_sitemaps: dict[str, tuple[str, ...]] = {}  # kept small: only the Sitemap lines
         self._backoff = wait_exponential_jitter(multiplier=settings.backoff, max=settings.backoff_max)
 
     # -- public ----------------------------------------------------------------------
@@ -461,11 +462,11 @@ class Fetcher:
             await self._sleep(start - now)
 
     # -- robots.txt ------------------------------------------------------------------
-    async def robots_txt(self, url: str) -> str:
-        """The robots.txt of ``url``'s site, fetched once per run and shared ("" when there is none)."""
+    async def robots_sitemaps(self, url: str) -> tuple[str, ...]:
+        """The ``Sitemap:`` URLs in the robots.txt of ``url``'s site (fetched once per run and shared)."""
         origin = _origin(url)
         await self._robots_rules(origin)
-        return self._robots_text.get(origin, "")
+        return self._robots_sitemaps.get(origin, ())
 
     def _robots_rules(self, origin: str) -> asyncio.Future[Protego | str | None]:
         task = self._robots.get(origin)
@@ -499,7 +500,7 @@ class Fetcher:
         if response.status != 200:
             return None
         text = response.body.decode("utf-8", errors="replace")
-        self._robots_text[origin] = text
+        self._robots_sitemaps[origin] = tuple(sitemap_lines(text))
         rules = Protego.parse(text)
         delay = rules.crawl_delay(USER_AGENT_TOKEN)
         if delay:

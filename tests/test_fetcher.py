@@ -306,7 +306,7 @@ def test_robots_txt_is_shared_with_discovery_not_fetched_twice():
         async with make_client(FAST, transport=httpx.MockTransport(handler)) as client:
             fetcher = Fetcher(client, FetchSettings(min_gap=0.0))
             await fetcher.get("https://a.example/")
-            return await fetcher.robots_txt("https://a.example/about")
+            return await fetcher.robots_sitemaps("https://a.example/about")
 
-    assert "Sitemap: https://a.example/sitemap.xml" in asyncio.run(main())
+    assert asyncio.run(main()) == ("https://a.example/sitemap.xml",)
     assert hits["/robots.txt"] == 1
