@@ -179,6 +179,11 @@ def audit(
                        help="A channel (feed or profile URL) to audit besides what the homepage declares. "
                             "Repeatable.")] = None,
     name: Annotated[str, typer.Option("--name", help="The brand's name in reports (default: the host).")] = "",
+    handle: Annotated[Optional[list[str]], typer.Option(
+        "--handle", metavar="NAME", help="A handle the brand uses (repeatable); see --probe-handles.")] = None,
+    probe_handles: Annotated[bool, typer.Option(
+        "--probe-handles", help="Look the handles up on every platform that maps handles to profiles and audit "
+        "the profiles found (low confidence: the same name may belong to someone else).")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show healthy channels too.")] = False,
     concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=256,
                                              help="Brands audited at once with --brands.")] = 8,
@@ -217,9 +222,11 @@ def audit(
         if brands is not None:
             specs = read_brands(brands)
         else:
-            specs = [BrandSpec(brand_from(url or "", name=name, channels=tuple(channel or ())))]
+            brand = brand_from(url or "", name=name, channels=tuple(channel or ()))
+            specs = [BrandSpec(replace(brand, handles=tuple(handle or ())))]
         previous = load_baseline(baseline) if baseline is not None else None
-        options = AuditOptions(as_of=moment, fetch=settings_from(timeout, ignore_robots, allow_private), rules=rules)
+        options = AuditOptions(as_of=moment, fetch=settings_from(timeout, ignore_robots, allow_private), rules=rules,
+                               probe_handles=probe_handles)
         threshold = fail_on or FailOn(file_config.fail_on or "warning")
         report_options = ReportOptions(color=color_for(output, output_dir), width=terminal_width(output),
                                        verbose=verbose, fail_on=None if threshold is FailOn.never

@@ -24,6 +24,7 @@ class AuditOptions:
     fetch: FetchSettings = field(default_factory=FetchSettings)
     rules: RuleConfig = field(default_factory=RuleConfig)
     credentials: Mapping[str, str] | None = None  # None: read the known variables from the environment
+    probe_handles: bool = False  # look the brand's handles up on every platform that maps them to profiles
 
 
 async def audit_async(
@@ -56,7 +57,7 @@ async def _run(brand: Brand, as_of: datetime, options: AuditOptions, fetcher: Fe
     credentials = options.credentials if options.credentials is not None else credentials_from_env()
     context = Context(fetcher=fetcher, as_of=as_of, credentials=credentials)
     with fetcher.recording() as records:  # this brand's requests, even when brands share the fetcher
-        channels = await discover(brand, context, registry)
+        channels = await discover(brand, context, registry, probe=options.probe_handles)
         collected = await asyncio.gather(*(_collect(registry, channel, context) for channel in channels))
     activities = {activity.channel_url: activity for activity in collected}
     findings, suppressed = evaluate(brand, channels, activities, as_of, registry, options.rules)

@@ -129,11 +129,15 @@ async def _discover_with(brand: Brand, options: DiscoveryOptions, fetcher: Fetch
     return Discovery(tuple(without_covered(list(run.found.values()), registry)), probes, tuple(run.notes))
 
 
-async def discover(brand: Brand, context: Context, registry: Registry, *, max_pages: int = MAX_PAGES) -> list[Channel]:
-    """The brand's channels, for an audit: its homepages, what its pages declare, and what the user named."""
+async def discover(brand: Brand, context: Context, registry: Registry, *, max_pages: int = MAX_PAGES,
+                   probe: bool = False) -> list[Channel]:
+    """The brand's channels, for an audit: its homepages, what its pages declare, what the user named,
+    and (with ``probe``) the profiles its handles were found under."""
     run = _Run(brand, context, registry, max_pages)
     await run.pages()
     run.given()
+    if probe and brand.handles:
+        run.probed(await probe_handles(brand.handles, context, registry))
     for note in run.notes:
         log.info("discovery: %s", note)
     return without_covered(list(run.found.values()), registry)

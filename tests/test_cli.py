@@ -138,3 +138,12 @@ def test_baseline_marks_new_findings_and_fail_on_new(fixture_internet, tmp_path)
     invoke("audit", "acme.example", *FAST, "-f", "json", "-o", str(empty))
     fresh = invoke("audit", "oldcorner.example", *FAST, "--baseline", str(empty), "--fail-on-new")
     assert fresh.exit_code == 1 and "NEW" in fresh.output
+
+
+def test_handles_are_probed_only_when_asked(fixture_internet):
+    plain = invoke("audit", "nofeed.example", *FAST, "--handle", "bigbrand", "-f", "json")
+    assert [c["platform"] for c in json.loads(plain.output)["channels"]] == ["web"]
+    probed = invoke("audit", "nofeed.example", *FAST, "--handle", "bigbrand", "--probe-handles", "-f", "json")
+    channels = {c["platform"]: c for c in json.loads(probed.output)["channels"]}
+    assert channels["tiktok"]["confidence"] == "low"  # TikTok's oEmbed confirms the account exists
+    assert "linkedin" not in channels  # a 999 is never "found"
