@@ -1,0 +1,63 @@
+"""The fixture internet in its own process, so the benchmarked client's CPU is its own.
+
+    python benchmarks/_proxy.py ROOT LOG.jsonl
+
+starts :class:`auditor.fixtureweb.FixtureInternet` on ``ROOT``, prints one JSON line
+``{"proxy": URL, "ca_file": PATH, "pid": PID}`` and serves until killed. Its request log is
+written as JSON Lines (host, method, target, status, started, finished, completed; times are
+``time.monotonic()``, the system-wide monotonic clock, so they compare with the client's):
+
+* to ``LOG.jsonl`` on SIGTERM, SIGINT or end of standard input, before exiting;
+* to any path on the command ``dump PATH`` read from standard input (answered ``dumped N``).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import threading
+from dataclasses import asdict
+from pathlib import Path
+
+from auditor.fixtureweb import FixtureInternet
+
+
+def dump(web: FixtureInternet, path: Path) -> int:
+    entries = list(web.log)  # a snapshot: the serving thread keeps appending
+    with path.open("w", encoding="utf-8") as out:
+        for entry in entries:
+            out.write(json.dumps(asdict(entry)) + "\n")
+    return len(entries)
+
+
+def main() -> None:
+    root, log_path = Path(sys.argv[1]), Path(sys.argv[2])
+    web = FixtureInternet(root).start()
+    done = threading.Event()
+
+    def stop(*_: object) -> None:
+        done.set()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+
+    def commands() -> None:
+        for line in sys.stdin:
+            command, _, argument = line.strip().partition(" ")
+            if command == "dump" and argument:
+                print(f"dumped {dump(web, Path(argument))}", flush=True)
+        done.set()
+
+    threading.Thread(target=commands, daemon=True).start()
+    print(json.dumps({"proxy": web.proxy_url, "ca_file": str(web.ca_file), "pid": os.getpid()}),
+          flush=True)
+    while not done.wait(0.5):
+        pass
+    dump(web, log_path)
+    web.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,169 @@
+"""Benchmark: a batch audit through the fixture internet, against a bare httpx loop over the same URLs.
+
+    python benchmarks/throughput.py [--brands 1000] [--concurrency 32] [--keep DIR]
+
+Generates the brands (benchmarks/generate.py), starts the fixture proxy in its own process
+(benchmarks/_proxy.py, so this process's CPU is the client's alone), warms the proxy (one
+request per host, so both timed phases find its certificates made), then in one run:
+
+1. **audit**: ``auditor.batch.audit_many`` over every brand, ``--concurrency`` brands at a
+   time, through one ``Fetcher(client, FetchSettings(), keep_records=True)``;
+2. **audit, min_gap=0**: the same with no gap between requests to one host (a diagnostic:
+   what the politeness gap costs; per-host limits, robots.txt and Retry-After still apply);
+3. **bare**: an ``httpx.AsyncClient`` configured as the auditor's (``make_client``) GETting
+   exactly the URLs the audit fetched (its request log), once each, no retries, with as
+   many requests in flight as the proxy saw the audit have at its peak.
+
+For each: wall time, requests answered by the proxy and per second, and client CPU seconds
+(``time.process_time``) per request; then audit/bare ratios, and the politeness checks
+(benchmarks/politeness.py) on the proxy's log of phase 1.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import LogEntry, ProxyProcess, peak_in_flight  # noqa: E402
+from generate import AS_OF, generate  # noqa: E402
+
+import politeness  # noqa: E402
+
+from auditor.audit import AuditOptions  # noqa: E402
+from auditor.batch import audit_many, read_brands  # noqa: E402
+from auditor.fetcher import Fetcher, FetchSettings, make_client  # noqa: E402
+from auditor.registry import load_registry  # noqa: E402
+
+
+@dataclass(frozen=True)
+class Phase:
+    name: str
+    wall: float
+    cpu: float
+    requests: int  # answered (or abandoned) by the proxy during the phase
+    fetches: int  # client-side calls (Fetcher.get, or bare GETs)
+
+    def line(self) -> str:
+        return (f"  {self.name:<22} {self.wall:7.2f} s wall  {self.requests:6d} requests  "
+                f"{self.requests / self.wall:7.1f} req/s  {self.cpu:6.2f} s CPU  "
+                f"{self.cpu / self.requests * 1000:6.3f} ms CPU/request")
+
+
+def _between(entries: list[LogEntry], start: float, end: float) -> list[LogEntry]:
+    return [e for e in entries if start <= e.started <= end]
+
+
+async def _audit(brands: Path, settings: FetchSettings, concurrency: int) -> tuple[Fetcher, int]:
+    specs = read_brands(brands)
+    registry = load_registry()
+    failures: list[str] = []
+    count = 0
+
+    def done(_: object) -> None:
+        nonlocal count
+        count += 1
+
+    async with make_client(settings) as client:
+        fetcher = Fetcher(client, settings, keep_records=True)
+        await audit_many(specs, AuditOptions(as_of=AS_OF, fetch=settings, credentials={}), fetcher=fetcher,
+                         registry=registry, on_result=done, on_error=lambda spec, exc: failures.append(str(exc)),
+                         concurrency=concurrency)
+    if failures:
+        print(f"  {len(failures)} brands failed, e.g. {failures[0]}")
+    return fetcher, count
+
+
+async def _bare(urls: list[str], settings: FetchSettings, concurrency: int) -> int:
+    queue = iter(urls)
+    ok = 0
+
+    async def worker(client: object) -> None:
+        nonlocal ok
+        for url in queue:
+            try:
+                response = await client.get(url)  # type: ignore[attr-defined]
+                await response.aread()
+                ok += 1
+            except Exception:  # noqa: BLE001 - a dead host costs its attempt, like the audit's
+                pass
+
+    async with make_client(settings) as client:
+        await asyncio.gather(*(worker(client) for _ in range(concurrency)))
+    return ok
+
+
+def _timed(name: str, proxy: ProxyProcess, log: Path, run, fetches: int | None = None):  # type: ignore[no-untyped-def]
+    wall0, cpu0 = time.monotonic(), time.process_time()
+    result = asyncio.run(run())
+    wall1, cpu1 = time.monotonic(), time.process_time()
+    entries = _between(proxy.dump(log), wall0, wall1)
+    phase = Phase(name, wall1 - wall0, cpu1 - cpu0, len(entries), fetches or 0)
+    return phase, entries, result
+
+
+def run(brands_count: int, concurrency: int, work: Path, *, nogap: bool = True) -> dict[str, float]:
+    generated = time.monotonic()
+    brands = generate(brands_count, work)
+    root = work / "web"
+    print(f"throughput: {brands_count} brands generated in {time.monotonic() - generated:.1f} s; "
+          f"{concurrency} brands audited at a time")
+    settings = FetchSettings()
+    hosts = sorted(p.name for p in root.iterdir() if p.is_dir())
+    with ProxyProcess(root, work / "proxy-final.jsonl") as proxy:
+        asyncio.run(_bare([f"https://{h}/" for h in hosts], settings, 32))  # warm: certificates made
+        audit_phase, audit_log, (fetcher, audited) = _timed(
+            "audit", proxy, work / "proxy-audit.jsonl", lambda: _audit(brands, settings, concurrency))
+        urls = [record.url for record in fetcher.records]
+        peak = peak_in_flight(audit_log)
+        phases = [audit_phase]
+        if nogap:
+            nogap_phase, _, _ = _timed("audit, min_gap=0", proxy, work / "proxy-nogap.jsonl",
+                                       lambda: _audit(brands, replace(settings, min_gap=0.0), concurrency))
+            phases.append(nogap_phase)
+        bare_phase, _, _ = _timed(f"bare httpx ({peak} at once)", proxy, work / "proxy-bare.jsonl",
+                                  lambda: _bare(urls, settings, peak))
+        phases.append(bare_phase)
+    print(f"  {audited} brands audited; {len(urls)} fetches by the audit ({sum(r.attempts for r in fetcher.records)} "
+          f"attempts, robots.txt included); peak {peak} requests in flight at the proxy during the audit, "
+          f"so the bare loop ran {peak} at once over the same {len(urls)} URLs")
+    for phase in phases:
+        print(phase.line())
+    figures = {"audit_wall": audit_phase.wall, "bare_wall": bare_phase.wall,
+               "audit_cpu_per_request": audit_phase.cpu / audit_phase.requests,
+               "bare_cpu_per_request": bare_phase.cpu / bare_phase.requests}
+    print(f"  audit / bare wall time: {audit_phase.wall / bare_phase.wall:.2f} (target <= 1.25)")
+    if nogap:
+        figures["nogap_wall"] = phases[1].wall
+        print(f"  audit min_gap=0 / bare wall time: {phases[1].wall / bare_phase.wall:.2f}")
+    print(f"  audit / bare CPU per request: {figures['audit_cpu_per_request'] / figures['bare_cpu_per_request']:.2f}")
+    print(f"politeness (proxy log of the audit phase, {len(audit_log)} requests):")
+    checks = politeness.check(audit_log, root, settings)
+    for item in checks:
+        print(item.line())
+    figures["politeness_ok"] = float(all(c.passed for c in checks))
+    return figures
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--brands", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=32, help="brands audited at a time")
+    parser.add_argument("--keep", type=Path, help="write the tree and the proxy logs here (kept)")
+    parser.add_argument("--no-nogap", action="store_true", help="skip the min_gap=0 diagnostic")
+    args = parser.parse_args(argv)
+    if args.keep:
+        run(args.brands, args.concurrency, args.keep, nogap=not args.no_nogap)
+        return
+    with tempfile.TemporaryDirectory(prefix="auditor-bench-") as work:
+        run(args.brands, args.concurrency, Path(work), nogap=not args.no_nogap)
+
+
+if __name__ == "__main__":
+    main()
