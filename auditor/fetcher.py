@@ -42,6 +42,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin, urlsplit
@@ -217,6 +218,9 @@ def make_client(
             max_keepalive_connections=min(settings.max_connections, MAX_IDLE_CONNECTIONS),
         ),
         headers={"User-Agent": settings.user_agent},
+        # No cookies are kept: an audit reads public pages, and a jar shared across brands
+        # would carry one site's state into the next request and cost time on every call.
+        cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
         follow_redirects=False,
     )
     options.update(overrides)
