@@ -184,7 +184,8 @@ class _Failure(Exception):
 class _HostSlot:
     semaphore: asyncio.Semaphore
     gap: float
-    next_start: float = 0.0
+    next_start: float = 0.0  # when the next attempt may start
+    next_send: float = 0.0  # when the next request may leave on an open connection
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
@@ -402,7 +403,8 @@ class Fetcher:
             await self._pace(slot)
             try:
                 async with asyncio.timeout(self.settings.total_timeout):
-                    async with self.client.stream("GET", url, headers=headers) as response:
+                    async with self.client.stream("GET", url, headers=headers,
+                                                  extensions={"trace": self._send_pacer(slot)}) as response:
                         body = await self._read_capped(response)
             except TimeoutError as exc:
                 raise _Failure("timeout", f"no complete answer from {url} within {self.settings.total_timeout:g} s",
@@ -462,6 +464,27 @@ class Fetcher:
         if slot is None:
             slot = self._slots[key] = _HostSlot(asyncio.Semaphore(self.settings.per_host), self.settings.min_gap)
         return slot
+
+    def _send_pacer(self, slot: _HostSlot) -> Callable[[str, dict[str, Any]], Awaitable[None]]:
+        """A transport trace hook that holds a request's headers until the host's gap has passed.
+
+        Pacing attempt starts is not enough on its own: a request that must first open a
+        connection (proxy tunnel, TLS) reaches the server later than one sent on an open
+        connection, so two paced starts could still arrive together. This second stage spaces
+        the moments the requests actually leave.
+        """
+
+        async def trace(event: str, info: dict[str, Any]) -> None:
+            if not event.endswith("send_request_headers.started"):
+                return
+            async with slot.lock:
+                now = time.monotonic()
+                send = max(now, slot.next_send)
+                slot.next_send = send + slot.gap
+            if send > now:
+                await self._sleep(send - now)
+
+        return trace
 
     async def _pace(self, slot: _HostSlot) -> None:
         async with slot.lock:
