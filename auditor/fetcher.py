@@ -37,6 +37,7 @@ import re
 import socket
 import time
 import zlib
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -49,7 +50,13 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 from protego import Protego
-from tenacity import AsyncRetrying, RetryCallState, retry_if_exception, retry_if_result, stop_after_attempt
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    retry_if_result,
+    stop_after_attempt,
+)
 from tenacity.wait import wait_exponential_jitter
 
 from . import __version__
@@ -65,6 +72,7 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # the pool's size on every request (benchmarks/throughput.py: 16 instead of 64 cut client CPU
 # per request by about 15%).
 MAX_IDLE_CONNECTIONS = 16
+HOSTS_REMEMBERED = 2048  # per-host pacing and robots.txt state kept for this many recent hosts
 _RECORDING: ContextVar[list[RequestRecord] | None] = ContextVar("auditor_request_records", default=None)
 
 
@@ -186,6 +194,7 @@ class _HostSlot:
     gap: float
     next_start: float = 0.0  # when the next attempt may start
     next_send: float = 0.0  # when the next request may leave on an open connection
+    active: int = 0  # attempts waiting for or holding the semaphore
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
@@ -288,8 +297,11 @@ class Fetcher:
         self.records: list[RequestRecord] = []  # every request, when keep_records (off for big batches)
         self._sleep = sleep
         self._global = asyncio.Semaphore(settings.max_connections)
-        self._slots: dict[str, _HostSlot] = {}
-        self._robots: dict[str, asyncio.Future[Protego | str | None]] = {}
+        # Per-host state, least recently used first; idle hosts beyond HOSTS_REMEMBERED are
+        # forgotten so a batch of any length holds a bounded amount (a forgotten host that comes
+        # back gets a fresh slot and its robots.txt read again).
+        self._slots: OrderedDict[str, _HostSlot] = OrderedDict()
+        self._robots: OrderedDict[str, asyncio.Future[Protego | str | None]] = OrderedDict()
         self._robots_sitemaps: dict[str, tuple[str, ...]] = {}  # kept small: only the Sitemap lines
         self._backoff = wait_exponential_jitter(multiplier=settings.backoff, max=settings.backoff_max)
 
@@ -399,6 +411,13 @@ class Fetcher:
     # -- one attempt -----------------------------------------------------------------
     async def _attempt(self, url: str, headers: dict[str, str] | None) -> _Raw:
         slot = self._slot(url)
+        slot.active += 1
+        try:
+            return await self._attempt_in(slot, url, headers)
+        finally:
+            slot.active -= 1
+
+    async def _attempt_in(self, slot: _HostSlot, url: str, headers: dict[str, str] | None) -> _Raw:
         async with self._global, slot.semaphore:
             await self._pace(slot)
             try:
@@ -463,6 +482,9 @@ class Fetcher:
         slot = self._slots.get(key)
         if slot is None:
             slot = self._slots[key] = _HostSlot(asyncio.Semaphore(self.settings.per_host), self.settings.min_gap)
+            self._forget_idle_hosts()
+        else:
+            self._slots.move_to_end(key)
         return slot
 
     def _send_pacer(self, slot: _HostSlot) -> Callable[[str, dict[str, Any]], Awaitable[None]]:
@@ -505,7 +527,24 @@ class Fetcher:
         task = self._robots.get(origin)
         if task is None:
             task = self._robots[origin] = asyncio.ensure_future(self._load_robots(origin))
+        else:
+            self._robots.move_to_end(origin)
         return task
+
+    def _forget_idle_hosts(self) -> None:
+        now = time.monotonic()
+        while len(self._slots) > HOSTS_REMEMBERED:
+            key, slot = next(iter(self._slots.items()))
+            busy = slot.active or slot.lock.locked() or slot.next_start > now or slot.next_send > now
+            if busy:  # the oldest is still in use: look again when the next host arrives
+                break
+            del self._slots[key]
+        while len(self._robots) > HOSTS_REMEMBERED:
+            origin, task = next(iter(self._robots.items()))
+            if not task.done():
+                break
+            del self._robots[origin]
+            self._robots_sitemaps.pop(origin, None)
 
     async def _check_robots(self, url: str) -> None:
         parts = urlsplit(url)

@@ -333,3 +333,13 @@ def test_no_cookies_are_kept_between_requests():
 
     asyncio.run(same_client())
     assert seen == [None, None, None, None]
+
+
+def test_per_host_state_stays_bounded_over_many_hosts(monkeypatch):
+    import auditor.fetcher as fetcher_module
+
+    monkeypatch.setattr(fetcher_module, "HOSTS_REMEMBERED", 5)
+    urls = [f"https://h{n}.example/" for n in range(40)]
+    results, fetcher = run(lambda r: httpx.Response(200), urls, FetchSettings(min_gap=0.0))
+    assert all(r.ok for r in results)
+    assert len(fetcher._slots) <= 10 and len(fetcher._robots) <= 10  # never all 40; a busy oldest host lingers
