@@ -21,7 +21,7 @@ from ..htmldepth import parse_html
 from ..models import Interaction
 from .comments import Comment, find_comments, interactions_from, link_flat_replies, mark_owner_by_name
 from .dates import DateCandidate, body_candidates, choose, head_candidates, month_first, url_candidates
-from .walk import COMMENT, SIDEBAR, walk
+from .walk import COMMENT, SIDEBAR, Regions
 
 __all__ = ["Comment", "DateCandidate", "PageExtract", "extract_page", "interactions_from", "link_flat_replies",
            "mark_owner_by_name"]
@@ -74,12 +74,12 @@ def extract_page(html: str, url: str, fetched_at: datetime) -> PageExtract:
     if fetched_at.tzinfo is None:
         fetched_at = fetched_at.replace(tzinfo=timezone.utc)
     tree = parse_html(html)
-    walked = walk(tree)
+    regions = Regions(tree)
     english_order = month_first(tree)
-    candidates = tuple([*head_candidates(tree), *body_candidates(walked, fetched_at, english_order),
+    candidates = tuple([*head_candidates(tree), *body_candidates(tree, regions, fetched_at, english_order),
                         *url_candidates(url)])
     published, modified, note = choose(candidates, fetched_at)
-    author = post_author(tree, walked)
+    author = post_author(tree, regions)
     comments = find_comments(tree, url, author, fetched_at=fetched_at, month_first=english_order)
     title_node = tree.css_first("title")
     title = " ".join(title_node.text().split()) if title_node is not None else ""
@@ -87,7 +87,7 @@ def extract_page(html: str, url: str, fetched_at: datetime) -> PageExtract:
                        published=published, modified=modified, comments=comments, note=note)
 
 
-def post_author(tree: LexborHTMLParser, walked: object) -> str:
+def post_author(tree: LexborHTMLParser, regions: Regions) -> str:
     """The post's author: JSON-LD article author, ``<meta name="author">``, then byline markup outside comments."""
     for script in tree.css('script[type="application/ld+json"]'):
         try:
@@ -102,7 +102,7 @@ def post_author(tree: LexborHTMLParser, walked: object) -> str:
         return " ".join((meta.attributes.get("content") or "").split())
     for selector in AUTHOR_SELECTORS:
         for node in tree.css(selector):
-            if walked.region(node) in (COMMENT, SIDEBAR):  # type: ignore[attr-defined]
+            if regions.region(node) in (COMMENT, SIDEBAR):
                 continue
             text = " ".join(node.text(deep=True).split())
             for prefix in ("Posted by ", "posted by ", "By ", "by ", "Von ", "Par ", "Por ", "Door "):

@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .datetext import copyright_years, find_dates, parse_machine_date, url_date
-from .walk import COMMENT, FOOTER, PAGE, POST, SIDEBAR, Walk, tokens
+from .datetext import copyright_years, find_dates, parse_machine_date, runs_with_hints, url_date
+from .walk import COMMENT, FOOTER, PAGE, POST, SEPARATOR, SIDEBAR, Regions, tokens, walk
 
 PUBLISHED, MODIFIED, DATE, COPYRIGHT = "published", "modified", "date", "copyright"
 HEAD, URL = "head", "url"
@@ -105,33 +105,65 @@ def _json_ld_nodes(document: Any, depth: int) -> Iterator[tuple[str, dict[str, A
             yield from _json_ld_nodes(value, depth + 1)
 
 
-def body_candidates(walked: Walk, fetched_at: datetime, month_first_dates: bool) -> Iterator[DateCandidate]:
-    for node, region in walked.date_elements:
-        attributes = node.attributes
-        raw = (attributes.get("datetime") or attributes.get("content")
-               or (attributes.get("title") if node.tag == "abbr" else "") or "")
-        value = parse_machine_date(raw)
-        if value is None:
-            continue
-        words = " ".join(tokens(node)) + " " + (attributes.get("itemprop") or "").lower()
-        if "published" in words or "pubdate" in attributes or "datecreated" in words:
-            role = PUBLISHED
-        elif "modified" in words or "updated" in words:
-            role = MODIFIED
-        elif "entry-date" in words:
-            role = PUBLISHED
-        else:
-            role = DATE
-        source = "<time datetime>" if node.tag == "time" else (
-            "<abbr title>" if node.tag == "abbr" else f"[itemprop={attributes.get('itemprop')}]")
-        yield DateCandidate(value, source, role, region, "time" if "T" in raw else "day", raw)
-    for text, region in walked.texts:
-        for year, notice in copyright_years(text):
-            yield DateCandidate(datetime(year, 1, 1, tzinfo=timezone.utc), "copyright notice", COPYRIGHT,
-                                region, "year", notice)
-        for found in find_dates(text, month_first=month_first_dates, fetched_at=fetched_at):
-            yield DateCandidate(found.value, "relative text" if found.precision == "relative" else "text",
-                                DATE, region, found.precision, found.text)
+def body_candidates(tree: LexborHTMLParser, regions: Regions, fetched_at: datetime,
+                    month_first_dates: bool) -> Iterator[DateCandidate]:
+    """Machine dates of the body's elements, then dates and copyright notices in its text, in page order.
+
+    The same candidates a :func:`~.walk.walk` over every node gives, found without one: the body's
+    text comes out of lexbor in one piece, one scan finds the few runs that may hold a date, and
+    only those runs are read and placed in their region.
+    """
+    for node, region in regions.date_elements():
+        yield from _machine_candidate(node, region)
+    body = regions.body
+    if body is None:
+        return
+    found: list[tuple[int, str, list[DateCandidate]]] = []
+    for index, text in runs_with_hints(body.text(deep=True, separator=SEPARATOR), SEPARATOR):
+        read = list(_text_candidates(text, PAGE, fetched_at, month_first_dates))
+        if read:
+            found.append((index, text, read))
+    if not found:
+        return
+    placed = regions.text_regions([(index, text) for index, text, _ in found])
+    if placed is None:  # the text did not line up with the tree: read it the slow, sure way
+        for text, region in walk(tree).texts:
+            yield from _text_candidates(text, region, fetched_at, month_first_dates)
+        return
+    for (_, _, read), region in zip(found, placed):
+        if region is not None:
+            for candidate in read:
+                yield replace(candidate, region=region)
+
+
+def _machine_candidate(node: LexborNode, region: str) -> Iterator[DateCandidate]:
+    attributes = node.attributes
+    raw = (attributes.get("datetime") or attributes.get("content")
+           or (attributes.get("title") if node.tag == "abbr" else "") or "")
+    value = parse_machine_date(raw)
+    if value is None:
+        return
+    words = " ".join(tokens(node)) + " " + (attributes.get("itemprop") or "").lower()
+    if "published" in words or "pubdate" in attributes or "datecreated" in words:
+        role = PUBLISHED
+    elif "modified" in words or "updated" in words:
+        role = MODIFIED
+    elif "entry-date" in words:
+        role = PUBLISHED
+    else:
+        role = DATE
+    source = "<time datetime>" if node.tag == "time" else (
+        "<abbr title>" if node.tag == "abbr" else f"[itemprop={attributes.get('itemprop')}]")
+    yield DateCandidate(value, source, role, region, "time" if "T" in raw else "day", raw)
+
+
+def _text_candidates(text: str, region: str, fetched_at: datetime, month_first_dates: bool) -> Iterator[DateCandidate]:
+    for year, notice in copyright_years(text):
+        yield DateCandidate(datetime(year, 1, 1, tzinfo=timezone.utc), "copyright notice", COPYRIGHT,
+                            region, "year", notice)
+    for found in find_dates(text, month_first=month_first_dates, fetched_at=fetched_at):
+        yield DateCandidate(found.value, "relative text" if found.precision == "relative" else "text",
+                            DATE, region, found.precision, found.text)
 
 
 def url_candidates(url: str) -> Iterator[DateCandidate]:

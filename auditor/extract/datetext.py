@@ -93,6 +93,11 @@ def _fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+def _plain(word: str) -> str:
+    """``word`` as the tables spell it, for letters IGNORECASE matched but lower() keeps (ſ, ı, İ)."""
+    return _fold(word.casefold()).replace("\u0131", "i")
+
+
 def _make(year: int, month: int, day: int, hour: int | None = None, minute: int | None = None,
           ampm: str | None = None) -> datetime | None:
     if hour is not None and ampm:
@@ -118,6 +123,42 @@ def _with_time(match: re.Match[str], year: int, month: int, day: int) -> tuple[d
 _DIGIT = re.compile(r"\d")
 _RELATIVE_WORD = re.compile(r"ago|vor|il y a|hace|geleden|yesterday|today|gestern|heute|hier|aujourd|ayer|hoy|"
                             r"gisteren|vandaag", re.IGNORECASE)
+
+
+# Every date find_dates or copyright_years can read holds a year from 1900 to 2099 or one of these
+# words, so a text without any of them needs no closer look.
+_HINT_WORDS = (r"|ago|vor|il\s+y\s+a|hace|geleden|yesterday|today|gestern|heute|hier|aujourd|ayer|hoy|gisteren"
+               r"|vandaag")
+_HINT = re.compile(r"(?:19|20)\d\d" + _HINT_WORDS)
+_HINT_ANY_CASE = re.compile(r"(?:19|20)\d\d" + _HINT_WORDS, re.IGNORECASE)
+# Letters that IGNORECASE matches to an ASCII letter but str.lower() does not lower to it (İ ı ſ).
+_CASE_TRAPS = ("\u0130", "\u0131", "\u017f")
+
+
+def runs_with_hints(text: str, separator: str) -> list[tuple[int, str]]:
+    """The runs of ``text`` (split at ``separator``) that may hold a date, as (run index, run), in order.
+
+    Every run :func:`find_dates` or :func:`copyright_years` finds anything in is among them; most
+    runs of a page are not, and one scan of the whole text is far cheaper than one per run.
+    """
+    if any(trap in text for trap in _CASE_TRAPS):
+        scanned, hint = text, _HINT_ANY_CASE
+    else:
+        scanned, hint = text.lower(), _HINT  # lowering first keeps the scan fast; lengths stay equal
+        if len(scanned) != len(text):
+            scanned, hint = text, _HINT_ANY_CASE
+    runs: list[tuple[int, str]] = []
+    index, counted_to = 0, 0
+    match = hint.search(scanned)
+    while match is not None:
+        start = text.rfind(separator, 0, match.start()) + 1
+        end = text.find(separator, match.end())
+        end = len(text) if end < 0 else end
+        index += text.count(separator, counted_to, start)
+        counted_to = start
+        runs.append((index, text[start:end]))
+        match = hint.search(scanned, end)
+    return runs
 
 
 def find_dates(text: str, *, month_first: bool = False, fetched_at: datetime | None = None) -> list[TextDate]:
@@ -167,15 +208,23 @@ def find_dates(text: str, *, month_first: bool = False, fetched_at: datetime | N
 def _relative(match: re.Match[str], fetched_at: datetime) -> datetime | None:
     word = match.group("word")
     if word:
-        day = fetched_at.astimezone(timezone.utc) - timedelta(days=_DAYS_BACK[word.lower()])
+        back = _DAYS_BACK.get(word.lower(), _DAYS_BACK.get(_plain(word)))
+        if back is None:
+            return None
+        day = fetched_at.astimezone(timezone.utc) - timedelta(days=back)
         return day.replace(hour=0, minute=0, second=0, microsecond=0)
     for index in range(1, 6):
         amount = match.group(f"n{index}")
         if amount is None:
             continue
         unit = match.group(f"unit{index}").lower()
-        count = 1 if amount.lower() in _ONE else int(amount)
-        days = _UNIT_DAYS.get(unit) or _UNIT_DAYS.get(_fold(unit), 0)
+        if amount.isdecimal():
+            count = int(amount)
+        elif amount.lower() in _ONE or _plain(amount) in _ONE:
+            count = 1
+        else:
+            return None
+        days = _UNIT_DAYS.get(unit) or _UNIT_DAYS.get(_fold(unit)) or _UNIT_DAYS.get(_plain(unit), 0)
         return (fetched_at - timedelta(days=count * days)).astimezone(timezone.utc).replace(second=0, microsecond=0)
     return None
 

@@ -28,6 +28,7 @@ _COMMENT_TOKENS = frozenset({
 _COMMENT_ID = re.compile(r"^(?:div-)?comment-\d+$|^c\d{5,}$")
 _SIDEBAR_PARTS = ("sidebar", "widget", "blogroll", "recent-posts", "recentposts", "related", "calendar",
                   "archive", "tagcloud", "tag-cloud", "popular")
+_SIDEBAR_PART = re.compile("|".join(_SIDEBAR_PARTS))  # a part of any class or id word; no part holds a space
 _FOOTER_TOKENS = frozenset({"footer", "site-footer", "page-footer", "colophon", "site-info", "copyright",
                             "footer-wrapper", "credits"})
 _POST_TOKENS = frozenset({
@@ -63,23 +64,27 @@ def own_region(node: LexborNode, inherited: str) -> str:
     if inherited == COMMENT:
         return COMMENT
     tag = node.tag
-    words = tokens(node)
-    if any(w in _COMMENT_TOKENS or _COMMENT_ID.match(w) for w in words):
+    attributes = node.attributes
+    words = (attributes.get("class") or "").lower().split()
+    ident = (attributes.get("id") or "").lower()
+    if ident:
+        words.append(ident)
+    if words and (not _COMMENT_TOKENS.isdisjoint(words) or any(_COMMENT_ID.match(w) for w in words)):
         return COMMENT
     if inherited == SIDEBAR:
         return SIDEBAR
     if tag in ("html", "body"):
         return inherited
-    if tag in ("aside", "nav") or any(part in w for w in words for part in _SIDEBAR_PARTS):
+    if tag in ("aside", "nav") or (words and _SIDEBAR_PART.search(" ".join(words))):
         return SIDEBAR
     if inherited == POST:
         return POST
     if inherited == FOOTER:
         return FOOTER
-    if tag == "footer" or any(w in _FOOTER_TOKENS for w in words):
+    if tag == "footer" or (words and not _FOOTER_TOKENS.isdisjoint(words)):
         return FOOTER
-    itemtype = (node.attributes.get("itemtype") or "")
-    if tag == "article" or any(w in _POST_TOKENS for w in words) or itemtype.endswith(("BlogPosting", "Article")):
+    if tag == "article" or (words and not _POST_TOKENS.isdisjoint(words)) or (
+            attributes.get("itemtype") or "").endswith(("BlogPosting", "Article")):
         return POST
     return inherited
 
@@ -99,8 +104,7 @@ def walk(tree: LexborHTMLParser) -> Walk:
         region = own_region(node, inherited)
         result.regions[node.mem_id] = region
         attributes = node.attributes
-        machine = node.tag in DATE_ELEMENT_TAGS and (
-            "datetime" in attributes or (node.tag == "abbr" and "title" in attributes))
+        machine = _is_machine(node.tag, attributes)
         if machine or ("itemprop" in attributes and (attributes.get("content") or attributes.get("datetime"))):
             result.date_elements.append((node, region))
         children: list[tuple[LexborNode, str]] = []
@@ -113,3 +117,118 @@ def walk(tree: LexborHTMLParser) -> Walk:
                 children.append((child, region))
         stack.extend(reversed(children))
     return result
+
+
+SEPARATOR = "\x00"  # between text runs in :meth:`LexborNode.text`; the parser never leaves a NUL in text
+DATE_ELEMENTS = "time[datetime], abbr[datetime], abbr[title], [itemprop][content], [itemprop][datetime]"
+_UNSET = object()
+
+
+def _is_machine(tag: str, attributes: dict[str, str | None]) -> bool:
+    return tag in DATE_ELEMENT_TAGS and ("datetime" in attributes or (tag == "abbr" and "title" in attributes))
+
+
+class Regions:
+    """The region :func:`walk` would give an element, worked out on demand from its ancestors only.
+
+    Each element's region is cached by ``mem_id``, so asking about many elements of one page
+    costs about one :func:`own_region` per distinct ancestor, not a pass over the page.
+    """
+
+    def __init__(self, tree: LexborHTMLParser) -> None:
+        self.tree = tree
+        self.body = tree.body
+        self._known: dict[int, str | None] = {}  # None: an element the walk never enters
+        if self.body is not None:
+            self._known[self.body.mem_id] = own_region(self.body, PAGE)
+
+    def region(self, node: LexborNode) -> str:
+        """As :meth:`Walk.region`: the element's region, ``page`` for one the walk does not enter."""
+        return self.visited(node) or PAGE
+
+    def visited(self, node: LexborNode) -> str | None:
+        """The element's region, or None when the walk never enters it (outside the body, in a script, svg…)."""
+        known = self._known
+        chain: list[LexborNode] = []
+        current: LexborNode | None = node
+        region: str | None = None
+        while current is not None:
+            found = known.get(current.mem_id, _UNSET)
+            if found is not _UNSET:
+                region = found  # type: ignore[assignment]
+                break
+            chain.append(current)
+            current = current.parent
+        # current is None: the chain climbed past the document without meeting the body, region stays None
+        for element in reversed(chain):
+            if region is not None and element.tag not in SKIP_TAGS:
+                region = own_region(element, region)
+            else:
+                region = None
+            known[element.mem_id] = region
+        return region
+
+    def date_elements(self) -> list[tuple[LexborNode, str]]:
+        """As :attr:`Walk.date_elements`: ``<time datetime>``, ``<abbr title>`` and dated ``[itemprop]``, in page order."""
+        if self.body is None:
+            return []
+        found: list[tuple[LexborNode, str]] = []
+        last = -1
+        for node in self.tree.css(DATE_ELEMENTS):
+            if node.mem_id == last:  # lexbor lists a node matching two of the selectors twice, in a row
+                continue
+            last = node.mem_id
+            attributes = node.attributes
+            if _is_machine(node.tag, attributes) or (
+                    "itemprop" in attributes and (attributes.get("content") or attributes.get("datetime"))):
+                region = self.visited(node)
+                if region is not None:
+                    found.append((node, region))
+        return found
+
+    def text_regions(self, wanted: list[tuple[int, str]]) -> list[str | None] | None:
+        """The region of each wanted text run of the body, or None for a run :func:`walk` leaves out.
+
+        ``wanted`` holds (index, text) pairs in increasing index order, where the index counts the
+        runs of ``body.text(separator=SEPARATOR)``. Only the elements on the way to a wanted run are
+        entered; every other subtree is skipped after counting its runs in one call. Returns None
+        when the tree does not match the indices (the caller then walks the whole page).
+        """
+        body = self.body
+        if body is None:
+            return None if wanted else []
+        regions: list[str | None] = []
+        position = 0  # wanted[position] is the next run to find
+        index = 0  # runs passed so far
+        known = self._known
+        stack = [(body.iter(include_text=True), known[body.mem_id], _is_machine(body.tag, body.attributes))]
+        while stack and position < len(wanted):
+            children, region, machine = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                continue
+            tag = child.tag
+            if tag == "-text":
+                if index == wanted[position][0]:
+                    if child.text_content != wanted[position][1]:
+                        return None
+                    regions.append(None if machine else region)
+                    position += 1
+                index += 1
+                continue
+            text = child.text(deep=True, separator=SEPARATOR)
+            end = index + (text.count(SEPARATOR) + 1 if text else 0)
+            if wanted[position][0] >= end:
+                index = end
+                continue
+            if tag in SKIP_TAGS or tag.startswith("-"):
+                while position < len(wanted) and wanted[position][0] < end:
+                    regions.append(None)
+                    position += 1
+                index = end
+                continue
+            child_region = own_region(child, region)
+            known[child.mem_id] = child_region
+            stack.append((child.iter(include_text=True), child_region, _is_machine(tag, child.attributes)))
+        return regions if position == len(wanted) else None
