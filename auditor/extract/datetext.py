@@ -35,19 +35,22 @@ for _number, _words in _NAMES.items():
 
 # Longest names first so "march" wins over "mar" and "juillet" over "juil".
 _MONTH = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
+# Look-aheads in front of each pattern only let the scan skip positions where no match can start
+# (a month's first letter, a digit), which costs far less than trying every alternative there.
+_MONTH_START = "(?=[" + "".join(sorted({re.escape(m[0]) for m in MONTHS})) + "])"
 _TIME = (r"(?:\s*(?:,|at|um|à|a\s+las|a\s+la|om|-|–|@)?\s*"
          r"(?P<hour>\d{1,2})[:h.](?P<minute>\d{2})(?::\d{2})?\s*(?P<ampm>[ap]\.?\s?m\.?)?(?:\s*[Uu]hr)?)?")
 
 DAY_MONTH_YEAR = re.compile(
-    r"(?<![\w.])(?P<day>\d{1,2})(?:st|nd|rd|th|er|e|\.|º)?\s+(?:de\s+)?(?P<month>" + _MONTH + r")\.?,?\s+(?:de\s+)?"
+    r"(?=\d)(?<![\w.])(?P<day>\d{1,2})(?:st|nd|rd|th|er|e|\.|º)?\s+(?:de\s+)?(?P<month>" + _MONTH + r")\.?,?\s+(?:de\s+)?"
     r"(?P<year>(?:19|20)\d{2})\b" + _TIME, re.IGNORECASE)
 MONTH_DAY_YEAR = re.compile(
-    r"(?<![\w])(?P<month>" + _MONTH + r")\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})\b" + _TIME,
+    _MONTH_START + r"(?<![\w])(?P<month>" + _MONTH + r")\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})\b" + _TIME,
     re.IGNORECASE)
 ISO_DATE = re.compile(
-    r"(?<![\d/])(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2}))?")
+    r"(?=[12])(?<![\d/])(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2}))?")
 NUMERIC_DATE = re.compile(
-    r"(?<![\d/.])(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<year>(?:19|20)\d{2})(?![\d/])" + _TIME)
+    r"(?=\d)(?<![\d/.])(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<year>(?:19|20)\d{2})(?![\d/])" + _TIME)
 RELATIVE = re.compile(
     r"(?:(?P<n1>\d+|an?|one)\s+(?P<unit1>minute|hour|day|week|month|year)s?\s+ago"
     r"|vor\s+(?P<n2>\d+|einem|einer)\s+(?P<unit2>minute|stunde|tag|woche|monat|jahr)(?:e|en|n)?"
@@ -122,42 +125,57 @@ def _with_time(match: re.Match[str], year: int, month: int, day: int) -> tuple[d
 
 _DIGIT = re.compile(r"\d")
 _RELATIVE_WORD = re.compile(r"ago|vor|il y a|hace|geleden|yesterday|today|gestern|heute|hier|aujourd|ayer|hoy|"
-                            r"gisteren|vandaag", re.IGNORECASE)
-
+                            r"gisteren|vandaag")
+_RELATIVE_WORD_ANY_CASE = re.compile(_RELATIVE_WORD.pattern, re.IGNORECASE)
 
 # Every date find_dates or copyright_years can read holds a year from 1900 to 2099 or one of these
 # words, so a text without any of them needs no closer look.
-_HINT_WORDS = (r"|ago|vor|il\s+y\s+a|hace|geleden|yesterday|today|gestern|heute|hier|aujourd|ayer|hoy|gisteren"
-               r"|vandaag")
-_HINT = re.compile(r"(?:19|20)\d\d" + _HINT_WORDS)
-_HINT_ANY_CASE = re.compile(r"(?:19|20)\d\d" + _HINT_WORDS, re.IGNORECASE)
+_RELATIVE_HINT_WORDS = (r"ago|vor|il\s+y\s+a|hace|geleden|yesterday|today|gestern|heute|hier|aujourd|ayer|hoy"
+                        r"|gisteren|vandaag")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_RELATIVE_HINT = re.compile(_RELATIVE_HINT_WORDS)
+_RELATIVE_HINT_ANY_CASE = re.compile(_RELATIVE_HINT_WORDS, re.IGNORECASE)
 # Letters that IGNORECASE matches to an ASCII letter but str.lower() does not lower to it (İ ı ſ).
 _CASE_TRAPS = ("\u0130", "\u0131", "\u017f")
+
+
+def _lowered(text: str) -> str | None:
+    """``text.lower()`` when a case-sensitive scan of it for lower-case ASCII words, digits and spaces
+    finds exactly what an IGNORECASE scan of ``text`` finds, at the same offsets; None otherwise."""
+    if any(trap in text for trap in _CASE_TRAPS):
+        return None
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else None
+
+
+def _found_any_case(pattern: re.Pattern[str], any_case: re.Pattern[str], text: str) -> bool:
+    """Whether ``any_case`` (``pattern`` with IGNORECASE) finds something in ``text``, scanning fast when it can."""
+    lowered = _lowered(text)
+    return (any_case.search(text) if lowered is None else pattern.search(lowered)) is not None
 
 
 def runs_with_hints(text: str, separator: str) -> list[tuple[int, str]]:
     """The runs of ``text`` (split at ``separator``) that may hold a date, as (run index, run), in order.
 
     Every run :func:`find_dates` or :func:`copyright_years` finds anything in is among them; most
-    runs of a page are not, and one scan of the whole text is far cheaper than one per run.
+    runs of a page are not, and two scans of the whole text are far cheaper than a few per run.
+    ``separator`` must be a character no date or hint word spans (a NUL).
     """
-    if any(trap in text for trap in _CASE_TRAPS):
-        scanned, hint = text, _HINT_ANY_CASE
-    else:
-        scanned, hint = text.lower(), _HINT  # lowering first keeps the scan fast; lengths stay equal
-        if len(scanned) != len(text):
-            scanned, hint = text, _HINT_ANY_CASE
+    lowered = _lowered(text)  # an IGNORECASE scan is many times slower
+    words = _RELATIVE_HINT_ANY_CASE.finditer(text) if lowered is None else _RELATIVE_HINT.finditer(lowered)
+    # Two simple scans are much faster than one over the combined pattern.
+    hits = sorted([m.start() for m in _YEAR.finditer(text)] + [m.start() for m in words])
     runs: list[tuple[int, str]] = []
-    index, counted_to = 0, 0
-    match = hint.search(scanned)
-    while match is not None:
-        start = text.rfind(separator, 0, match.start()) + 1
-        end = text.find(separator, match.end())
+    index, counted_to, end = 0, 0, -1
+    for hit in hits:
+        if hit < end:
+            continue  # another hit in the run just taken
+        start = text.rfind(separator, 0, hit) + 1
+        end = text.find(separator, hit)
         end = len(text) if end < 0 else end
         index += text.count(separator, counted_to, start)
         counted_to = start
         runs.append((index, text[start:end]))
-        match = hint.search(scanned, end)
     return runs
 
 
@@ -165,8 +183,12 @@ def find_dates(text: str, *, month_first: bool = False, fetched_at: datetime | N
     """Every absolute (and, given ``fetched_at``, relative) date in ``text``, in reading order."""
     found: list[TextDate] = []
     if _DIGIT.search(text) is None:  # the cheap common case: no date without a digit, bar "yesterday"
-        if fetched_at is None or _RELATIVE_WORD.search(text) is None:
+        if fetched_at is None or not _found_any_case(_RELATIVE_WORD, _RELATIVE_WORD_ANY_CASE, text):
             return found
+        absolute, relative = False, True
+    else:  # every absolute pattern holds a year, every relative one one of the hint words
+        absolute = _YEAR.search(text) is not None
+        relative = fetched_at is not None and _found_any_case(_RELATIVE_HINT, _RELATIVE_HINT_ANY_CASE, text)
     taken: list[tuple[int, int]] = []
 
     def add(match: re.Match[str], value: datetime | None, precision: str) -> None:
@@ -176,18 +198,18 @@ def find_dates(text: str, *, month_first: bool = False, fetched_at: datetime | N
         taken.append(span)
         found.append(TextDate(value, precision, match.group(0).strip(), span[0]))
 
-    for pattern in (DAY_MONTH_YEAR, MONTH_DAY_YEAR):
+    for pattern in (DAY_MONTH_YEAR, MONTH_DAY_YEAR) if absolute else ():
         for match in pattern.finditer(text):
             month = month_number(match.group("month"))
             if month is not None:
                 add(match, *_with_time(match, int(match.group("year")), month, int(match.group("day"))))
-    for match in ISO_DATE.finditer(text):
+    for match in ISO_DATE.finditer(text) if absolute else ():
         year, month, day = int(match.group("year")), int(match.group("month")), int(match.group("day"))
         if match.group("hour") is not None:
             add(match, _make(year, month, day, int(match.group("hour")), int(match.group("minute"))), "minute")
         else:
             add(match, _make(year, month, day), "day")
-    for match in NUMERIC_DATE.finditer(text):
+    for match in NUMERIC_DATE.finditer(text) if absolute else ():
         a, b, year = int(match.group("a")), int(match.group("b")), int(match.group("year"))
         if match.group("sep") == ".":
             day, month = a, b  # 03.12.2009 is day-first everywhere it is written
@@ -198,7 +220,7 @@ def find_dates(text: str, *, month_first: bool = False, fetched_at: datetime | N
         else:
             month, day = (a, b) if month_first else (b, a)
         add(match, *_with_time(match, year, month, day))
-    if fetched_at is not None:
+    if relative and fetched_at is not None:
         for match in RELATIVE.finditer(text):
             add(match, _relative(match, fetched_at), "relative")
     found.sort(key=lambda d: d.start)
