@@ -6,10 +6,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from auditor.extract import extract_page
 from auditor.extract.dates import _machine_candidate, _text_candidates, body_candidates
-from auditor.extract.datetext import find_dates, runs_with_hints
+from auditor.extract.datetext import copyright_years, find_dates, runs_with_hints
 from auditor.extract.walk import SEPARATOR, Regions, walk
 from auditor.htmldepth import parse_html
 from conftest import AS_OF, FIXTURE_WEB
@@ -125,3 +127,26 @@ def test_odd_letters_that_match_a_relative_word_are_read_not_raised(text):
 def test_a_page_with_odd_letters_in_relative_words_is_read():
     extract = extract_page("<p>Posted yeſterday</p>", "https://odd.example/", AS_OF)
     assert [c.text for c in extract.candidates] == ["yeſterday"]
+
+
+@pytest.mark.parametrize("text", ["20192008 years ago", "99999999999 days ago", "vor 9999999 Jahren"])
+def test_a_relative_date_before_the_year_one_is_no_date_not_an_error(text):
+    assert find_dates(text, fetched_at=AS_OF) == []
+
+
+_PIECES = ["January", "jan.", "MARCH", "märz", "août", "ſeptember", "Dez", "de", "1", "12", "25", "5th", "1er", "3.",
+           "2008", "1999", "2026-08-12T10:30", "12/03/2009", "03.12.2009", "at", "à", "2:12 pm", "Uhr", "ago", "days",
+           "an", "vor", "einem", "eınem", "Tagen", "il", "y", "a", "İl", "une", "heure", "hace", "geleden", "een",
+           "YESTERDAY", "yeſterday", "Heute", "hier", "aujourd'hui", "©", "(c)", "Copyright", "–", ",", ".", "x",
+           "Chicago", "\n", "\t", " ", " ", "\u00a0", SEPARATOR]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=24).map(" ".join))
+def test_every_run_holding_a_date_or_notice_is_among_the_hinted_runs(text):
+    runs = text.split(SEPARATOR)
+    hinted = runs_with_hints(text, SEPARATOR)
+    assert hinted == [(index, runs[index]) for index, _ in hinted]
+    dated = [index for index, run in enumerate(runs)
+             if find_dates(run, month_first=True, fetched_at=AS_OF) or copyright_years(run)]
+    assert set(dated) <= {index for index, _ in hinted}

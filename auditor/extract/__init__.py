@@ -10,17 +10,18 @@ reads the clock: "3 days ago" is three days before ``fetched_at``.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..htmldepth import parse_html
 
 from ..models import Interaction
 from .comments import Comment, find_comments, interactions_from, link_flat_replies, mark_owner_by_name
-from .dates import DateCandidate, body_candidates, choose, head_candidates, month_first, url_candidates
+from .dates import (DateCandidate, body_candidates, choose, head_candidates, json_ld_documents, month_first,
+                    url_candidates)
 from .walk import COMMENT, SIDEBAR, Regions
 
 __all__ = ["Comment", "DateCandidate", "PageExtract", "extract_page", "interactions_from", "link_flat_replies",
@@ -76,10 +77,11 @@ def extract_page(html: str, url: str, fetched_at: datetime) -> PageExtract:
     tree = parse_html(html)
     regions = Regions(tree)
     english_order = month_first(tree)
-    candidates = tuple([*head_candidates(tree), *body_candidates(tree, regions, fetched_at, english_order),
-                        *url_candidates(url)])
+    metas, documents = tree.css("meta[content]"), json_ld_documents(tree)
+    candidates = tuple([*head_candidates(metas, documents),
+                        *body_candidates(tree, regions, fetched_at, english_order), *url_candidates(url)])
     published, modified, note = choose(candidates, fetched_at)
-    author = post_author(tree, regions)
+    author = post_author(tree, regions, metas, documents)
     comments = find_comments(tree, url, author, fetched_at=fetched_at, month_first=english_order)
     title_node = tree.css_first("title")
     title = " ".join(title_node.text().split()) if title_node is not None else ""
@@ -87,19 +89,21 @@ def extract_page(html: str, url: str, fetched_at: datetime) -> PageExtract:
                        published=published, modified=modified, comments=comments, note=note)
 
 
-def post_author(tree: LexborHTMLParser, regions: Regions) -> str:
-    """The post's author: JSON-LD article author, ``<meta name="author">``, then byline markup outside comments."""
-    for script in tree.css('script[type="application/ld+json"]'):
-        try:
-            document = json.loads(script.text(deep=True) or "")
-        except (ValueError, RecursionError):
-            continue
+def post_author(tree: LexborHTMLParser, regions: Regions, metas: list[LexborNode], documents: list[Any]) -> str:
+    """The post's author: JSON-LD article author, ``<meta name="author">``, then byline markup outside comments.
+
+    ``metas`` are the page's ``meta[content]`` elements and ``documents`` its parsed JSON-LD, both
+    read once per page for the dates too.
+    """
+    for document in documents:
         name = _json_ld_author(document)
         if name:
             return name
-    meta = tree.css_first('meta[name="author"][content]')
+    meta = next((m for m in metas if m.attributes.get("name") == "author"), None)  # as meta[name="author"]
     if meta is not None and (meta.attributes.get("content") or "").strip():
         return " ".join((meta.attributes.get("content") or "").split())
+    if not tree.any_css_matches(AUTHOR_SELECTORS):  # one query settles the common page without bylines
+        return ""
     for selector in AUTHOR_SELECTORS:
         for node in tree.css(selector):
             if regions.region(node) in (COMMENT, SIDEBAR):

@@ -60,8 +60,20 @@ def month_first(tree: LexborHTMLParser) -> bool:
     return (not lang or lang.startswith("en")) and not lang.startswith(_BRITISH)
 
 
-def head_candidates(tree: LexborHTMLParser) -> Iterator[DateCandidate]:
-    for meta in tree.css("meta[content]"):
+def json_ld_documents(tree: LexborHTMLParser) -> list[Any]:
+    """Every ``<script type="application/ld+json">`` of the page that parses, in page order (read once per page)."""
+    documents = []
+    for script in tree.css('script[type="application/ld+json"]'):
+        try:
+            documents.append(json.loads(script.text(deep=True) or ""))
+        except (ValueError, RecursionError):
+            continue
+    return documents
+
+
+def head_candidates(metas: list[LexborNode], documents: list[Any]) -> Iterator[DateCandidate]:
+    """Dates of ``<meta content>`` elements (``metas``, in page order) and of the JSON-LD ``documents``."""
+    for meta in metas:
         attributes = meta.attributes
         key = (attributes.get("property") or attributes.get("name") or attributes.get("itemprop")
                or attributes.get("http-equiv") or "").strip().lower()
@@ -72,11 +84,7 @@ def head_candidates(tree: LexborHTMLParser) -> Iterator[DateCandidate]:
         value = parse_machine_date(raw)
         if value is not None:
             yield DateCandidate(value, f"meta {key}", role, HEAD, "time" if "T" in raw else "day", raw)
-    for script in tree.css('script[type="application/ld+json"]'):
-        try:
-            document = json.loads(script.text(deep=True) or "")
-        except (ValueError, RecursionError):
-            continue
+    for document in documents:
         for kind, node in _json_ld_nodes(document, 0):
             for key, role in (("datePublished", PUBLISHED), ("dateModified", MODIFIED), ("dateCreated", DATE)):
                 raw = node.get(key)
@@ -119,7 +127,7 @@ def body_candidates(tree: LexborHTMLParser, regions: Regions, fetched_at: dateti
     if body is None:
         return
     found: list[tuple[int, str, list[DateCandidate]]] = []
-    for index, text in runs_with_hints(body.text(deep=True, separator=SEPARATOR), SEPARATOR):
+    for index, text in runs_with_hints(body.text(deep=True, separator=SEPARATOR, skip_empty=True), SEPARATOR):
         read = list(_text_candidates(text, PAGE, fetched_at, month_first_dates))
         if read:
             found.append((index, text, read))

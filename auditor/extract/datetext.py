@@ -37,7 +37,9 @@ for _number, _words in _NAMES.items():
 _MONTH = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
 # Look-aheads in front of each pattern only let the scan skip positions where no match can start
 # (a month's first letter, a digit), which costs far less than trying every alternative there.
-_MONTH_START = "(?=[" + "".join(sorted({re.escape(m[0]) for m in MONTHS})) + "])"
+# A month name followed by its day: a whole word (3 to 10 letters), an optional dot, spaces, a digit.
+_MONTH_THEN_DAY = (r"(?=[" + "".join(sorted({re.escape(m[0]) for m in MONTHS})) + r"]\w{"
+                   + f"{min(map(len, MONTHS)) - 1},{max(map(len, MONTHS)) - 1}" + r"}\.?\s+\d)")
 _TIME = (r"(?:\s*(?:,|at|um|à|a\s+las|a\s+la|om|-|–|@)?\s*"
          r"(?P<hour>\d{1,2})[:h.](?P<minute>\d{2})(?::\d{2})?\s*(?P<ampm>[ap]\.?\s?m\.?)?(?:\s*[Uu]hr)?)?")
 
@@ -45,7 +47,7 @@ DAY_MONTH_YEAR = re.compile(
     r"(?=\d)(?<![\w.])(?P<day>\d{1,2})(?:st|nd|rd|th|er|e|\.|º)?\s+(?:de\s+)?(?P<month>" + _MONTH + r")\.?,?\s+(?:de\s+)?"
     r"(?P<year>(?:19|20)\d{2})\b" + _TIME, re.IGNORECASE)
 MONTH_DAY_YEAR = re.compile(
-    _MONTH_START + r"(?<![\w])(?P<month>" + _MONTH + r")\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})\b" + _TIME,
+    _MONTH_THEN_DAY + r"(?<![\w])(?P<month>" + _MONTH + r")\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})\b" + _TIME,
     re.IGNORECASE)
 ISO_DATE = re.compile(
     r"(?=[12])(?<![\d/])(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2}))?")
@@ -247,7 +249,11 @@ def _relative(match: re.Match[str], fetched_at: datetime) -> datetime | None:
         else:
             return None
         days = _UNIT_DAYS.get(unit) or _UNIT_DAYS.get(_fold(unit)) or _UNIT_DAYS.get(_plain(unit), 0)
-        return (fetched_at - timedelta(days=count * days)).astimezone(timezone.utc).replace(second=0, microsecond=0)
+        try:
+            back = fetched_at - timedelta(days=count * days)
+        except OverflowError:  # "99999 years ago": before the year 1
+            return None
+        return back.astimezone(timezone.utc).replace(second=0, microsecond=0)
     return None
 
 

@@ -190,45 +190,32 @@ class Regions:
         """The region of each wanted text run of the body, or None for a run :func:`walk` leaves out.
 
         ``wanted`` holds (index, text) pairs in increasing index order, where the index counts the
-        runs of ``body.text(separator=SEPARATOR)``. Only the elements on the way to a wanted run are
-        entered; every other subtree is skipped after counting its runs in one call. Returns None
-        when the tree does not match the indices (the caller then walks the whole page).
+        runs of ``body.text(separator=SEPARATOR, skip_empty=True)``. Lexbor lists the body's nodes
+        (the loop only counts text nodes up to the last wanted one) and each wanted run takes the
+        region of its element. Returns None when the tree does not match the indices (the caller
+        then walks the whole page).
         """
         body = self.body
         if body is None:
             return None if wanted else []
         regions: list[str | None] = []
-        position = 0  # wanted[position] is the next run to find
-        index = 0  # runs passed so far
-        known = self._known
-        stack = [(body.iter(include_text=True), known[body.mem_id], _is_machine(body.tag, body.attributes))]
-        while stack and position < len(wanted):
-            children, region, machine = stack[-1]
-            child = next(children, None)
-            if child is None:
-                stack.pop()
+        position, target = 0, wanted[0][0] if wanted else -1
+        index = -1
+        for node in body.traverse(include_text=True, skip_empty=True):
+            if not node.is_text_node:
                 continue
-            tag = child.tag
-            if tag == "-text":
-                if index == wanted[position][0]:
-                    if child.text_content != wanted[position][1]:
-                        return None
-                    regions.append(None if machine else region)
-                    position += 1
-                index += 1
+            index += 1
+            if index != target:
                 continue
-            text = child.text(deep=True, separator=SEPARATOR)
-            end = index + (text.count(SEPARATOR) + 1 if text else 0)
-            if wanted[position][0] >= end:
-                index = end
-                continue
-            if tag in SKIP_TAGS or tag.startswith("-"):
-                while position < len(wanted) and wanted[position][0] < end:
-                    regions.append(None)
-                    position += 1
-                index = end
-                continue
-            child_region = own_region(child, region)
-            known[child.mem_id] = child_region
-            stack.append((child.iter(include_text=True), child_region, _is_machine(tag, child.attributes)))
+            if node.text_content != wanted[position][1]:
+                return None
+            parent = node.parent
+            region = self.visited(parent) if parent is not None else None
+            if region is not None and _is_machine(parent.tag, parent.attributes):  # type: ignore[union-attr]
+                region = None  # the walk reads a dated element's attribute, not its text
+            regions.append(region)
+            position += 1
+            if position == len(wanted):
+                break
+            target = wanted[position][0]
         return regions if position == len(wanted) else None
