@@ -150,3 +150,47 @@ def test_every_run_holding_a_date_or_notice_is_among_the_hinted_runs(text):
     dated = [index for index, run in enumerate(runs)
              if find_dates(run, month_first=True, fetched_at=AS_OF) or copyright_years(run)]
     assert set(dated) <= {index for index, _ in hinted}
+
+
+COMMENT_PAGE = """<html><body><article class="post"><span class="byline">By <b class="author">Owner Person</b></span>
+</article><ol class="comment-list">
+<li class="comment author" id="c1"><b>Alpha</b> <small>March 3, 2019</small><p>first</p>
+ <div class="comment bypostauthor" id="c1a"><span class="comment-author"><cite>Owner Person</cite> says:</span>
+  <abbr title="2019-03-04">x</abbr><div class="comment-content">@Alpha – yes</div>
+  <ul class="children"><li class="comment"><strong>Gamma</strong><span class="date">5 March 2019</span>
+  <p class="comment-meta">meta</p><p>deep</p></li></ul></div>
+ <p>after nested</p></li>
+<li><span class="name">Beta</span><time datetime="bad">no</time><time datetime="2019-03-06T10:00">6 March</time>
+<p>plain li</p></li><li class="pingback"><p>ping 2019-03-07</p></li>
+<li class="comment blog-author"><span class="user">Owner Person</span></li></ol>
+<div class="comments"><div class="comment"><b>Delta</b><span class="time">il y a 2 jours</span></div></div>
+</body></html>"""
+
+
+def test_each_comment_gets_exactly_what_a_query_inside_it_finds_minus_its_nested_replies():
+    from auditor.extract.comments import AUTHOR_SELECTORS, BODY_SELECTORS, CONTAINERS, TIME_SELECTORS, _Owned
+    tree = parse_html(COMMENT_PAGE)
+    comments = {n.mem_id: n for n in tree.css(CONTAINERS)}
+    owned = _Owned(tree, set(comments))
+
+    def nearest_comment(node):
+        while node is not None and node.mem_id not in comments:
+            node = node.parent
+        return node.mem_id if node is not None else None
+
+    checked = 0
+    for ident, node in comments.items():
+        for selector in (*AUTHOR_SELECTORS, *TIME_SELECTORS, *BODY_SELECTORS, "p", "time[datetime], abbr[title]"):
+            inside = [f.mem_id for f in node.css(selector) if nearest_comment(f) == ident]
+            assert [f.mem_id for f in owned.share(ident, selector)] == inside, selector
+            checked += len(inside)
+    assert checked > 20
+
+
+def test_comments_nested_in_comments_keep_their_own_authors_dates_and_texts():
+    extract = extract_page(COMMENT_PAGE, "https://c.example/p", AS_OF)
+    assert [(c.id, c.author, c.parent, c.is_owner, c.text) for c in extract.comments][1:5] == [
+        ("c1a", "Owner Person", "c1", True, "@Alpha – yes"), ("comment-3", "Gamma", "c1a", False, "deep"),
+        ("comment-4", "Beta", "", False, "plain li"), ("comment-5", "Owner Person", "", True, "")]
+    assert extract.comments[0].text == "first after nested"
+    assert extract.comments[3].at == datetime(2019, 3, 6, 10, tzinfo=timezone.utc)

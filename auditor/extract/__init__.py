@@ -30,6 +30,7 @@ __all__ = ["Comment", "DateCandidate", "PageExtract", "extract_page", "interacti
 AUTHOR_SELECTORS = ('[rel="author"]', ".author.vcard .fn", ".author .fn", ".byline .author", ".entry-meta .author",
                     ".post-author .fn", ".post-author", "[itemprop=author] [itemprop=name]", "[itemprop=author]",
                     ".author-name", ".byline")
+_ANY_AUTHOR = ", ".join(AUTHOR_SELECTORS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,18 +103,25 @@ def post_author(tree: LexborHTMLParser, regions: Regions, metas: list[LexborNode
     meta = next((m for m in metas if m.attributes.get("name") == "author"), None)  # as meta[name="author"]
     if meta is not None and (meta.attributes.get("content") or "").strip():
         return " ".join((meta.attributes.get("content") or "").split())
-    if not tree.any_css_matches(AUTHOR_SELECTORS):  # one query settles the common page without bylines
+    # One query finds every byline candidate; the selectors' order only matters among the usable ones.
+    usable: dict[int, str] = {}
+    for node in tree.css(_ANY_AUTHOR):
+        if node.mem_id not in usable and regions.region(node) not in (COMMENT, SIDEBAR):
+            usable[node.mem_id] = _byline_name(node)
+    if not any(usable.values()):
         return ""
     for selector in AUTHOR_SELECTORS:
         for node in tree.css(selector):
-            if regions.region(node) in (COMMENT, SIDEBAR):
-                continue
-            text = " ".join(node.text(deep=True).split())
-            for prefix in ("Posted by ", "posted by ", "By ", "by ", "Von ", "Par ", "Por ", "Door "):
-                text = text.removeprefix(prefix)
-            if text:
-                return text
+            if usable.get(node.mem_id):
+                return usable[node.mem_id]
     return ""
+
+
+def _byline_name(node: LexborNode) -> str:
+    text = " ".join(node.text(deep=True).split())
+    for prefix in ("Posted by ", "posted by ", "By ", "by ", "Von ", "Par ", "Por ", "Door "):
+        text = text.removeprefix(prefix)
+    return text
 
 
 def _json_ld_author(document: object, depth: int = 0) -> str:
