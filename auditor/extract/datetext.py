@@ -138,13 +138,15 @@ _YEAR = re.compile(r"(?:19|20)\d\d")
 _RELATIVE_HINT = re.compile(_RELATIVE_HINT_WORDS)
 _RELATIVE_HINT_ANY_CASE = re.compile(_RELATIVE_HINT_WORDS, re.IGNORECASE)
 # Letters that IGNORECASE matches to an ASCII letter but str.lower() does not lower to it (İ ı ſ).
-_CASE_TRAPS = ("\u0130", "\u0131", "\u017f")
+_CASE_TRAP = re.compile("[\u0130\u0131\u017f]")
 
 
 def _lowered(text: str) -> str | None:
     """``text.lower()`` when a case-sensitive scan of it for lower-case ASCII words, digits and spaces
     finds exactly what an IGNORECASE scan of ``text`` finds, at the same offsets; None otherwise."""
-    if any(trap in text for trap in _CASE_TRAPS):
+    if text.isascii():
+        return text.lower()
+    if _CASE_TRAP.search(text):
         return None
     lowered = text.lower()
     return lowered if len(lowered) == len(text) else None

@@ -26,6 +26,7 @@ _COMMENT_TOKENS = frozenset({
     "comment-body", "comment-content", "comment-respond", "respond", "comment-replies", "disqus_thread",
 })
 _COMMENT_ID = re.compile(r"^(?:div-)?comment-\d+$|^c\d{5,}$")
+_COMMENT_NUMBER = re.compile(r"c\d{5}")  # in every word _COMMENT_ID matches that has no "comment-"
 _SIDEBAR_PARTS = ("sidebar", "widget", "blogroll", "recent-posts", "recentposts", "related", "calendar",
                   "archive", "tagcloud", "tag-cloud", "popular")
 _SIDEBAR_PART = re.compile("|".join(_SIDEBAR_PARTS))  # a part of any class or id word; no part holds a space
@@ -69,13 +70,15 @@ def own_region(node: LexborNode, inherited: str) -> str:
     ident = (attributes.get("id") or "").lower()
     if ident:
         words.append(ident)
-    if words and (not _COMMENT_TOKENS.isdisjoint(words) or any(_COMMENT_ID.match(w) for w in words)):
+    joined = " ".join(words)
+    if words and (not _COMMENT_TOKENS.isdisjoint(words) or (
+            ("comment-" in joined or _COMMENT_NUMBER.search(joined)) and any(_COMMENT_ID.match(w) for w in words))):
         return COMMENT
     if inherited == SIDEBAR:
         return SIDEBAR
     if tag in ("html", "body"):
         return inherited
-    if tag in ("aside", "nav") or (words and _SIDEBAR_PART.search(" ".join(words))):
+    if tag in ("aside", "nav") or (words and _SIDEBAR_PART.search(joined)):
         return SIDEBAR
     if inherited == POST:
         return POST
@@ -120,7 +123,7 @@ def walk(tree: LexborHTMLParser) -> Walk:
 
 
 SEPARATOR = "\x00"  # between text runs in :meth:`LexborNode.text`; the parser never leaves a NUL in text
-DATE_ELEMENTS = "time[datetime], abbr[datetime], abbr[title], [itemprop][content], [itemprop][datetime]"
+DATE_ELEMENTS = "time, abbr, [itemprop]"  # narrowed in Python as the walk does
 _UNSET = object()
 
 
