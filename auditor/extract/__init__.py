@@ -78,13 +78,14 @@ def extract_page(html: str, url: str, fetched_at: datetime) -> PageExtract:
     tree = parse_html(html)
     regions = Regions(tree)
     english_order = month_first(tree)
-    metas, documents = tree.css("meta[content]"), json_ld_documents(tree)
+    heads = tree.css("meta[content], title")  # one pass for both: a <meta> only matches the first, a <title> the second
+    metas, documents = [n for n in heads if n.tag == "meta"], json_ld_documents(tree)
     candidates = tuple([*head_candidates(metas, documents),
                         *body_candidates(tree, regions, fetched_at, english_order), *url_candidates(url)])
     published, modified, note = choose(candidates, fetched_at)
     author = post_author(tree, regions, metas, documents)
     comments = find_comments(tree, url, author, fetched_at=fetched_at, month_first=english_order)
-    title_node = tree.css_first("title")
+    title_node = next((n for n in heads if n.tag == "title"), None)
     title = " ".join(title_node.text().split()) if title_node is not None else ""
     return PageExtract(url=url, fetched_at=fetched_at, title=title, author=author, candidates=candidates,
                        published=published, modified=modified, comments=comments, note=note)

@@ -25,6 +25,8 @@ from .datetext import find_dates, parse_machine_date
 from .walk import tokens
 
 CONTAINERS = "li.comment, article.comment, div.comment, .commentlist > li, .comment-list > li, ol.comments > li"
+CLASSIC_BLOCK = "dl#comments-block"
+_CONTAINERS_OR_BLOCK = f"{CONTAINERS}, {CLASSIC_BLOCK}"  # one pass over the page for both
 SKIP_CLASSES = frozenset({"pingback", "trackback"})
 AUTHOR_SELECTORS = (".comment-author .fn", ".comment-author cite", "cite.fn", ".fn", "cite.user", "cite",
                     ".comment-author", ".comment-name", ".commenter", "[itemprop=author]", ".author", ".user",
@@ -123,8 +125,11 @@ def find_comments(tree: LexborHTMLParser, page_url: str, post_author: str, *, fe
     base = page_url.split("#", 1)[0]
     nodes = []
     seen: set[int] = set()
-    for node in tree.css(CONTAINERS):  # document order; a node matching two selectors comes once
-        if node.mem_id not in seen and not SKIP_CLASSES.intersection(tokens(node)):
+    blocks = []  # a <dl> can only have matched the classic Blogger selector
+    for node in tree.css(_CONTAINERS_OR_BLOCK):  # document order; a node matching two selectors comes once
+        if node.tag == "dl":
+            blocks.append(node)
+        elif node.mem_id not in seen and not SKIP_CLASSES.intersection(tokens(node)):
             seen.add(node.mem_id)
             nodes.append(node)
     comments: list[Comment] = []
@@ -151,7 +156,7 @@ def find_comments(tree: LexborHTMLParser, page_url: str, post_author: str, *, fe
                 owner_because=f"class {sorted(marked & OWNER_CLASSES)[0]}" if marked & OWNER_CLASSES else "",
                 text=_body(scope)))
     else:
-        comments = _classic_blogger(tree, base, fetched_at, month_first)
+        comments = _classic_blogger(blocks[0] if blocks else None, base, fetched_at, month_first)
     return link_flat_replies(mark_owner_by_name(comments, post_author))
 
 
@@ -188,9 +193,8 @@ def _body(scope: _Scope) -> str:
     return _clean(" ".join(p.text(deep=True) for p in paragraphs))[:300]
 
 
-def _classic_blogger(tree: LexborHTMLParser, base: str, fetched_at: datetime, month_first: bool) -> list[Comment]:
+def _classic_blogger(block: LexborNode | None, base: str, fetched_at: datetime, month_first: bool) -> list[Comment]:
     """Classic Blogger templates: ``<dl id="comments-block">`` of dt (author) / dd (body, footer) runs."""
-    block = tree.css_first("dl#comments-block")
     if block is None:
         return []
     comments: list[Comment] = []
