@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -126,9 +126,9 @@ def body_candidates(tree: LexborHTMLParser, regions: Regions, fetched_at: dateti
     body = regions.body
     if body is None:
         return
-    found: list[tuple[int, str, list[DateCandidate]]] = []
+    found: list[tuple[int, str, list[tuple[datetime, str, str, str, str]]]] = []
     for index, text in runs_with_hints(body.text(deep=True, separator=SEPARATOR, skip_empty=True), SEPARATOR):
-        read = list(_text_candidates(text, PAGE, fetched_at, month_first_dates))
+        read = _read_text(text, fetched_at, month_first_dates)
         if read:
             found.append((index, text, read))
     if not found:
@@ -140,8 +140,8 @@ def body_candidates(tree: LexborHTMLParser, regions: Regions, fetched_at: dateti
         return
     for (_, _, read), region in zip(found, placed):
         if region is not None:
-            for candidate in read:
-                yield replace(candidate, region=region)
+            for value, source, role, precision, text in read:
+                yield DateCandidate(value, source, role, region, precision, text)
 
 
 def _machine_candidate(node: LexborNode, region: str) -> Iterator[DateCandidate]:
@@ -166,12 +166,18 @@ def _machine_candidate(node: LexborNode, region: str) -> Iterator[DateCandidate]
 
 
 def _text_candidates(text: str, region: str, fetched_at: datetime, month_first_dates: bool) -> Iterator[DateCandidate]:
-    for year, notice in copyright_years(text):
-        yield DateCandidate(datetime(year, 1, 1, tzinfo=timezone.utc), "copyright notice", COPYRIGHT,
-                            region, "year", notice)
+    for value, source, role, precision, found in _read_text(text, fetched_at, month_first_dates):
+        yield DateCandidate(value, source, role, region, precision, found)
+
+
+def _read_text(text: str, fetched_at: datetime, month_first_dates: bool) -> list[tuple[datetime, str, str, str, str]]:
+    """Copyright notices, then dates, in one text run: (value, source, role, precision, text) each."""
+    read = [(datetime(year, 1, 1, tzinfo=timezone.utc), "copyright notice", COPYRIGHT, "year", notice)
+            for year, notice in copyright_years(text)]
     for found in find_dates(text, month_first=month_first_dates, fetched_at=fetched_at):
-        yield DateCandidate(found.value, "relative text" if found.precision == "relative" else "text",
-                            DATE, region, found.precision, found.text)
+        read.append((found.value, "relative text" if found.precision == "relative" else "text", DATE,
+                     found.precision, found.text))
+    return read
 
 
 def url_candidates(url: str) -> Iterator[DateCandidate]:

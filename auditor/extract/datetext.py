@@ -207,13 +207,13 @@ def find_dates(text: str, *, month_first: bool = False, fetched_at: datetime | N
             month = month_number(match.group("month"))
             if month is not None:
                 add(match, *_with_time(match, int(match.group("year")), month, int(match.group("day"))))
-    for match in ISO_DATE.finditer(text) if absolute else ():
+    for match in ISO_DATE.finditer(text) if absolute and "-" in text else ():
         year, month, day = int(match.group("year")), int(match.group("month")), int(match.group("day"))
         if match.group("hour") is not None:
             add(match, _make(year, month, day, int(match.group("hour")), int(match.group("minute"))), "minute")
         else:
             add(match, _make(year, month, day), "day")
-    for match in NUMERIC_DATE.finditer(text) if absolute else ():
+    for match in NUMERIC_DATE.finditer(text) if absolute and ("/" in text or "." in text) else ():
         a, b, year = int(match.group("a")), int(match.group("b")), int(match.group("year"))
         if match.group("sep") == ".":
             day, month = a, b  # 03.12.2009 is day-first everywhere it is written
