@@ -1,11 +1,13 @@
 """What one HTML page says about itself: every date on it, its publication date, and its comments.
 
-:func:`extract_page` parses the page once (selectolax, lexbor backend), walks the body once
-to learn which region (post, comments, sidebar, footer) each element belongs to, and runs
-every extractor over that one tree: date candidates (:mod:`.dates`), the choice of the
-publication and last-modified dates, the post's author, and the comments
-(:mod:`.comments`). It reads nothing but the HTML, the URL and the fetch time, and never
-reads the clock: "3 days ago" is three days before ``fetched_at``.
+:func:`extract_page` parses the page once (selectolax, lexbor backend) and runs every extractor
+over that one tree: date candidates (:mod:`.dates`), the choice of the publication and
+last-modified dates, the post's author, and the comments (:mod:`.comments`). Which region
+(post, comments, sidebar, footer) an element belongs to is worked out on demand from its
+ancestors (:class:`.walk.Regions`), and the body's text is read in one piece with only the runs
+that may hold a date looked at closely, so no Python loop visits every element. It reads nothing
+but the HTML, the URL and the fetch time, and never reads the clock: "3 days ago" is three days
+before ``fetched_at``.
 """
 
 from __future__ import annotations

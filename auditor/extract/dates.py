@@ -126,22 +126,18 @@ def body_candidates(tree: LexborHTMLParser, regions: Regions, fetched_at: dateti
     body = regions.body
     if body is None:
         return
-    found: list[tuple[int, str, list[tuple[datetime, str, str, str, str]]]] = []
-    for index, text in runs_with_hints(body.text(deep=True, separator=SEPARATOR, skip_empty=True), SEPARATOR):
-        read = _read_text(text, fetched_at, month_first_dates)
-        if read:
-            found.append((index, text, read))
-    if not found:
+    hinted = runs_with_hints(body.text(deep=True, separator=SEPARATOR, skip_empty=True), SEPARATOR)
+    if not hinted:
         return
-    placed = regions.text_regions([(index, text) for index, text, _ in found])
+    placed = regions.text_regions(hinted)  # placing first spares reading runs the walk skips (<time> text…)
     if placed is None:  # the text did not line up with the tree: read it the slow, sure way
         for text, region in walk(tree).texts:
             yield from _text_candidates(text, region, fetched_at, month_first_dates)
         return
-    for (_, _, read), region in zip(found, placed):
+    for (_, text), region in zip(hinted, placed):
         if region is not None:
-            for value, source, role, precision, text in read:
-                yield DateCandidate(value, source, role, region, precision, text)
+            for value, source, role, precision, found in _read_text(text, fetched_at, month_first_dates):
+                yield DateCandidate(value, source, role, region, precision, found)
 
 
 def _machine_candidate(node: LexborNode, region: str) -> Iterator[DateCandidate]:

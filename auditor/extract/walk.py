@@ -1,12 +1,16 @@
-"""One pass over a parsed page: which part of the page every element and text belongs to.
+"""Which part of a parsed page every element and text belongs to.
 
 A date in the post's header means something different from one in a sidebar archive, a
-comment or a copyright footer, so the page is split into regions while it is walked once:
+comment or a copyright footer, so the page is split into regions:
 
 ``post`` (an ``<article>``, hAtom ``hentry``, ``.post``, Blogger's ``date-outer``…),
 ``comment`` (anything inside a comment list), ``sidebar`` (``<aside>``, ``<nav>``, widgets,
 archives), ``footer`` (the site's footer, not a post's ``entry-footer``) and ``page`` (the rest).
 Comment beats sidebar beats footer beats post beats page; a footer inside a post stays post.
+
+:func:`walk` visits every node of the body once. :class:`Regions` gives the same answers for
+just the elements and text runs asked about, from their ancestors, which is what extraction
+uses; the walk stays as the reference and the fallback.
 """
 
 from __future__ import annotations
