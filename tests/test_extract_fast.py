@@ -65,7 +65,8 @@ def fixture_pages() -> list[Path]:
     return sorted(Path(FIXTURE_WEB).rglob("*.html"))
 
 
-@pytest.mark.parametrize("html", [EDGE_PAGE, *(p.read_text(encoding="utf-8", errors="replace") for p in fixture_pages())],
+@pytest.mark.parametrize("html", [EDGE_PAGE, *(p.read_text(encoding="utf-8", errors="replace")
+                                              for p in fixture_pages())],
                          ids=["edge", *(p.relative_to(FIXTURE_WEB).as_posix() for p in fixture_pages())])
 def test_the_fast_body_reading_equals_a_walk_over_every_node(html):
     tree = parse_html(html)

@@ -44,13 +44,14 @@ _TIME = (r"(?:\s*(?:,|at|um|à|a\s+las|a\s+la|om|-|–|@)?\s*"
          r"(?P<hour>\d{1,2})[:h.](?P<minute>\d{2})(?::\d{2})?\s*(?P<ampm>[ap]\.?\s?m\.?)?(?:\s*[Uu]hr)?)?")
 
 DAY_MONTH_YEAR = re.compile(
-    r"(?=\d)(?<![\w.])(?P<day>\d{1,2})(?:st|nd|rd|th|er|e|\.|º)?\s+(?:de\s+)?(?P<month>" + _MONTH + r")\.?,?\s+(?:de\s+)?"
-    r"(?P<year>(?:19|20)\d{2})\b" + _TIME, re.IGNORECASE)
+    r"(?=\d)(?<![\w.])(?P<day>\d{1,2})(?:st|nd|rd|th|er|e|\.|º)?\s+(?:de\s+)?(?P<month>" + _MONTH
+    + r")\.?,?\s+(?:de\s+)?(?P<year>(?:19|20)\d{2})\b" + _TIME, re.IGNORECASE)
 MONTH_DAY_YEAR = re.compile(
-    _MONTH_THEN_DAY + r"(?<![\w])(?P<month>" + _MONTH + r")\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})\b" + _TIME,
-    re.IGNORECASE)
+    _MONTH_THEN_DAY + r"(?<![\w])(?P<month>" + _MONTH
+    + r")\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})\b" + _TIME, re.IGNORECASE)
 ISO_DATE = re.compile(
-    r"(?=[12])(?<![\d/])(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2}))?")
+    r"(?=[12])(?<![\d/])(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})"
+    r"(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2}))?")
 NUMERIC_DATE = re.compile(
     r"(?=\d)(?<![\d/.])(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<year>(?:19|20)\d{2})(?![\d/])" + _TIME)
 RELATIVE = re.compile(

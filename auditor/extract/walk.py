@@ -126,7 +126,7 @@ def walk(tree: LexborHTMLParser) -> Walk:
     return result
 
 
-SEPARATOR = "\x00"  # between text runs in :meth:`LexborNode.text`; the parser never leaves a NUL in text
+SEPARATOR = "\x00"  # between text runs; the parser turns NULs in text into U+FFFD (else: runs mismatch, walk)
 DATE_ELEMENTS = "time, abbr, [itemprop]"  # narrowed in Python as the walk does
 _UNSET = object()
 
@@ -176,7 +176,7 @@ class Regions:
         return region
 
     def date_elements(self) -> list[tuple[LexborNode, str]]:
-        """As :attr:`Walk.date_elements`: ``<time datetime>``, ``<abbr title>`` and dated ``[itemprop]``, in page order."""
+        """As :attr:`Walk.date_elements`: ``<time datetime>``, ``<abbr title>``, dated ``[itemprop]``, in order."""
         if self.body is None:
             return []
         found: list[tuple[LexborNode, str]] = []
