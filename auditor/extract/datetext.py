@@ -35,19 +35,22 @@ for _number, _words in _NAMES.items():
 
 # Longest names first so "march" wins over "mar" and "juillet" over "juil".
 _MONTH = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
-# Look-aheads in front of each pattern only let the scan skip positions where no match can start
-# (a month's first letter, a digit), which costs far less than trying every alternative there.
-# A month name followed by its day: a whole word (3 to 10 letters), an optional dot, spaces, a digit.
-_MONTH_THEN_DAY = (r"(?=[" + "".join(sorted({re.escape(m[0]) for m in MONTHS})) + r"]\w{"
-                   + f"{min(map(len, MONTHS)) - 1},{max(map(len, MONTHS)) - 1}" + r"}\.?\s+\d)")
+# Look-aheads in front of the patterns let the scan skip, cheaply, every position where no match
+# can start: each states what the pattern needs with the ~100-way month alternation replaced by
+# "a whole word of month length that starts like a month" (every month name is such a word).
+_MONTH_WORD = (r"[" + "".join(sorted({re.escape(m[0]) for m in MONTHS})) + r"]\w{"
+               + f"{min(map(len, MONTHS)) - 1},{max(map(len, MONTHS)) - 1}" + r"}")
+_DAY_MONTH_YEAR_SHAPE = (r"(?=\d{1,2}(?:st|nd|rd|th|er|e|\.|º)?\s+(?:de\s+)?" + _MONTH_WORD
+                         + r"\.?,?\s+(?:de\s+)?(?:19|20)\d{2}\b)")
+_MONTH_DAY_YEAR_SHAPE = r"(?=" + _MONTH_WORD + r"\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{2}\b)"
 _TIME = (r"(?:\s*(?:,|at|um|à|a\s+las|a\s+la|om|-|–|@)?\s*"
          r"(?P<hour>\d{1,2})[:h.](?P<minute>\d{2})(?::\d{2})?\s*(?P<ampm>[ap]\.?\s?m\.?)?(?:\s*[Uu]hr)?)?")
 
 DAY_MONTH_YEAR = re.compile(
-    r"(?=\d)(?<![\w.])(?P<day>\d{1,2})(?:st|nd|rd|th|er|e|\.|º)?\s+(?:de\s+)?(?P<month>" + _MONTH
+    _DAY_MONTH_YEAR_SHAPE + r"(?<![\w.])(?P<day>\d{1,2})(?:st|nd|rd|th|er|e|\.|º)?\s+(?:de\s+)?(?P<month>" + _MONTH
     + r")\.?,?\s+(?:de\s+)?(?P<year>(?:19|20)\d{2})\b" + _TIME, re.IGNORECASE)
 MONTH_DAY_YEAR = re.compile(
-    _MONTH_THEN_DAY + r"(?<![\w])(?P<month>" + _MONTH
+    _MONTH_DAY_YEAR_SHAPE + r"(?<![\w])(?P<month>" + _MONTH
     + r")\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})\b" + _TIME, re.IGNORECASE)
 ISO_DATE = re.compile(
     r"(?=[12])(?<![\d/])(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})"
