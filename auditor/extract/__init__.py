@@ -1,27 +1,30 @@
 """What one HTML page says about itself: every date on it, its publication date, and its comments.
 
-:func:`extract_page` parses the page once (selectolax, lexbor backend), walks the body once
-to learn which region (post, comments, sidebar, footer) each element belongs to, and runs
-every extractor over that one tree: date candidates (:mod:`.dates`), the choice of the
-publication and last-modified dates, the post's author, and the comments
-(:mod:`.comments`). It reads nothing but the HTML, the URL and the fetch time, and never
-reads the clock: "3 days ago" is three days before ``fetched_at``.
+:func:`extract_page` parses the page once (selectolax, lexbor backend) and runs every extractor
+over that one tree: date candidates (:mod:`.dates`), the choice of the publication and
+last-modified dates, the post's author, and the comments (:mod:`.comments`). Which region
+(post, comments, sidebar, footer) an element belongs to is worked out on demand from its
+ancestors (:class:`.walk.Regions`), and the body's text is read in one piece with only the runs
+that may hold a date looked at closely, so no Python loop visits every element. It reads nothing
+but the HTML, the URL and the fetch time, and never reads the clock: "3 days ago" is three days
+before ``fetched_at``.
 """
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from ..htmldepth import parse_html
 
 from ..models import Interaction
 from .comments import Comment, find_comments, interactions_from, link_flat_replies, mark_owner_by_name
-from .dates import DateCandidate, body_candidates, choose, head_candidates, month_first, url_candidates
-from .walk import COMMENT, SIDEBAR, walk
+from .dates import (DateCandidate, body_candidates, choose, head_candidates, json_ld_documents, month_first,
+                    url_candidates)
+from .walk import COMMENT, SIDEBAR, Regions
 
 __all__ = ["Comment", "DateCandidate", "PageExtract", "extract_page", "interactions_from", "link_flat_replies",
            "mark_owner_by_name"]
@@ -29,6 +32,7 @@ __all__ = ["Comment", "DateCandidate", "PageExtract", "extract_page", "interacti
 AUTHOR_SELECTORS = ('[rel="author"]', ".author.vcard .fn", ".author .fn", ".byline .author", ".entry-meta .author",
                     ".post-author .fn", ".post-author", "[itemprop=author] [itemprop=name]", "[itemprop=author]",
                     ".author-name", ".byline")
+_ANY_AUTHOR = ", ".join(AUTHOR_SELECTORS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,42 +78,53 @@ def extract_page(html: str, url: str, fetched_at: datetime) -> PageExtract:
     if fetched_at.tzinfo is None:
         fetched_at = fetched_at.replace(tzinfo=timezone.utc)
     tree = parse_html(html)
-    walked = walk(tree)
+    regions = Regions(tree)
     english_order = month_first(tree)
-    candidates = tuple([*head_candidates(tree), *body_candidates(walked, fetched_at, english_order),
-                        *url_candidates(url)])
+    heads = tree.css("meta[content], title")  # one pass for both: a <meta> only matches the first, a <title> the second
+    metas, documents = [n for n in heads if n.tag == "meta"], json_ld_documents(tree)
+    candidates = tuple([*head_candidates(metas, documents),
+                        *body_candidates(tree, regions, fetched_at, english_order), *url_candidates(url)])
     published, modified, note = choose(candidates, fetched_at)
-    author = post_author(tree, walked)
+    author = post_author(tree, regions, metas, documents)
     comments = find_comments(tree, url, author, fetched_at=fetched_at, month_first=english_order)
-    title_node = tree.css_first("title")
+    title_node = next((n for n in heads if n.tag == "title"), None)
     title = " ".join(title_node.text().split()) if title_node is not None else ""
     return PageExtract(url=url, fetched_at=fetched_at, title=title, author=author, candidates=candidates,
                        published=published, modified=modified, comments=comments, note=note)
 
 
-def post_author(tree: LexborHTMLParser, walked: object) -> str:
-    """The post's author: JSON-LD article author, ``<meta name="author">``, then byline markup outside comments."""
-    for script in tree.css('script[type="application/ld+json"]'):
-        try:
-            document = json.loads(script.text(deep=True) or "")
-        except (ValueError, RecursionError):
-            continue
+def post_author(tree: LexborHTMLParser, regions: Regions, metas: list[LexborNode], documents: list[Any]) -> str:
+    """The post's author: JSON-LD article author, ``<meta name="author">``, then byline markup outside comments.
+
+    ``metas`` are the page's ``meta[content]`` elements and ``documents`` its parsed JSON-LD, both
+    read once per page for the dates too.
+    """
+    for document in documents:
         name = _json_ld_author(document)
         if name:
             return name
-    meta = tree.css_first('meta[name="author"][content]')
+    meta = next((m for m in metas if m.attributes.get("name") == "author"), None)  # as meta[name="author"]
     if meta is not None and (meta.attributes.get("content") or "").strip():
         return " ".join((meta.attributes.get("content") or "").split())
+    # One query finds every byline candidate; the selectors' order only matters among the usable ones.
+    usable: dict[int, str] = {}
+    for node in tree.css(_ANY_AUTHOR):
+        if node.mem_id not in usable and regions.region(node) not in (COMMENT, SIDEBAR):
+            usable[node.mem_id] = _byline_name(node)
+    if not any(usable.values()):
+        return ""
     for selector in AUTHOR_SELECTORS:
         for node in tree.css(selector):
-            if walked.region(node) in (COMMENT, SIDEBAR):  # type: ignore[attr-defined]
-                continue
-            text = " ".join(node.text(deep=True).split())
-            for prefix in ("Posted by ", "posted by ", "By ", "by ", "Von ", "Par ", "Por ", "Door "):
-                text = text.removeprefix(prefix)
-            if text:
-                return text
+            if usable.get(node.mem_id):
+                return usable[node.mem_id]
     return ""
+
+
+def _byline_name(node: LexborNode) -> str:
+    text = " ".join(node.text(deep=True).split())
+    for prefix in ("Posted by ", "posted by ", "By ", "by ", "Von ", "Par ", "Por ", "Door "):
+        text = text.removeprefix(prefix)
+    return text
 
 
 def _json_ld_author(document: object, depth: int = 0) -> str:

@@ -25,6 +25,8 @@ from .datetext import find_dates, parse_machine_date
 from .walk import tokens
 
 CONTAINERS = "li.comment, article.comment, div.comment, .commentlist > li, .comment-list > li, ol.comments > li"
+CLASSIC_BLOCK = "dl#comments-block"
+_CONTAINERS_OR_BLOCK = f"{CONTAINERS}, {CLASSIC_BLOCK}"  # one pass over the page for both
 SKIP_CLASSES = frozenset({"pingback", "trackback"})
 AUTHOR_SELECTORS = (".comment-author .fn", ".comment-author cite", "cite.fn", ".fn", "cite.user", "cite",
                     ".comment-author", ".comment-name", ".commenter", "[itemprop=author]", ".author", ".user",
@@ -58,30 +60,63 @@ def _clean(text: str) -> str:
     return " ".join(text.split())
 
 
+class _Owned:
+    """Which comment owns each element a selector finds: its nearest enclosing comment (or itself).
+
+    Each selector is run once over the whole page and its matches are shared out among the
+    comments, instead of once per comment over a subtree that also holds the nested replies.
+    Lexbor's ``node.css`` matches the node itself and its descendants, with ancestors outside
+    the node counting for combinators, so a comment's share equals what ``comment.css`` finds.
+    """
+
+    def __init__(self, tree: LexborHTMLParser, comments: set[int]) -> None:
+        self.tree = tree
+        self.comments = comments
+        self._owner: dict[int, int | None] = {}
+        self._shares: dict[str, dict[int, list[LexborNode]]] = {}
+
+    def owner(self, node: LexborNode) -> int | None:
+        climbed: list[int] = []
+        current: LexborNode | None = node
+        owner: int | None = None
+        while current is not None:
+            ident = current.mem_id
+            if ident in self.comments:
+                owner = ident
+                break
+            if ident in self._owner:
+                owner = self._owner[ident]
+                break
+            climbed.append(ident)
+            current = current.parent
+        for ident in climbed:
+            self._owner[ident] = owner
+        return owner
+
+    def share(self, comment: int, selector: str) -> list[LexborNode]:
+        shares = self._shares.get(selector)
+        if shares is None:
+            shares = self._shares[selector] = {}
+            for found in self.tree.css(selector):
+                owner = self.owner(found)
+                if owner is not None:
+                    shares.setdefault(owner, []).append(found)
+        return shares.get(comment, [])
+
+
 class _Scope:
     """Queries inside one comment that ignore the comments nested in it."""
 
-    def __init__(self, node: LexborNode, owners: dict[int, int]) -> None:
+    def __init__(self, node: LexborNode, owned: _Owned) -> None:
         self.node = node
-        self.owners = owners
-
-    def owns(self, found: LexborNode) -> bool:
-        current: LexborNode | None = found
-        while current is not None:
-            owner = self.owners.get(current.mem_id)
-            if owner is not None:
-                return owner == self.node.mem_id
-            current = current.parent
-        return False
+        self.owned = owned
 
     def first(self, selector: str) -> LexborNode | None:
-        for found in self.node.css(selector):
-            if self.owns(found):
-                return found
-        return None
+        found = self.owned.share(self.node.mem_id, selector)
+        return found[0] if found else None
 
     def all(self, selector: str) -> list[LexborNode]:
-        return [found for found in self.node.css(selector) if self.owns(found)]
+        return self.owned.share(self.node.mem_id, selector)
 
 
 def find_comments(tree: LexborHTMLParser, page_url: str, post_author: str, *, fetched_at: datetime,
@@ -90,16 +125,20 @@ def find_comments(tree: LexborHTMLParser, page_url: str, post_author: str, *, fe
     base = page_url.split("#", 1)[0]
     nodes = []
     seen: set[int] = set()
-    for node in tree.css(CONTAINERS):  # document order; a node matching two selectors comes once
-        if node.mem_id not in seen and not SKIP_CLASSES.intersection(tokens(node)):
+    blocks = []  # a <dl> can only have matched the classic Blogger selector
+    for node in tree.css(_CONTAINERS_OR_BLOCK):  # document order; a node matching two selectors comes once
+        if node.tag == "dl":
+            blocks.append(node)
+        elif node.mem_id not in seen and not SKIP_CLASSES.intersection(tokens(node)):
             seen.add(node.mem_id)
             nodes.append(node)
     comments: list[Comment] = []
     if nodes:
         owners = {n.mem_id: n.mem_id for n in nodes}
+        owned = _Owned(tree, set(owners))
         ids: dict[int, str] = {}
         for index, node in enumerate(nodes):
-            scope = _Scope(node, owners)
+            scope = _Scope(node, owned)
             ident = node.attributes.get("id") or f"comment-{index + 1}"
             ids[node.mem_id] = ident
             parent = ""
@@ -117,7 +156,7 @@ def find_comments(tree: LexborHTMLParser, page_url: str, post_author: str, *, fe
                 owner_because=f"class {sorted(marked & OWNER_CLASSES)[0]}" if marked & OWNER_CLASSES else "",
                 text=_body(scope)))
     else:
-        comments = _classic_blogger(tree, base, fetched_at, month_first)
+        comments = _classic_blogger(blocks[0] if blocks else None, base, fetched_at, month_first)
     return link_flat_replies(mark_owner_by_name(comments, post_author))
 
 
@@ -154,9 +193,8 @@ def _body(scope: _Scope) -> str:
     return _clean(" ".join(p.text(deep=True) for p in paragraphs))[:300]
 
 
-def _classic_blogger(tree: LexborHTMLParser, base: str, fetched_at: datetime, month_first: bool) -> list[Comment]:
+def _classic_blogger(block: LexborNode | None, base: str, fetched_at: datetime, month_first: bool) -> list[Comment]:
     """Classic Blogger templates: ``<dl id="comments-block">`` of dt (author) / dd (body, footer) runs."""
-    block = tree.css_first("dl#comments-block")
     if block is None:
         return []
     comments: list[Comment] = []

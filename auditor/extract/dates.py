@@ -21,10 +21,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from .datetext import copyright_years, find_dates, parse_machine_date, url_date
-from .walk import COMMENT, FOOTER, PAGE, POST, SIDEBAR, Walk, tokens
+from .datetext import copyright_years, find_dates, parse_machine_date, runs_with_hints, url_date
+from .walk import COMMENT, FOOTER, PAGE, POST, SEPARATOR, SIDEBAR, Regions, tokens, walk
 
 PUBLISHED, MODIFIED, DATE, COPYRIGHT = "published", "modified", "date", "copyright"
 HEAD, URL = "head", "url"
@@ -60,8 +60,20 @@ def month_first(tree: LexborHTMLParser) -> bool:
     return (not lang or lang.startswith("en")) and not lang.startswith(_BRITISH)
 
 
-def head_candidates(tree: LexborHTMLParser) -> Iterator[DateCandidate]:
-    for meta in tree.css("meta[content]"):
+def json_ld_documents(tree: LexborHTMLParser) -> list[Any]:
+    """Every ``<script type="application/ld+json">`` of the page that parses, in page order (read once per page)."""
+    documents = []
+    for script in tree.css('script[type="application/ld+json"]'):
+        try:
+            documents.append(json.loads(script.text(deep=True) or ""))
+        except (ValueError, RecursionError):
+            continue
+    return documents
+
+
+def head_candidates(metas: list[LexborNode], documents: list[Any]) -> Iterator[DateCandidate]:
+    """Dates of ``<meta content>`` elements (``metas``, in page order) and of the JSON-LD ``documents``."""
+    for meta in metas:
         attributes = meta.attributes
         key = (attributes.get("property") or attributes.get("name") or attributes.get("itemprop")
                or attributes.get("http-equiv") or "").strip().lower()
@@ -72,11 +84,7 @@ def head_candidates(tree: LexborHTMLParser) -> Iterator[DateCandidate]:
         value = parse_machine_date(raw)
         if value is not None:
             yield DateCandidate(value, f"meta {key}", role, HEAD, "time" if "T" in raw else "day", raw)
-    for script in tree.css('script[type="application/ld+json"]'):
-        try:
-            document = json.loads(script.text(deep=True) or "")
-        except (ValueError, RecursionError):
-            continue
+    for document in documents:
         for kind, node in _json_ld_nodes(document, 0):
             for key, role in (("datePublished", PUBLISHED), ("dateModified", MODIFIED), ("dateCreated", DATE)):
                 raw = node.get(key)
@@ -105,33 +113,67 @@ def _json_ld_nodes(document: Any, depth: int) -> Iterator[tuple[str, dict[str, A
             yield from _json_ld_nodes(value, depth + 1)
 
 
-def body_candidates(walked: Walk, fetched_at: datetime, month_first_dates: bool) -> Iterator[DateCandidate]:
-    for node, region in walked.date_elements:
-        attributes = node.attributes
-        raw = (attributes.get("datetime") or attributes.get("content")
-               or (attributes.get("title") if node.tag == "abbr" else "") or "")
-        value = parse_machine_date(raw)
-        if value is None:
-            continue
-        words = " ".join(tokens(node)) + " " + (attributes.get("itemprop") or "").lower()
-        if "published" in words or "pubdate" in attributes or "datecreated" in words:
-            role = PUBLISHED
-        elif "modified" in words or "updated" in words:
-            role = MODIFIED
-        elif "entry-date" in words:
-            role = PUBLISHED
-        else:
-            role = DATE
-        source = "<time datetime>" if node.tag == "time" else (
-            "<abbr title>" if node.tag == "abbr" else f"[itemprop={attributes.get('itemprop')}]")
-        yield DateCandidate(value, source, role, region, "time" if "T" in raw else "day", raw)
-    for text, region in walked.texts:
-        for year, notice in copyright_years(text):
-            yield DateCandidate(datetime(year, 1, 1, tzinfo=timezone.utc), "copyright notice", COPYRIGHT,
-                                region, "year", notice)
-        for found in find_dates(text, month_first=month_first_dates, fetched_at=fetched_at):
-            yield DateCandidate(found.value, "relative text" if found.precision == "relative" else "text",
-                                DATE, region, found.precision, found.text)
+def body_candidates(tree: LexborHTMLParser, regions: Regions, fetched_at: datetime,
+                    month_first_dates: bool) -> Iterator[DateCandidate]:
+    """Machine dates of the body's elements, then dates and copyright notices in its text, in page order.
+
+    The same candidates a :func:`~.walk.walk` over every node gives, found without one: the body's
+    text comes out of lexbor in one piece, one scan finds the few runs that may hold a date, and
+    only those runs are read and placed in their region.
+    """
+    for node, region in regions.date_elements():
+        yield from _machine_candidate(node, region)
+    body = regions.body
+    if body is None:
+        return
+    hinted = runs_with_hints(body.text(deep=True, separator=SEPARATOR, skip_empty=True), SEPARATOR)
+    if not hinted:
+        return
+    placed = regions.text_regions(hinted)  # placing first spares reading runs the walk skips (<time> text…)
+    if placed is None:  # the text did not line up with the tree: read it the slow, sure way
+        for text, region in walk(tree).texts:
+            yield from _text_candidates(text, region, fetched_at, month_first_dates)
+        return
+    for (_, text), region in zip(hinted, placed):
+        if region is not None:
+            for value, source, role, precision, found in _read_text(text, fetched_at, month_first_dates):
+                yield DateCandidate(value, source, role, region, precision, found)
+
+
+def _machine_candidate(node: LexborNode, region: str) -> Iterator[DateCandidate]:
+    attributes = node.attributes
+    raw = (attributes.get("datetime") or attributes.get("content")
+           or (attributes.get("title") if node.tag == "abbr" else "") or "")
+    value = parse_machine_date(raw)
+    if value is None:
+        return
+    words = " ".join(tokens(node)) + " " + (attributes.get("itemprop") or "").lower()
+    if "published" in words or "pubdate" in attributes or "datecreated" in words:
+        role = PUBLISHED
+    elif "modified" in words or "updated" in words:
+        role = MODIFIED
+    elif "entry-date" in words:
+        role = PUBLISHED
+    else:
+        role = DATE
+    source = "<time datetime>" if node.tag == "time" else (
+        "<abbr title>" if node.tag == "abbr" else f"[itemprop={attributes.get('itemprop')}]")
+    yield DateCandidate(value, source, role, region, "time" if "T" in raw else "day", raw)
+
+
+def _text_candidates(text: str, region: str, fetched_at: datetime, month_first_dates: bool) -> Iterator[DateCandidate]:
+    for value, source, role, precision, found in _read_text(text, fetched_at, month_first_dates):
+        yield DateCandidate(value, source, role, region, precision, found)
+
+
+def _read_text(text: str, fetched_at: datetime, month_first_dates: bool) -> list[tuple[datetime, str, str, str, str]]:
+    """Copyright notices, then dates, in one text run: (value, source, role, precision, text) each."""
+    read = [(datetime(year, 1, 1, tzinfo=timezone.utc), "copyright notice", COPYRIGHT, "year", notice)
+            for year, notice in copyright_years(text)]
+    for found in find_dates(text, month_first=month_first_dates, fetched_at=fetched_at):
+        read.append((found.value, "relative text" if found.precision == "relative" else "text", DATE,
+                     found.precision, found.text))
+    return read
 
 
 def url_candidates(url: str) -> Iterator[DateCandidate]:

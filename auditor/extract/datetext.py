@@ -35,19 +35,28 @@ for _number, _words in _NAMES.items():
 
 # Longest names first so "march" wins over "mar" and "juillet" over "juil".
 _MONTH = "|".join(sorted((re.escape(m) for m in MONTHS), key=len, reverse=True))
+# Look-aheads in front of the patterns let the scan skip, cheaply, every position where no match
+# can start: each states what the pattern needs with the ~100-way month alternation replaced by
+# "a whole word of month length that starts like a month" (every month name is such a word).
+_MONTH_WORD = (r"[" + "".join(sorted({re.escape(m[0]) for m in MONTHS})) + r"]\w{"
+               + f"{min(map(len, MONTHS)) - 1},{max(map(len, MONTHS)) - 1}" + r"}")
+_DAY_MONTH_YEAR_SHAPE = (r"(?=\d{1,2}(?:st|nd|rd|th|er|e|\.|º)?\s+(?:de\s+)?" + _MONTH_WORD
+                         + r"\.?,?\s+(?:de\s+)?(?:19|20)\d{2}\b)")
+_MONTH_DAY_YEAR_SHAPE = r"(?=" + _MONTH_WORD + r"\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?:19|20)\d{2}\b)"
 _TIME = (r"(?:\s*(?:,|at|um|à|a\s+las|a\s+la|om|-|–|@)?\s*"
          r"(?P<hour>\d{1,2})[:h.](?P<minute>\d{2})(?::\d{2})?\s*(?P<ampm>[ap]\.?\s?m\.?)?(?:\s*[Uu]hr)?)?")
 
 DAY_MONTH_YEAR = re.compile(
-    r"(?<![\w.])(?P<day>\d{1,2})(?:st|nd|rd|th|er|e|\.|º)?\s+(?:de\s+)?(?P<month>" + _MONTH + r")\.?,?\s+(?:de\s+)?"
-    r"(?P<year>(?:19|20)\d{2})\b" + _TIME, re.IGNORECASE)
+    _DAY_MONTH_YEAR_SHAPE + r"(?<![\w.])(?P<day>\d{1,2})(?:st|nd|rd|th|er|e|\.|º)?\s+(?:de\s+)?(?P<month>" + _MONTH
+    + r")\.?,?\s+(?:de\s+)?(?P<year>(?:19|20)\d{2})\b" + _TIME, re.IGNORECASE)
 MONTH_DAY_YEAR = re.compile(
-    r"(?<![\w])(?P<month>" + _MONTH + r")\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})\b" + _TIME,
-    re.IGNORECASE)
+    _MONTH_DAY_YEAR_SHAPE + r"(?<![\w])(?P<month>" + _MONTH
+    + r")\.?\s+(?P<day>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<year>(?:19|20)\d{2})\b" + _TIME, re.IGNORECASE)
 ISO_DATE = re.compile(
-    r"(?<![\d/])(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2}))?")
+    r"(?=[12])(?<![\d/])(?P<year>(?:19|20)\d{2})-(?P<month>\d{2})-(?P<day>\d{2})"
+    r"(?:[T ](?P<hour>\d{2}):(?P<minute>\d{2}))?")
 NUMERIC_DATE = re.compile(
-    r"(?<![\d/.])(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<year>(?:19|20)\d{2})(?![\d/])" + _TIME)
+    r"(?=\d)(?<![\d/.])(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?P=sep)(?P<year>(?:19|20)\d{2})(?![\d/])" + _TIME)
 RELATIVE = re.compile(
     r"(?:(?P<n1>\d+|an?|one)\s+(?P<unit1>minute|hour|day|week|month|year)s?\s+ago"
     r"|vor\s+(?P<n2>\d+|einem|einer)\s+(?P<unit2>minute|stunde|tag|woche|monat|jahr)(?:e|en|n)?"
@@ -93,6 +102,11 @@ def _fold(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
 
 
+def _plain(word: str) -> str:
+    """``word`` as the tables spell it, for letters IGNORECASE matched but lower() keeps (ſ, ı, İ)."""
+    return _fold(word.casefold()).replace("\u0131", "i")
+
+
 def _make(year: int, month: int, day: int, hour: int | None = None, minute: int | None = None,
           ampm: str | None = None) -> datetime | None:
     if hour is not None and ampm:
@@ -117,15 +131,72 @@ def _with_time(match: re.Match[str], year: int, month: int, day: int) -> tuple[d
 
 _DIGIT = re.compile(r"\d")
 _RELATIVE_WORD = re.compile(r"ago|vor|il y a|hace|geleden|yesterday|today|gestern|heute|hier|aujourd|ayer|hoy|"
-                            r"gisteren|vandaag", re.IGNORECASE)
+                            r"gisteren|vandaag")
+_RELATIVE_WORD_ANY_CASE = re.compile(_RELATIVE_WORD.pattern, re.IGNORECASE)
+
+# Every date find_dates or copyright_years can read holds a year from 1900 to 2099 or one of these
+# words, so a text without any of them needs no closer look.
+_RELATIVE_HINT_WORDS = (r"ago|vor|il\s+y\s+a|hace|geleden|yesterday|today|gestern|heute|hier|aujourd|ayer|hoy"
+                        r"|gisteren|vandaag")
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_RELATIVE_HINT = re.compile(_RELATIVE_HINT_WORDS)
+_RELATIVE_HINT_ANY_CASE = re.compile(_RELATIVE_HINT_WORDS, re.IGNORECASE)
+# Letters that IGNORECASE matches to an ASCII letter but str.lower() does not lower to it (İ ı ſ).
+_CASE_TRAP = re.compile("[\u0130\u0131\u017f]")
+
+
+def _lowered(text: str) -> str | None:
+    """``text.lower()`` when a case-sensitive scan of it for lower-case ASCII words, digits and spaces
+    finds exactly what an IGNORECASE scan of ``text`` finds, at the same offsets; None otherwise."""
+    if text.isascii():
+        return text.lower()
+    if _CASE_TRAP.search(text):
+        return None
+    lowered = text.lower()
+    return lowered if len(lowered) == len(text) else None
+
+
+def _found_any_case(pattern: re.Pattern[str], any_case: re.Pattern[str], text: str) -> bool:
+    """Whether ``any_case`` (``pattern`` with IGNORECASE) finds something in ``text``, scanning fast when it can."""
+    lowered = _lowered(text)
+    return (any_case.search(text) if lowered is None else pattern.search(lowered)) is not None
+
+
+def runs_with_hints(text: str, separator: str) -> list[tuple[int, str]]:
+    """The runs of ``text`` (split at ``separator``) that may hold a date, as (run index, run), in order.
+
+    Every run :func:`find_dates` or :func:`copyright_years` finds anything in is among them; most
+    runs of a page are not, and two scans of the whole text are far cheaper than a few per run.
+    ``separator`` must be a character no date or hint word spans (a NUL).
+    """
+    lowered = _lowered(text)  # an IGNORECASE scan is many times slower
+    words = _RELATIVE_HINT_ANY_CASE.finditer(text) if lowered is None else _RELATIVE_HINT.finditer(lowered)
+    # Two simple scans are much faster than one over the combined pattern.
+    hits = sorted([m.start() for m in _YEAR.finditer(text)] + [m.start() for m in words])
+    runs: list[tuple[int, str]] = []
+    index, counted_to, end = 0, 0, -1
+    for hit in hits:
+        if hit < end:
+            continue  # another hit in the run just taken
+        start = text.rfind(separator, 0, hit) + 1
+        end = text.find(separator, hit)
+        end = len(text) if end < 0 else end
+        index += text.count(separator, counted_to, start)
+        counted_to = start
+        runs.append((index, text[start:end]))
+    return runs
 
 
 def find_dates(text: str, *, month_first: bool = False, fetched_at: datetime | None = None) -> list[TextDate]:
     """Every absolute (and, given ``fetched_at``, relative) date in ``text``, in reading order."""
     found: list[TextDate] = []
     if _DIGIT.search(text) is None:  # the cheap common case: no date without a digit, bar "yesterday"
-        if fetched_at is None or _RELATIVE_WORD.search(text) is None:
+        if fetched_at is None or not _found_any_case(_RELATIVE_WORD, _RELATIVE_WORD_ANY_CASE, text):
             return found
+        absolute, relative = False, True
+    else:  # every absolute pattern holds a year, every relative one one of the hint words
+        absolute = _YEAR.search(text) is not None
+        relative = fetched_at is not None and _found_any_case(_RELATIVE_HINT, _RELATIVE_HINT_ANY_CASE, text)
     taken: list[tuple[int, int]] = []
 
     def add(match: re.Match[str], value: datetime | None, precision: str) -> None:
@@ -135,18 +206,18 @@ def find_dates(text: str, *, month_first: bool = False, fetched_at: datetime | N
         taken.append(span)
         found.append(TextDate(value, precision, match.group(0).strip(), span[0]))
 
-    for pattern in (DAY_MONTH_YEAR, MONTH_DAY_YEAR):
+    for pattern in (DAY_MONTH_YEAR, MONTH_DAY_YEAR) if absolute else ():
         for match in pattern.finditer(text):
             month = month_number(match.group("month"))
             if month is not None:
                 add(match, *_with_time(match, int(match.group("year")), month, int(match.group("day"))))
-    for match in ISO_DATE.finditer(text):
+    for match in ISO_DATE.finditer(text) if absolute and "-" in text else ():
         year, month, day = int(match.group("year")), int(match.group("month")), int(match.group("day"))
         if match.group("hour") is not None:
             add(match, _make(year, month, day, int(match.group("hour")), int(match.group("minute"))), "minute")
         else:
             add(match, _make(year, month, day), "day")
-    for match in NUMERIC_DATE.finditer(text):
+    for match in NUMERIC_DATE.finditer(text) if absolute and ("/" in text or "." in text) else ():
         a, b, year = int(match.group("a")), int(match.group("b")), int(match.group("year"))
         if match.group("sep") == ".":
             day, month = a, b  # 03.12.2009 is day-first everywhere it is written
@@ -157,7 +228,7 @@ def find_dates(text: str, *, month_first: bool = False, fetched_at: datetime | N
         else:
             month, day = (a, b) if month_first else (b, a)
         add(match, *_with_time(match, year, month, day))
-    if fetched_at is not None:
+    if relative and fetched_at is not None:
         for match in RELATIVE.finditer(text):
             add(match, _relative(match, fetched_at), "relative")
     found.sort(key=lambda d: d.start)
@@ -167,16 +238,28 @@ def find_dates(text: str, *, month_first: bool = False, fetched_at: datetime | N
 def _relative(match: re.Match[str], fetched_at: datetime) -> datetime | None:
     word = match.group("word")
     if word:
-        day = fetched_at.astimezone(timezone.utc) - timedelta(days=_DAYS_BACK[word.lower()])
+        back = _DAYS_BACK.get(word.lower(), _DAYS_BACK.get(_plain(word)))
+        if back is None:
+            return None
+        day = fetched_at.astimezone(timezone.utc) - timedelta(days=back)
         return day.replace(hour=0, minute=0, second=0, microsecond=0)
     for index in range(1, 6):
         amount = match.group(f"n{index}")
         if amount is None:
             continue
         unit = match.group(f"unit{index}").lower()
-        count = 1 if amount.lower() in _ONE else int(amount)
-        days = _UNIT_DAYS.get(unit) or _UNIT_DAYS.get(_fold(unit), 0)
-        return (fetched_at - timedelta(days=count * days)).astimezone(timezone.utc).replace(second=0, microsecond=0)
+        if amount.isdecimal():
+            count = int(amount)
+        elif amount.lower() in _ONE or _plain(amount) in _ONE:
+            count = 1
+        else:
+            return None
+        days = _UNIT_DAYS.get(unit) or _UNIT_DAYS.get(_fold(unit)) or _UNIT_DAYS.get(_plain(unit), 0)
+        try:
+            back = fetched_at - timedelta(days=count * days)
+        except OverflowError:  # "99999 years ago": before the year 1
+            return None
+        return back.astimezone(timezone.utc).replace(second=0, microsecond=0)
     return None
 
 

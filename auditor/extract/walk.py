@@ -1,12 +1,16 @@
-"""One pass over a parsed page: which part of the page every element and text belongs to.
+"""Which part of a parsed page every element and text belongs to.
 
 A date in the post's header means something different from one in a sidebar archive, a
-comment or a copyright footer, so the page is split into regions while it is walked once:
+comment or a copyright footer, so the page is split into regions:
 
 ``post`` (an ``<article>``, hAtom ``hentry``, ``.post``, Blogger's ``date-outer``…),
 ``comment`` (anything inside a comment list), ``sidebar`` (``<aside>``, ``<nav>``, widgets,
 archives), ``footer`` (the site's footer, not a post's ``entry-footer``) and ``page`` (the rest).
 Comment beats sidebar beats footer beats post beats page; a footer inside a post stays post.
+
+:func:`walk` visits every node of the body once. :class:`Regions` gives the same answers for
+just the elements and text runs asked about, from their ancestors, which is what extraction
+uses; the walk stays as the reference and the fallback.
 """
 
 from __future__ import annotations
@@ -26,8 +30,10 @@ _COMMENT_TOKENS = frozenset({
     "comment-body", "comment-content", "comment-respond", "respond", "comment-replies", "disqus_thread",
 })
 _COMMENT_ID = re.compile(r"^(?:div-)?comment-\d+$|^c\d{5,}$")
+_COMMENT_NUMBER = re.compile(r"c\d{5}")  # in every word _COMMENT_ID matches that has no "comment-"
 _SIDEBAR_PARTS = ("sidebar", "widget", "blogroll", "recent-posts", "recentposts", "related", "calendar",
                   "archive", "tagcloud", "tag-cloud", "popular")
+_SIDEBAR_PART = re.compile("|".join(_SIDEBAR_PARTS))  # a part of any class or id word; no part holds a space
 _FOOTER_TOKENS = frozenset({"footer", "site-footer", "page-footer", "colophon", "site-info", "copyright",
                             "footer-wrapper", "credits"})
 _POST_TOKENS = frozenset({
@@ -63,23 +69,29 @@ def own_region(node: LexborNode, inherited: str) -> str:
     if inherited == COMMENT:
         return COMMENT
     tag = node.tag
-    words = tokens(node)
-    if any(w in _COMMENT_TOKENS or _COMMENT_ID.match(w) for w in words):
+    attributes = node.attributes
+    words = (attributes.get("class") or "").lower().split()
+    ident = (attributes.get("id") or "").lower()
+    if ident:
+        words.append(ident)
+    joined = " ".join(words)
+    if words and (not _COMMENT_TOKENS.isdisjoint(words) or (
+            ("comment-" in joined or _COMMENT_NUMBER.search(joined)) and any(_COMMENT_ID.match(w) for w in words))):
         return COMMENT
     if inherited == SIDEBAR:
         return SIDEBAR
     if tag in ("html", "body"):
         return inherited
-    if tag in ("aside", "nav") or any(part in w for w in words for part in _SIDEBAR_PARTS):
+    if tag in ("aside", "nav") or (words and _SIDEBAR_PART.search(joined)):
         return SIDEBAR
     if inherited == POST:
         return POST
     if inherited == FOOTER:
         return FOOTER
-    if tag == "footer" or any(w in _FOOTER_TOKENS for w in words):
+    if tag == "footer" or (words and not _FOOTER_TOKENS.isdisjoint(words)):
         return FOOTER
-    itemtype = (node.attributes.get("itemtype") or "")
-    if tag == "article" or any(w in _POST_TOKENS for w in words) or itemtype.endswith(("BlogPosting", "Article")):
+    if tag == "article" or (words and not _POST_TOKENS.isdisjoint(words)) or (
+            attributes.get("itemtype") or "").endswith(("BlogPosting", "Article")):
         return POST
     return inherited
 
@@ -99,8 +111,7 @@ def walk(tree: LexborHTMLParser) -> Walk:
         region = own_region(node, inherited)
         result.regions[node.mem_id] = region
         attributes = node.attributes
-        machine = node.tag in DATE_ELEMENT_TAGS and (
-            "datetime" in attributes or (node.tag == "abbr" and "title" in attributes))
+        machine = _is_machine(node.tag, attributes)
         if machine or ("itemprop" in attributes and (attributes.get("content") or attributes.get("datetime"))):
             result.date_elements.append((node, region))
         children: list[tuple[LexborNode, str]] = []
@@ -113,3 +124,105 @@ def walk(tree: LexborHTMLParser) -> Walk:
                 children.append((child, region))
         stack.extend(reversed(children))
     return result
+
+
+SEPARATOR = "\x00"  # between text runs; the parser turns NULs in text into U+FFFD (else: runs mismatch, walk)
+DATE_ELEMENTS = "time, abbr, [itemprop]"  # narrowed in Python as the walk does
+_UNSET = object()
+
+
+def _is_machine(tag: str, attributes: dict[str, str | None]) -> bool:
+    return tag in DATE_ELEMENT_TAGS and ("datetime" in attributes or (tag == "abbr" and "title" in attributes))
+
+
+class Regions:
+    """The region :func:`walk` would give an element, worked out on demand from its ancestors only.
+
+    Each element's region is cached by ``mem_id``, so asking about many elements of one page
+    costs about one :func:`own_region` per distinct ancestor, not a pass over the page.
+    """
+
+    def __init__(self, tree: LexborHTMLParser) -> None:
+        self.tree = tree
+        self.body = tree.body
+        self._known: dict[int, str | None] = {}  # None: an element the walk never enters
+        if self.body is not None:
+            self._known[self.body.mem_id] = own_region(self.body, PAGE)
+
+    def region(self, node: LexborNode) -> str:
+        """As :meth:`Walk.region`: the element's region, ``page`` for one the walk does not enter."""
+        return self.visited(node) or PAGE
+
+    def visited(self, node: LexborNode) -> str | None:
+        """The element's region, or None when the walk never enters it (outside the body, in a script, svg…)."""
+        known = self._known
+        chain: list[LexborNode] = []
+        current: LexborNode | None = node
+        region: str | None = None
+        while current is not None:
+            found = known.get(current.mem_id, _UNSET)
+            if found is not _UNSET:
+                region = found  # type: ignore[assignment]
+                break
+            chain.append(current)
+            current = current.parent
+        # current is None: the chain climbed past the document without meeting the body, region stays None
+        for element in reversed(chain):
+            if region is not None and element.tag not in SKIP_TAGS:
+                region = own_region(element, region)
+            else:
+                region = None
+            known[element.mem_id] = region
+        return region
+
+    def date_elements(self) -> list[tuple[LexborNode, str]]:
+        """As :attr:`Walk.date_elements`: ``<time datetime>``, ``<abbr title>``, dated ``[itemprop]``, in order."""
+        if self.body is None:
+            return []
+        found: list[tuple[LexborNode, str]] = []
+        last = -1
+        for node in self.tree.css(DATE_ELEMENTS):
+            if node.mem_id == last:  # lexbor lists a node matching two of the selectors twice, in a row
+                continue
+            last = node.mem_id
+            attributes = node.attributes
+            if _is_machine(node.tag, attributes) or (
+                    "itemprop" in attributes and (attributes.get("content") or attributes.get("datetime"))):
+                region = self.visited(node)
+                if region is not None:
+                    found.append((node, region))
+        return found
+
+    def text_regions(self, wanted: list[tuple[int, str]]) -> list[str | None] | None:
+        """The region of each wanted text run of the body, or None for a run :func:`walk` leaves out.
+
+        ``wanted`` holds (index, text) pairs in increasing index order, where the index counts the
+        runs of ``body.text(separator=SEPARATOR, skip_empty=True)``. Lexbor lists the body's nodes
+        (the loop only counts text nodes up to the last wanted one) and each wanted run takes the
+        region of its element. Returns None when the tree does not match the indices (the caller
+        then walks the whole page).
+        """
+        body = self.body
+        if body is None:
+            return None if wanted else []
+        regions: list[str | None] = []
+        position, target = 0, wanted[0][0] if wanted else -1
+        index = -1
+        for node in body.traverse(include_text=True, skip_empty=True):
+            if not node.is_text_node:
+                continue
+            index += 1
+            if index != target:
+                continue
+            if node.text_content != wanted[position][1]:
+                return None
+            parent = node.parent
+            region = self.visited(parent) if parent is not None else None
+            if region is not None and _is_machine(parent.tag, parent.attributes):  # type: ignore[union-attr]
+                region = None  # the walk reads a dated element's attribute, not its text
+            regions.append(region)
+            position += 1
+            if position == len(wanted):
+                break
+            target = wanted[position][0]
+        return regions if position == len(wanted) else None
