@@ -297,6 +297,7 @@ class Fetcher:
         self.records: list[RequestRecord] = []  # every request, when keep_records (off for big batches)
         self._sleep = sleep
         self._global = asyncio.Semaphore(settings.max_connections)
+        self._traced = False  # True once the transport has called a trace hook (see _send_pacer)
         # Per-host state, least recently used first; idle hosts beyond HOSTS_REMEMBERED are
         # forgotten so a batch of any length holds a bounded amount (a forgotten host that comes
         # back gets a fresh slot and its robots.txt read again).
@@ -419,11 +420,13 @@ class Fetcher:
 
     async def _attempt_in(self, slot: _HostSlot, url: str, headers: dict[str, str] | None) -> _Raw:
         async with self._global, slot.semaphore:
-            await self._pace(slot)
+            traced = self._traced
+            if not traced:  # a transport without trace hooks (a mock): space the attempts' starts
+                await self._pace(slot)
             try:
                 async with asyncio.timeout(self.settings.total_timeout):
                     async with self.client.stream("GET", url, headers=headers,
-                                                  extensions={"trace": self._send_pacer(slot)}) as response:
+                                                  extensions={"trace": self._send_pacer(slot, traced)}) as response:
                         body = await self._read_capped(response)
             except TimeoutError as exc:
                 raise _Failure("timeout", f"no complete answer from {url} within {self.settings.total_timeout:g} s",
@@ -487,22 +490,25 @@ class Fetcher:
             self._slots.move_to_end(key)
         return slot
 
-    def _send_pacer(self, slot: _HostSlot) -> Callable[[str, dict[str, Any]], Awaitable[None]]:
+    def _send_pacer(self, slot: _HostSlot, pace: bool) -> Callable[[str, dict[str, Any]], Awaitable[None]]:
         """A transport trace hook that holds a request's headers until the host's gap has passed.
 
-        Pacing attempt starts is not enough on its own: a request that must first open a
+        Spacing the starts of attempts is not enough: a request that must first open a
         connection (proxy tunnel, TLS) reaches the server later than one sent on an open
-        connection, so two paced starts could still arrive together. This second stage spaces
-        the moments the requests actually leave.
+        connection, so two spaced starts could still arrive together. Once the transport is
+        seen to call trace hooks, the gap (and any Retry-After) is applied here instead, to
+        the moment the request actually leaves.
         """
 
         async def trace(event: str, info: dict[str, Any]) -> None:
             if not event.endswith("send_request_headers.started"):
                 return
+            self._traced = True
             async with slot.lock:
                 now = time.monotonic()
-                send = max(now, slot.next_send)
-                slot.next_send = send + slot.gap
+                # an attempt whose start was already spaced leaves now, but still counts
+                send = max(now, slot.next_send, slot.next_start) if pace else now
+                slot.next_send = max(send, slot.next_send) + slot.gap
             if send > now:
                 await self._sleep(send - now)
 
