@@ -151,7 +151,6 @@ class BatchOutcome:
     audited: int = 0
     skipped: int = 0  # already done in an earlier run (--resume)
     failed: int = 0
-    worst_exit: int = 0  # 1 when any finding reached the fail-on threshold
 
 
 async def run_batch(

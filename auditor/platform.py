@@ -116,7 +116,7 @@ def status_of_failure(fetched: Fetched) -> tuple[Status, str] | None:
     if code in (401, 403, 451, 999):
         return Status.BLOCKED, f"{where} refused the request (HTTP {code})"
     if code == 429:
-        return Status.ERROR, f"{where} kept rate-limiting us (HTTP 429) after retries"
+        return Status.ERROR, f"{where} kept rate-limiting the audit (HTTP 429)"
     return Status.ERROR, f"{where} answered HTTP {code}"
 
 
