@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from auditor import Activity, Audit, AuditOptions, Brand, Channel, audit
 from auditor.fetcher import FetchSettings
 from auditor.fixtureweb import FixtureInternet
 
@@ -15,6 +16,23 @@ FIXTURE_WEB = Path(__file__).resolve().parent.parent / "fixtures" / "web"
 AS_OF = datetime(2026, 11, 22, tzinfo=timezone.utc)
 # Quick retries so the down host and the error fixtures do not slow the suite.
 TEST_FETCH = FetchSettings(retries=1, backoff=0.01, backoff_max=0.02, min_gap=0.0)
+
+
+def utc(*parts: int) -> datetime:
+    """A UTC datetime: ``utc(2026, 11, 15, 9, 30)``."""
+    return datetime(*parts, tzinfo=timezone.utc)
+
+
+def audit_profile(url: str, platform: str, *, credentials: dict[str, str] | None = None,
+                  options: AuditOptions | None = None) -> tuple[Audit, Channel, Activity]:
+    """Audit one profile named by the user beside a homepage without feeds: the audit, the
+    profile's channel (found by platform) and its activity."""
+    brand = Brand(name="acme", homepages=("https://nofeed.example/",), channels=(url,))
+    result = audit(brand, options or AuditOptions(as_of=AS_OF, fetch=TEST_FETCH, credentials=credentials or {}))
+    (channel,) = [c for c in result.channels if c.platform == platform]
+    activity = result.activity_for(channel)
+    assert activity is not None
+    return result, channel, activity
 
 
 @pytest.fixture(scope="session")

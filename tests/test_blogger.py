@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import httpx
 import pytest
+from auditor.plugins.blogger import BloggerPlatform
+from conftest import AS_OF, TEST_FETCH, utc
 
 from auditor import AuditOptions, Status, audit
 from auditor.fetcher import Fetcher
 from auditor.models import Channel
 from auditor.platform import Context
-from auditor.plugins.blogger import BloggerPlatform
 from auditor.signals import response_signals
-from conftest import AS_OF, TEST_FETCH
 
 OPTIONS = AuditOptions(as_of=AS_OF, fetch=TEST_FETCH)
 FEED = "https://oldnews.blogspot.com/feeds/posts/default"
-
-
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=timezone.utc)
 
 
 def test_an_abandoned_blogspot_blog_with_owner_replies(fixture_internet):

@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
-
-from auditor import AuditOptions, Status, audit
-from auditor.models import Brand
 from auditor.plugins.bluesky import BlueskyPlatform
+from conftest import AS_OF, TEST_FETCH, audit_profile, utc
+
+from auditor import AuditOptions, Status
 from auditor.signals import response_signals
-from conftest import AS_OF, TEST_FETCH
 
 OPTIONS = AuditOptions(as_of=AS_OF, fetch=TEST_FETCH, credentials={})
 PLATFORM = BlueskyPlatform()
 MISSING_DID = "did:plc:missingh7zj2rhy45swswzyu"
 
 
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=timezone.utc)
-
-
 def collect(url: str):
-    result = audit(Brand(name="acme", homepages=("https://nofeed.example/",), channels=(url,)), OPTIONS)
-    (channel,) = [c for c in result.channels if c.platform == "bluesky"]
-    return result, result.activity_for(channel)
+    result, _, activity = audit_profile(url, "bluesky", options=OPTIONS)
+    return result, activity
 
 
 @pytest.mark.parametrize(("url", "canonical", "handle"), [

@@ -3,31 +3,26 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import httpx
 import pytest
+from auditor.plugins.discourse import DiscoursePlatform, forum_base
+from conftest import AS_OF, TEST_FETCH, utc
+from conftest import audit_profile as audit_user_channel
 
 from auditor import AuditOptions, Status, audit
 from auditor.fetcher import Fetched, Fetcher, FetchSettings, make_client
-from auditor.models import Brand
 from auditor.platform import Context, Page
-from auditor.plugins.discourse import DiscoursePlatform, forum_base
 from auditor.signals import response_signals
-from conftest import AS_OF, TEST_FETCH
 
 DISCOURSE = DiscoursePlatform()
 OPTIONS = AuditOptions(as_of=AS_OF, fetch=TEST_FETCH, credentials={})
 
 
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=timezone.utc)
-
-
 def audit_forum(url: str):
-    result = audit(Brand(name="acme", homepages=("https://nofeed.example/",), channels=(url,)), OPTIONS)
-    (channel,) = [c for c in result.channels if c.platform == "discourse"]
-    return channel, result.activity_for(channel)
+    _, channel, activity = audit_user_channel(url, "discourse", options=OPTIONS)
+    return channel, activity
 
 
 @pytest.mark.parametrize(

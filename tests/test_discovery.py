@@ -5,14 +5,27 @@ from __future__ import annotations
 import json
 
 import pytest
+from auditor.plugins import (
+    facebook,
+    feed,
+    ghost,
+    instagram,
+    linkedin,
+    medium,
+    substack,
+    threads,
+    tiktok,
+    tumblr,
+    web,
+    x,
+)
+from conftest import AS_OF, TEST_FETCH
 from typer.testing import CliRunner
 
 from auditor import Brand
 from auditor.discovery import Discovery, DiscoveryOptions, discover_brand
-from auditor.plugins import facebook, feed, ghost, instagram, linkedin, medium, substack, threads, tiktok, tumblr, web, x
 from auditor.registry import load_registry
 from cli import app
-from conftest import AS_OF, TEST_FETCH
 
 MINE = [web, feed, x, facebook, instagram, linkedin, tiktok, threads, substack, medium, tumblr, ghost]
 OPTIONS = DiscoveryOptions(as_of=AS_OF, fetch=TEST_FETCH, credentials={})

@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import pytest
+from conftest import AS_OF, TEST_FETCH, utc
 
 from auditor import AuditOptions, Status, audit
 from auditor.fetcher import FetchSettings
-from conftest import AS_OF, TEST_FETCH
 
 OPTIONS = AuditOptions(as_of=AS_OF, fetch=TEST_FETCH)
-
-
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=timezone.utc)
 
 
 def by_url(result):

@@ -10,7 +10,14 @@ import pytest
 
 from auditor.baseline import apply_baseline, load_baseline
 from auditor.config import find_config, load_config
-from auditor.engine import ConfigError, RuleConfig, Suppression, build_options, evaluate, validate
+from auditor.engine import (
+    ConfigError,
+    RuleConfig,
+    Suppression,
+    build_options,
+    evaluate,
+    validate,
+)
 from auditor.models import Activity, Brand, Channel, Severity, Status
 from auditor.registry import load_registry
 from auditor.rules import stale

@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from conftest import AS_OF, FIXTURE_WEB, utc
 
 from auditor.extract import extract_page
 from auditor.extract.datetext import copyright_years, find_dates, url_date
 from auditor.signals import response_signals
-from conftest import AS_OF, FIXTURE_WEB
-
-
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=timezone.utc)
 
 
 def page(host_path: str, url: str | None = None):

@@ -3,21 +3,16 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
 
+from conftest import AS_OF, TEST_FETCH, utc
 from typer.testing import CliRunner
 
 from auditor import AuditOptions, Status, audit
 from auditor.signals import response_signals
 from cli import app
-from conftest import AS_OF, TEST_FETCH
 
 OPTIONS = AuditOptions(as_of=AS_OF, fetch=TEST_FETCH)
 runner = CliRunner()
-
-
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=timezone.utc)
 
 
 def test_a_feedless_2008_blog_is_dated_from_its_newest_post(fixture_internet):

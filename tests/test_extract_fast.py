@@ -6,6 +6,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from conftest import AS_OF, FIXTURE_WEB
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,7 +15,6 @@ from auditor.extract.dates import _machine_candidate, _text_candidates, body_can
 from auditor.extract.datetext import copyright_years, find_dates, runs_with_hints
 from auditor.extract.walk import SEPARATOR, Regions, walk
 from auditor.htmldepth import parse_html
-from conftest import AS_OF, FIXTURE_WEB
 
 EDGE_PAGE = """<!doctype html><html lang="en-GB"><head><title>Edge</title>
 <script>var d = "12 March 2009";</script><meta name="date" content="2019-02-28"></head>
@@ -169,7 +169,13 @@ COMMENT_PAGE = """<html><body><article class="post"><span class="byline">By <b c
 
 
 def test_each_comment_gets_exactly_what_a_query_inside_it_finds_minus_its_nested_replies():
-    from auditor.extract.comments import AUTHOR_SELECTORS, BODY_SELECTORS, CONTAINERS, TIME_SELECTORS, _Owned
+    from auditor.extract.comments import (
+        AUTHOR_SELECTORS,
+        BODY_SELECTORS,
+        CONTAINERS,
+        TIME_SELECTORS,
+        _Owned,
+    )
     tree = parse_html(COMMENT_PAGE)
     comments = {n.mem_id: n for n in tree.css(CONTAINERS)}
     owned = _Owned(tree, set(comments))

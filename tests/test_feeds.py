@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import pytest
+from conftest import FIXTURE_WEB, utc
 
 from auditor.feeds import FeedError, parse_date, parse_feed
-from conftest import FIXTURE_WEB
-
-
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=timezone.utc)
 
 
 def fixture(path: str) -> bytes:

@@ -11,7 +11,13 @@ from datetime import datetime, timezone
 import httpx
 import pytest
 
-from auditor.fetcher import Fetcher, FetchSettings, make_client, parse_retry_after, refusal
+from auditor.fetcher import (
+    Fetcher,
+    FetchSettings,
+    make_client,
+    parse_retry_after,
+    refusal,
+)
 
 FAST = FetchSettings(min_gap=0.0, backoff=0.01, backoff_max=0.02, respect_robots=False)
 

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import httpx
+from conftest import FIXTURE_WEB
 
 from auditor.fixtureweb import resolve
-from conftest import FIXTURE_WEB
 
 
 def test_paths_map_to_files_with_or_without_extension():

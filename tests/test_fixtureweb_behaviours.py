@@ -9,9 +9,15 @@ import tracemalloc
 
 import httpx
 import pytest
-
-from auditor.fixtureweb import CHUNK, FixtureInternet, FixtureResponse, host_config, resolve
 from conftest import FIXTURE_WEB
+
+from auditor.fixtureweb import (
+    CHUNK,
+    FixtureInternet,
+    FixtureResponse,
+    host_config,
+    resolve,
+)
 
 MB = 1024 * 1024
 

@@ -3,33 +3,25 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import httpx
 import pytest
-
-from auditor import AuditOptions, Status, audit
-from auditor.fetcher import Fetcher, FetchSettings, make_client
-from auditor.models import Brand
-from auditor.platform import Context
 from auditor.plugins.github import GitHubPlatform
+from conftest import AS_OF, utc
+from conftest import audit_profile as audit_user_channel
+
+from auditor import Status
+from auditor.fetcher import Fetcher, FetchSettings, make_client
+from auditor.platform import Context
 from auditor.signals import response_signals
-from conftest import AS_OF, TEST_FETCH
 
 GITHUB = GitHubPlatform()
 
 
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=timezone.utc)
-
-
 def audit_profile(url: str, **options):
     """Audit one GitHub account named by the user, next to a homepage without feeds."""
-    brand = Brand(name="acme", homepages=("https://nofeed.example/",), channels=(url,))
-    result = audit(brand, AuditOptions(as_of=AS_OF, fetch=TEST_FETCH, credentials=options.get("credentials", {})))
-    (channel,) = [c for c in result.channels if c.platform == "github"]
-    activity = result.activity_for(channel)
-    assert activity is not None
+    _, channel, activity = audit_user_channel(url, "github", credentials=options.get("credentials"))
     return channel, activity
 
 

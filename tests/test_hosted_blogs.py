@@ -6,14 +6,14 @@ import asyncio
 from datetime import datetime, timezone
 
 import pytest
+from auditor.plugins import feed, ghost, medium, substack, tumblr, web
+from conftest import AS_OF, TEST_FETCH
 
 from auditor import AuditOptions, Brand, Status, audit
 from auditor.discovery import probe_handles
 from auditor.fetcher import Fetcher, make_client
 from auditor.platform import Context
-from auditor.plugins import feed, ghost, medium, substack, tumblr, web
 from auditor.registry import load_registry
-from conftest import AS_OF, TEST_FETCH
 
 SUBSTACK = substack.SubstackPlatform()
 MEDIUM = medium.MediumPlatform()

@@ -12,21 +12,17 @@ from datetime import datetime, timezone
 
 import httpx
 import pytest
+from conftest import AS_OF, FIXTURE_WEB, utc
 
 from auditor import AuditOptions, Status, audit
 from auditor.feeds import parse_date, parse_feed
 from auditor.fetcher import Fetcher, FetchSettings, refusal
 from auditor.fixtureweb import resolve
-from conftest import AS_OF, FIXTURE_WEB
 
 MB = 1024 * 1024
 FAST = FetchSettings(total_timeout=1.0, read_timeout=0.5, connect_timeout=0.5, retries=0, backoff=0.01, min_gap=0.0)
 OPTIONS = AuditOptions(as_of=AS_OF, fetch=FAST)
 HEALTHY_DATE = datetime(2026, 11, 12, 10, tzinfo=timezone.utc)  # every hostile host's /feed.xml
-
-
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=timezone.utc)
 
 
 def run(target: str, options: AuditOptions = OPTIONS, *, measure_memory: bool = False):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import time
 
+from conftest import FIXTURE_WEB
 from selectolax.lexbor import LexborHTMLParser
 
 from auditor.htmldepth import MAX_DEPTH, flatten_deep_nesting
-from conftest import FIXTURE_WEB
 
 
 def depth_of(tree: LexborHTMLParser, selector: str) -> int:

@@ -2,29 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
+from auditor.plugins.mastodon import MastodonPlatform
+from conftest import AS_OF, TEST_FETCH, audit_profile, utc
 
 from auditor import AuditOptions, Status, audit
 from auditor.models import Brand
-from auditor.plugins.mastodon import MastodonPlatform
 from auditor.signals import response_signals
-from conftest import AS_OF, TEST_FETCH
 
 OPTIONS = AuditOptions(as_of=AS_OF, fetch=TEST_FETCH, credentials={})
 PLATFORM = MastodonPlatform()
 
 
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=timezone.utc)
-
-
 def collect(url: str):
     """Audit one profile as a user-given channel; its channel and activity."""
-    result = audit(Brand(name="acme", homepages=("https://nofeed.example/",), channels=(url,)), OPTIONS)
-    (channel,) = [c for c in result.channels if c.platform == "mastodon"]
-    return channel, result.activity_for(channel)
+    _, channel, activity = audit_profile(url, "mastodon", options=OPTIONS)
+    return channel, activity
 
 
 @pytest.mark.parametrize(("url", "canonical", "handle"), [

@@ -2,28 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import pytest
-
-from auditor import AuditOptions, Status, audit
-from auditor.models import Brand
 from auditor.plugins.pinterest import PinterestPlatform
+from conftest import AS_OF, utc
+from conftest import audit_profile as audit_user_channel
+
+from auditor import Status
 from auditor.signals import response_signals
-from conftest import AS_OF, TEST_FETCH
 
 PINTEREST = PinterestPlatform()
 
 
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=timezone.utc)
-
-
 def audit_profile(url: str):
-    brand = Brand(name="acme", homepages=("https://nofeed.example/",), channels=(url,))
-    result = audit(brand, AuditOptions(as_of=AS_OF, fetch=TEST_FETCH, credentials={}))
-    (channel,) = [c for c in result.channels if c.platform == "pinterest"]
-    return channel, result.activity_for(channel)
+    _, channel, activity = audit_user_channel(url, "pinterest")
+    return channel, activity
 
 
 @pytest.mark.parametrize(

@@ -3,32 +3,26 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import httpx
 import pytest
-
-from auditor import AuditOptions, Status, audit
-from auditor.fetcher import Fetcher, FetchSettings, make_client
-from auditor.models import Brand
-from auditor.platform import Context
 from auditor.plugins.reddit import RedditPlatform
+from conftest import AS_OF, utc
+from conftest import audit_profile as audit_user_channel
+
+from auditor import Status
+from auditor.fetcher import Fetcher, FetchSettings, make_client
+from auditor.platform import Context
 from auditor.signals import response_signals
-from conftest import AS_OF, TEST_FETCH
 
 REDDIT = RedditPlatform()
 OAUTH = {"REDDIT_CLIENT_ID": "fixture-id", "REDDIT_CLIENT_SECRET": "fixture-secret"}
 
 
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=timezone.utc)
-
-
 def audit_profile(url: str, credentials=None):
-    brand = Brand(name="acme", homepages=("https://nofeed.example/",), channels=(url,))
-    result = audit(brand, AuditOptions(as_of=AS_OF, fetch=TEST_FETCH, credentials=credentials or {}))
-    (channel,) = [c for c in result.channels if c.platform == "reddit"]
-    return channel, result.activity_for(channel)
+    _, channel, activity = audit_user_channel(url, "reddit", credentials=credentials)
+    return channel, activity
 
 
 @pytest.mark.parametrize(

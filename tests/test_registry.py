@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from conftest import AS_OF, TEST_FETCH
 
 from auditor import AuditOptions, Status, audit, hookspecs
 from auditor.models import Activity, Channel
 from auditor.platform import Platform
 from auditor.registry import UnknownName, load_registry
-from conftest import AS_OF, TEST_FETCH
 
 
 def test_the_built_ins_load_from_installed_entry_points():
@@ -45,10 +45,11 @@ class CrashingPlugin:
 
 
 def test_an_injected_plugin_list_replaces_entry_points_and_a_crashing_plugin_fails_only_its_channel(fixture_internet):
-    from auditor import Brand
     import auditor.plugins.feed as feed
     import auditor.plugins.web as web
+
     import auditor.rules as rules
+    from auditor import Brand
 
     registry = load_registry([web, feed, rules, CrashingPlugin()])
     assert set(registry.platforms) == {"web", "feed", "crashy"}

@@ -18,11 +18,11 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from conftest import AS_OF, TEST_FETCH
 
 from auditor import AuditOptions, audit
 from auditor.models import Severity
 from auditor.reports import FORMATS, ReportOptions, reporter
-from conftest import AS_OF, TEST_FETCH
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 BRANDS = ("https://oldcorner.example/", "https://finished.example/", "https://down.example/",

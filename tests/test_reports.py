@@ -7,16 +7,28 @@ from datetime import datetime, timedelta, timezone
 from importlib.resources import files
 
 import jsonschema
+from conftest import AS_OF, TEST_FETCH
 from hypothesis import given
 from hypothesis import strategies as st
 
 from auditor import (
-    Activity, Audit, Brand, Channel, Evidence, FetchStats, Finding, Interaction, Item, Severity, Status,
-    audit, audit_from_json, audit_to_json,
+    Activity,
+    Audit,
+    Brand,
+    Channel,
+    Evidence,
+    FetchStats,
+    Finding,
+    Interaction,
+    Item,
+    Severity,
+    Status,
+    audit,
+    audit_from_json,
+    audit_to_json,
 )
 from auditor.audit import AuditOptions
 from auditor.reports import ReportOptions, render
-from conftest import AS_OF, TEST_FETCH
 
 SCHEMA = json.loads((files("auditor") / "schemas" / "audit-v1.schema.json").read_text())
 

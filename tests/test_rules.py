@@ -13,9 +13,22 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from auditor.models import Activity, Brand, Channel, Evidence, Interaction, Item, Status
-from auditor.rules import DOC_SECTIONS, CATEGORIES, builtin_rules
-from auditor.rules import cadence, declared_finished, missing, moved, never_replies, response_rate, slow_reply
-from auditor.rules import stale, unanswered, unknown, unreachable
+from auditor.rules import (
+    CATEGORIES,
+    DOC_SECTIONS,
+    builtin_rules,
+    cadence,
+    declared_finished,
+    missing,
+    moved,
+    never_replies,
+    response_rate,
+    slow_reply,
+    stale,
+    unanswered,
+    unknown,
+    unreachable,
+)
 
 AS_OF = datetime(2026, 11, 22, tzinfo=timezone.utc)
 BRAND = Brand(name="acme", homepages=("https://acme.example/",))

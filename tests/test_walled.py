@@ -4,14 +4,14 @@ self-checks, and honesty: activity behind a login wall is reported unknown, neve
 from __future__ import annotations
 
 import pytest
+from auditor.plugins import facebook, instagram, linkedin, threads, tiktok, x
+from conftest import AS_OF, TEST_FETCH
 
 from auditor import AuditOptions, Brand, Status, audit
 from auditor.discovery import probe_handles
 from auditor.fetcher import Fetcher, make_client
 from auditor.platform import Context
-from auditor.plugins import facebook, instagram, linkedin, threads, tiktok, x
 from auditor.registry import load_registry
-from conftest import AS_OF, TEST_FETCH
 
 X = x.XPlatform()
 FACEBOOK = facebook.FacebookPlatform()

@@ -3,24 +3,20 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import httpx
 import pytest
+from auditor.plugins.wordpress import WordPressPlatform
+from conftest import AS_OF, TEST_FETCH, utc
 
 from auditor import AuditOptions, Status, audit
 from auditor.fetcher import Fetcher
 from auditor.models import Channel
 from auditor.platform import Context
-from auditor.plugins.wordpress import WordPressPlatform
 from auditor.signals import response_signals
-from conftest import AS_OF, TEST_FETCH
 
 OPTIONS = AuditOptions(as_of=AS_OF, fetch=TEST_FETCH)
-
-
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=timezone.utc)
 
 
 def activity(result, url):

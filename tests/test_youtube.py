@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
-
-from auditor import AuditOptions, Status, audit
-from auditor.models import Brand
 from auditor.plugins.youtube import YouTubePlatform
+from conftest import AS_OF, TEST_FETCH, audit_profile, utc
+
+from auditor import AuditOptions, Status
 from auditor.signals import response_signals
-from conftest import AS_OF, TEST_FETCH
 
 NO_KEY = AuditOptions(as_of=AS_OF, fetch=TEST_FETCH, credentials={})
 WITH_KEY = AuditOptions(as_of=AS_OF, fetch=TEST_FETCH, credentials={"YOUTUBE_API_KEY": "test-key-not-real"})
@@ -18,14 +17,9 @@ PLATFORM = YouTubePlatform()
 ACME = "UCacmeCaXyMFSb4hBqlxJJLa"
 
 
-def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=timezone.utc)
-
-
 def collect(url: str, options: AuditOptions = NO_KEY):
-    result = audit(Brand(name="acme", homepages=("https://nofeed.example/",), channels=(url,)), options)
-    (channel,) = [c for c in result.channels if c.platform == "youtube"]
-    return result, result.activity_for(channel)
+    result, _, activity = audit_profile(url, "youtube", options=options)
+    return result, activity
 
 
 @pytest.mark.parametrize(("url", "canonical"), [
