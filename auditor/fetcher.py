@@ -193,9 +193,25 @@ class _HostSlot:
     semaphore: asyncio.Semaphore
     gap: float
     next_start: float = 0.0  # when the next attempt may start
-    next_send: float = 0.0  # when the next request may leave on an open connection
+    next_send: float = 0.0  # the time booked for the next request's headers to leave
+    last_sent: float = float("-inf")  # when the latest request's headers were written
     active: int = 0  # attempts waiting for or holding the semaphore
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # held by the request whose headers are leaving
+
+
+@dataclass
+class _Departure:
+    """One attempt's turn to send its headers to its host (see :meth:`Fetcher._send_pacer`)."""
+
+    slot: _HostSlot
+    holding: bool = False
+
+    def leave(self) -> None:
+        """The headers are out (or failed): the next request to the host may go one gap from now."""
+        if self.holding:
+            self.holding = False
+            self.slot.last_sent = time.monotonic()
+            self.slot.lock.release()
 
 
 @dataclass(frozen=True)
@@ -423,10 +439,11 @@ class Fetcher:
             traced = self._traced
             if not traced:  # a transport without trace hooks (a mock): space the attempts' starts
                 await self._pace(slot)
+            departure = _Departure(slot)
             try:
                 async with asyncio.timeout(self.settings.total_timeout):
                     async with self.client.stream("GET", url, headers=headers,
-                                                  extensions={"trace": self._send_pacer(slot, traced)}) as response:
+                                                  extensions={"trace": self._send_pacer(departure, traced)}) as response:
                         body = await self._read_capped(response)
             except TimeoutError as exc:
                 raise _Failure("timeout", f"no complete answer from {url} within {self.settings.total_timeout:g} s",
@@ -446,6 +463,8 @@ class Fetcher:
                                transient=True) from exc
             except httpx.HTTPError as exc:
                 raise _Failure("protocol", f"{url}: {exc or type(exc).__name__}", transient=False) from exc
+            finally:
+                departure.leave()  # cancelled or failed while its headers were leaving: free the host
             delays = [rate_limit_delay(response.headers)]
             if response.status_code in (429, 503):
                 delays.append(parse_retry_after(response.headers.get("retry-after")))
@@ -490,27 +509,40 @@ class Fetcher:
             self._slots.move_to_end(key)
         return slot
 
-    def _send_pacer(self, slot: _HostSlot, pace: bool) -> Callable[[str, dict[str, Any]], Awaitable[None]]:
-        """A transport trace hook that holds a request's headers until the host's gap has passed.
+    def _send_pacer(self, departure: _Departure, pace: bool) -> Callable[[str, dict[str, Any]], Awaitable[None]]:
+        """A transport trace hook that holds a request's headers until its host's gap has passed.
 
         Spacing the starts of attempts is not enough: a request that must first open a
         connection (proxy tunnel, TLS) reaches the server later than one sent on an open
-        connection, so two spaced starts could still arrive together. Once the transport is
-        seen to call trace hooks, the gap (and any Retry-After) is applied here instead, to
-        the moment the request actually leaves.
+        connection, so two spaced starts could still arrive together. So each request books
+        a send time one gap after the previous booking and sleeps until then; a busy event
+        loop may wake it late, though, so before sending it also takes the host's lock and
+        waits until one gap has passed since the previous request's headers were actually
+        written (the lock is held until its own are). A proxy's ``CONNECT`` is not a request
+        to the host and is not held. Once the transport is seen to call trace hooks, attempts
+        are no longer spaced at their start (``pace`` is then True, and any ``Retry-After``
+        wait is applied here).
         """
+        slot = departure.slot
 
         async def trace(event: str, info: dict[str, Any]) -> None:
-            if not event.endswith("send_request_headers.started"):
+            if ".send_request_headers." not in event or getattr(info.get("request"), "method", b"") == b"CONNECT":
+                return
+            if not event.endswith(".started"):  # .complete or .failed
+                departure.leave()
                 return
             self._traced = True
-            async with slot.lock:
-                now = time.monotonic()
-                # an attempt whose start was already spaced leaves now, but still counts
-                send = max(now, slot.next_send, slot.next_start) if pace else now
-                slot.next_send = max(send, slot.next_send) + slot.gap
-            if send > now:
-                await self._sleep(send - now)
+            now = time.monotonic()
+            # an attempt whose start was already spaced (pace False) only keeps the gap
+            booked = max(now, slot.next_send, slot.next_start) if pace else max(now, slot.next_send)
+            slot.next_send = booked + slot.gap
+            if booked > now:
+                await self._sleep(booked - now)
+            await slot.lock.acquire()
+            departure.holding = True
+            wait = slot.last_sent + slot.gap - time.monotonic()
+            if wait > 0:  # the previous request left late
+                await self._sleep(wait)
 
         return trace
 

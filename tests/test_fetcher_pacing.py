@@ -1,0 +1,72 @@
+"""The per-host gap holds where it counts: between requests arriving at the server.
+
+These go through the fixture internet (a real proxy tunnel and TLS), where the transport
+calls the fetcher's trace hook as each request's headers leave; the proxy's own log is
+the judge.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+from auditor.fetcher import Fetcher, FetchSettings, make_client
+
+HOST = "pages.example"
+GAP = 0.1
+
+
+def fetch_all(urls: list[str], settings: FetchSettings, sleep=asyncio.sleep) -> float:
+    """GET ``urls`` at once through one fetcher on a fresh client; the seconds it took."""
+
+    async def main() -> None:
+        async with make_client(settings) as client:
+            fetcher = Fetcher(client, settings, sleep=sleep)
+            await asyncio.gather(*(fetcher.get(url) for url in urls))
+
+    began = time.monotonic()
+    asyncio.run(main())
+    return time.monotonic() - began
+
+
+def arrivals(web, since: float) -> list[float]:
+    return sorted(entry.started for entry in web.log if entry.host == HOST and entry.started >= since)
+
+
+def test_concurrent_requests_to_one_host_arrive_a_gap_apart(fixture_internet):
+    since = time.monotonic()
+    fetch_all([f"https://{HOST}/p{i}" for i in range(6)], FetchSettings(min_gap=GAP, respect_robots=False))
+    seen = arrivals(fixture_internet, since)
+    assert len(seen) == 6
+    assert min(b - a for a, b in zip(seen, seen[1:])) >= GAP - 0.01
+
+
+def test_a_request_woken_late_pushes_the_next_one_back(fixture_internet):
+    """A busy event loop wakes a sleeping request late; the one booked after it must still
+    leave a whole gap after it, not at its own booked time."""
+    late = [0.15]
+
+    async def oversleeping(seconds: float) -> None:
+        await asyncio.sleep(seconds + (late.pop() if late else 0.0))
+
+    since = time.monotonic()
+    fetch_all([f"https://{HOST}/q{i}" for i in range(4)], FetchSettings(min_gap=GAP, respect_robots=False),
+              sleep=oversleeping)
+    seen = arrivals(fixture_internet, since)
+    assert len(seen) == 4
+    assert min(b - a for a, b in zip(seen, seen[1:])) >= GAP - 0.01
+
+
+def test_opening_a_tunnel_through_a_proxy_does_not_cost_a_gap(fixture_internet):
+    """The proxy's CONNECT is not a request to the host: a first request to a host leaves at once."""
+    settings = FetchSettings(min_gap=2.0, respect_robots=False)
+
+    async def main() -> float:
+        async with make_client(settings) as client:
+            fetcher = Fetcher(client, settings)
+            await fetcher.get("https://dates.example/")  # the transport is now known to call trace hooks
+            began = time.monotonic()
+            await fetcher.get(f"https://{HOST}/first")  # a new host: tunnel, TLS, then the request
+            return time.monotonic() - began
+
+    assert asyncio.run(main()) < 1.0
