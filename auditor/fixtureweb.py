@@ -49,6 +49,7 @@ when the tunnel is opened (``CONNECT``):
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import glob
 import mimetypes
 import re
@@ -59,14 +60,17 @@ import threading
 import time
 import tomllib
 import zlib
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable, Coroutine, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 from urllib.parse import unquote, urlsplit
 
 import h11
 import trustme
+
+T = TypeVar("T")
 
 CONTENT_TYPES = {
     ".html": "text/html; charset=utf-8",
@@ -315,6 +319,12 @@ class FixtureInternet:
         self._thread.start()
         ready.wait()
         return self
+
+    def submit(self, coroutine: Coroutine[Any, Any, T]) -> "concurrent.futures.Future[T]":
+        """Run ``coroutine`` on the proxy's own event loop (to watch the loop, say); cancel the
+        returned future to stop it."""
+        assert self._loop is not None, "start() the fixture internet first"
+        return asyncio.run_coroutine_threadsafe(coroutine, self._loop)
 
     def stop(self) -> None:
         if self._loop is None:

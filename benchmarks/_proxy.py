@@ -9,19 +9,38 @@ written as JSON Lines (host, method, target, status, started, finished, complete
 
 * to ``LOG.jsonl`` on SIGTERM, SIGINT or end of standard input, before exiting;
 * to any path on the command ``dump PATH`` read from standard input (answered ``dumped N``).
+
+Beside each log, ``LOG.jsonl.lag`` lists the moments the proxy's event loop woke late
+(``[when, seconds late]``, over 1 ms): a request read during such a moment was logged up to
+that much after it arrived, which benchmarks/politeness.py takes into account.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
 import sys
 import threading
+import time
 from dataclasses import asdict
 from pathlib import Path
 
 from auditor.fixtureweb import FixtureInternet
+
+LAG_TICK = 0.005  # seconds between the loop-lag watcher's wake-ups
+LAGS: list[tuple[float, float]] = []  # (went to sleep at, woke this much late)
+
+
+async def watch_lag() -> None:
+    """Note every time the proxy's event loop wakes more than 1 ms after it asked to."""
+    while True:
+        before = time.monotonic()
+        await asyncio.sleep(LAG_TICK)
+        late = time.monotonic() - before - LAG_TICK
+        if late > 0.001:
+            LAGS.append((before, late))
 
 
 def dump(web: FixtureInternet, path: Path) -> int:
@@ -29,12 +48,14 @@ def dump(web: FixtureInternet, path: Path) -> int:
     with path.open("w", encoding="utf-8") as out:
         for entry in entries:
             out.write(json.dumps(asdict(entry)) + "\n")
+    Path(f"{path}.lag").write_text(json.dumps(list(LAGS)), "utf-8")
     return len(entries)
 
 
 def main() -> None:
     root, log_path = Path(sys.argv[1]), Path(sys.argv[2])
     web = FixtureInternet(root).start()
+    watcher = web.submit(watch_lag())
     done = threading.Event()
 
     def stop(*_: object) -> None:
@@ -56,6 +77,7 @@ def main() -> None:
     while not done.wait(0.5):
         pass
     dump(web, log_path)
+    watcher.cancel()
     web.stop()
 
 

@@ -79,6 +79,10 @@ SHARES = {
     "about": 0.40,  # an about page that exists
     "robots": 0.50,  # a robots.txt (allowing everything but /wp-admin/)
 }
+# The lightest brand: a homepage linking one feed, and half the time a robots.txt (three
+# requests, none to a shared host). benchmarks/memory.py uses it for its 10,000-brand run.
+LIGHT = {**{name: 0.0 for name in SHARES}, "feed": 1.0, "stale": 0.30, "atom": 0.35, "robots": 0.50}
+MIXES = {"full": SHARES, "light": LIGHT}
 STALE_ACCOUNT = 0.30  # of the GitHub, YouTube, Bluesky and Mastodon accounts: idle for ten months or more
 MASTODON_HOME = "mastodon.social"
 MASTODON_HOME_SHARE = 0.60
@@ -253,8 +257,10 @@ def _mastodon(site: Path, templates: Templates, index: int, handle: str, host: s
 
 
 def generate(count: int, dest: Path, *, seed: int = 7, templates: Templates | None = None,
-             drawn: list[dict[str, bool | str]] | None = None) -> Path:
+             drawn: list[dict[str, bool | str]] | None = None, shares: dict[str, float] = SHARES) -> Path:
     """Write ``count`` brands under ``dest``; returns the brands file. Same seed, same tree.
+
+    ``shares`` gives each trait's share (``SHARES``, or ``LIGHT`` for the lightest brands).
 
     ``drawn``, when given, receives each brand's traits in order (and, for a Mastodon account,
     its ``mastodon_host``), so callers can pick brands by what they have."""
@@ -268,7 +274,7 @@ def generate(count: int, dest: Path, *, seed: int = 7, templates: Templates | No
     (web / "api.github.com").mkdir(exist_ok=True)
     rows = ["name,url"]
     for index in range(count):
-        trait = {name: rng.random() < share for name, share in SHARES.items()}
+        trait = {name: rng.random() < share for name, share in shares.items()}
         if drawn is not None:
             drawn.append(dict(trait))
         handle = f"b{index:05d}"
@@ -380,8 +386,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("count", type=int)
     parser.add_argument("dest", type=Path)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--mix", choices=sorted(MIXES), default="full",
+                        help="full: the platform shares above; light: a homepage and one feed per brand")
     args = parser.parse_args(argv)
-    brands = generate(args.count, args.dest, seed=args.seed)
+    brands = generate(args.count, args.dest, seed=args.seed, shares=MIXES[args.mix])
     print(f"{args.count} brands: {brands} (sites under {args.dest / 'web'})", file=sys.stderr)
 
 

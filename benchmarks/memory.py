@@ -1,6 +1,6 @@
 """Benchmark: peak memory (RSS) of a streaming batch audit of 1,000 and 10,000 brands.
 
-    python benchmarks/memory.py [--sizes 1000 10000] [--concurrency 64]
+    python benchmarks/memory.py [--sizes 1000 10000] [--concurrency 64] [--mix full|light]
 
 For each size, a fresh measuring process generates the brands (benchmarks/generate.py),
 starts the fixture proxy (benchmarks/_proxy.py) and then the audit itself in a child
@@ -9,6 +9,12 @@ JSON line to a file and drops it. When the audit child has been waited for, and 
 proxy is, the measuring process reads ``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss``:
 the audit child's peak RSS alone. Target: at most 250 MB, and about the same for both sizes
 (results stream; nothing grows with the number of brands).
+
+``--mix light`` generates the lightest brand (a homepage linking one feed, half of them a
+robots.txt; no shared platform host): what could grow with the number of brands, per-host
+and per-brand state, every brand still has, and 10,000 of them take minutes, not the quarter
+of an hour the full mix takes (whose shared hosts alone, at one request per 50 ms, need
+several minutes: some 4,500 Facebook pages at 10,000 brands).
 """
 
 from __future__ import annotations
@@ -49,14 +55,14 @@ def audit_child(brands: Path, out: Path, concurrency: int) -> None:
     print(json.dumps({"audited": outcome.audited, "failed": outcome.failed}))
 
 
-def measure(size: int, concurrency: int) -> dict[str, float]:
+def measure(size: int, concurrency: int, mix: str) -> dict[str, float]:
     """Run in the measuring process: generate, proxy, audit child, then its peak RSS."""
     from _common import ProxyProcess
-    from generate import generate
+    from generate import MIXES, generate
 
     with tempfile.TemporaryDirectory(prefix="auditor-mem-") as work_dir:
         work = Path(work_dir)
-        brands = generate(size, work)
+        brands = generate(size, work, shares=MIXES[mix])
         with ProxyProcess(work / "web", work / "proxy.jsonl") as proxy:
             started = time.monotonic()
             child = subprocess.run([sys.executable, __file__, "--child", str(brands), str(work / "out.jsonl"),
@@ -72,11 +78,11 @@ def measure(size: int, concurrency: int) -> dict[str, float]:
             "failed": counts["failed"], "written": results}
 
 
-def run(sizes: list[int], concurrency: int) -> list[dict[str, float]]:
-    print(f"memory: streaming batch, {concurrency} brands at a time, each size in a fresh process")
+def run(sizes: list[int], concurrency: int, mix: str = "full") -> list[dict[str, float]]:
+    print(f"memory: streaming batch of {mix!r} brands, {concurrency} at a time, each size in a fresh process")
     figures = []
     for size in sizes:
-        done = subprocess.run([sys.executable, __file__, "--measure", str(size), str(concurrency)],
+        done = subprocess.run([sys.executable, __file__, "--measure", str(size), str(concurrency), mix],
                               capture_output=True, text=True, check=True)
         result = json.loads(done.stdout.strip().splitlines()[-1])
         figures.append(result)
@@ -96,13 +102,16 @@ def main(argv: list[str] | None = None) -> None:
         audit_child(Path(argv[1]), Path(argv[2]), int(argv[3]))
         return
     if argv and argv[0] == "--measure":
-        print(json.dumps(measure(int(argv[1]), int(argv[2]))))
+        print(json.dumps(measure(int(argv[1]), int(argv[2]), argv[3])))
         return
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--concurrency", type=int, default=64, help="brands audited at a time")
+    parser.add_argument("--mix", choices=("full", "light"), default="full",
+                        help="the brands generated (benchmarks/generate.py): full platform mix, or the "
+                             "lightest brand (homepage, one feed), which makes 10,000 brands a few minutes' run")
     args = parser.parse_args(argv)
-    run(args.sizes, args.concurrency)
+    run(args.sizes, args.concurrency, args.mix)
 
 
 if __name__ == "__main__":

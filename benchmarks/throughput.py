@@ -156,7 +156,7 @@ def run(brands_count: int, concurrency: int, work: Path, *, nogap: bool = True) 
         print(f"  audit min_gap=0 / bare wall time: {phases[1].wall / bare_phase.wall:.2f}")
     print(f"  audit / bare CPU per request: {figures['audit_cpu_per_request'] / figures['bare_cpu_per_request']:.2f}")
     print(f"politeness (proxy log of the audit phase, {len(audit_log)} requests):")
-    checks = politeness.check(audit_log, root, settings)
+    checks = politeness.check(audit_log, root, settings, lags=politeness.read_lags(work / "proxy-audit.jsonl"))
     for item in checks:
         print(item.line())
     figures["politeness_ok"] = float(all(c.passed for c in checks))
