@@ -192,8 +192,7 @@ class _Failure(Exception):
 class _HostSlot:
     semaphore: asyncio.Semaphore
     gap: float
-    next_start: float = 0.0  # when the next attempt may start
-    next_send: float = 0.0  # the time booked for the next request's headers to leave
+    next_start: float = 0.0  # the time booked for the next attempt to start
     last_sent: float = float("-inf")  # when the latest request's headers were written
     active: int = 0  # attempts waiting for or holding the semaphore
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # held by the request whose headers are leaving
@@ -313,7 +312,6 @@ class Fetcher:
         self.records: list[RequestRecord] = []  # every request, when keep_records (off for big batches)
         self._sleep = sleep
         self._global = asyncio.Semaphore(settings.max_connections)
-        self._traced = False  # True once the transport has called a trace hook (see _send_pacer)
         # Per-host state, least recently used first; idle hosts beyond HOSTS_REMEMBERED are
         # forgotten so a batch of any length holds a bounded amount (a forgotten host that comes
         # back gets a fresh slot and its robots.txt read again).
@@ -436,14 +434,12 @@ class Fetcher:
 
     async def _attempt_in(self, slot: _HostSlot, url: str, headers: dict[str, str] | None) -> _Raw:
         async with self._global, slot.semaphore:
-            traced = self._traced
-            if not traced:  # a transport without trace hooks (a mock): space the attempts' starts
-                await self._pace(slot)
+            await self._pace(slot)
             departure = _Departure(slot)
             try:
                 async with asyncio.timeout(self.settings.total_timeout):
                     async with self.client.stream("GET", url, headers=headers,
-                                                  extensions={"trace": self._send_pacer(departure, traced)}) as response:
+                                                  extensions={"trace": self._send_pacer(departure)}) as response:
                         body = await self._read_capped(response)
             except TimeoutError as exc:
                 raise _Failure("timeout", f"no complete answer from {url} within {self.settings.total_timeout:g} s",
@@ -509,19 +505,16 @@ class Fetcher:
             self._slots.move_to_end(key)
         return slot
 
-    def _send_pacer(self, departure: _Departure, pace: bool) -> Callable[[str, dict[str, Any]], Awaitable[None]]:
+    def _send_pacer(self, departure: _Departure) -> Callable[[str, dict[str, Any]], Awaitable[None]]:
         """A transport trace hook that holds a request's headers until its host's gap has passed.
 
-        Spacing the starts of attempts is not enough: a request that must first open a
-        connection (proxy tunnel, TLS) reaches the server later than one sent on an open
-        connection, so two spaced starts could still arrive together. So each request books
-        a send time one gap after the previous booking and sleeps until then; a busy event
-        loop may wake it late, though, so before sending it also takes the host's lock and
-        waits until one gap has passed since the previous request's headers were actually
-        written (the lock is held until its own are). A proxy's ``CONNECT`` is not a request
-        to the host and is not held. Once the transport is seen to call trace hooks, attempts
-        are no longer spaced at their start (``pace`` is then True, and any ``Retry-After``
-        wait is applied here).
+        Attempts are spaced at their start (:meth:`_pace`), but that is not enough: a request
+        that must first open a connection (proxy tunnel, TLS) reaches the server later than one
+        sent on an open connection, and a busy event loop may wake a request late, so two
+        spaced starts could still arrive together. So before its headers leave, a request also
+        takes the host's lock and waits until one gap has passed since the previous request's
+        headers were written (the lock is held until its own are). A proxy's ``CONNECT`` is not
+        a request to the host and is not held.
         """
         slot = departure.slot
 
@@ -531,26 +524,20 @@ class Fetcher:
             if not event.endswith(".started"):  # .complete or .failed
                 departure.leave()
                 return
-            self._traced = True
-            now = time.monotonic()
-            # an attempt whose start was already spaced (pace False) only keeps the gap
-            booked = max(now, slot.next_send, slot.next_start) if pace else max(now, slot.next_send)
-            slot.next_send = booked + slot.gap
-            if booked > now:
-                await self._sleep(booked - now)
             await slot.lock.acquire()
             departure.holding = True
             wait = slot.last_sent + slot.gap - time.monotonic()
-            if wait > 0:  # the previous request left late
+            if wait > 0:  # the previous request left late, or opening this connection was quick
                 await self._sleep(wait)
 
         return trace
 
     async def _pace(self, slot: _HostSlot) -> None:
-        async with slot.lock:
-            now = time.monotonic()
-            start = max(now, slot.next_start)
-            slot.next_start = start + slot.gap
+        """Book this attempt's start one gap after the previous booking (and after any
+        ``Retry-After``), and wait for it."""
+        now = time.monotonic()
+        start = max(now, slot.next_start)
+        slot.next_start = start + slot.gap
         if start > now:
             await self._sleep(start - now)
 
@@ -573,7 +560,7 @@ class Fetcher:
         now = time.monotonic()
         while len(self._slots) > HOSTS_REMEMBERED:
             key, slot = next(iter(self._slots.items()))
-            busy = slot.active or slot.lock.locked() or slot.next_start > now or slot.next_send > now
+            busy = slot.active or slot.lock.locked() or slot.next_start > now or slot.last_sent + slot.gap > now
             if busy:  # the oldest is still in use: look again when the next host arrives
                 break
             del self._slots[key]
