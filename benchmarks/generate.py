@@ -79,8 +79,9 @@ SHARES = {
     "about": 0.40,  # an about page that exists
     "robots": 0.50,  # a robots.txt (allowing everything but /wp-admin/)
 }
-# The lightest brand: a homepage linking one feed, and half the time a robots.txt (three
-# requests, none to a shared host). benchmarks/memory.py uses it for its 10,000-brand run.
+# The lightest brand: a homepage linking one feed, and half the time a robots.txt (five
+# requests: robots.txt, the homepage, the two sitemap locations discovery tries, the feed;
+# none to a shared host). benchmarks/memory.py uses it for its 10,000-brand run.
 LIGHT = {**{name: 0.0 for name in SHARES}, "feed": 1.0, "stale": 0.30, "atom": 0.35, "robots": 0.50}
 MIXES = {"full": SHARES, "light": LIGHT}
 STALE_ACCOUNT = 0.30  # of the GitHub, YouTube, Bluesky and Mastodon accounts: idle for ten months or more

@@ -11,7 +11,7 @@ the audit child's peak RSS alone. Target: at most 250 MB, and about the same for
 (results stream; nothing grows with the number of brands).
 
 ``--mix light`` generates the lightest brand (a homepage linking one feed, half of them a
-robots.txt; no shared platform host): what could grow with the number of brands, per-host
+robots.txt; five requests, none to a shared platform host): what could grow with the number of brands, per-host
 and per-brand state, every brand still has, and 10,000 of them take minutes, not the quarter
 of an hour the full mix takes (whose shared hosts alone, at one request per 50 ms, need
 several minutes: some 4,500 Facebook pages at 10,000 brands).
