@@ -524,6 +524,7 @@ class Fetcher:
             if not event.endswith(".started"):  # .complete or .failed
                 departure.leave()
                 return
+            departure.leave()  # never held twice, should a transport start the same headers again
             await slot.lock.acquire()
             departure.holding = True
             wait = slot.last_sent + slot.gap - time.monotonic()

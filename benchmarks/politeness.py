@@ -58,8 +58,8 @@ def read_lags(log: Path) -> list[tuple[float, float]]:
 
 
 def lateness(lags: list[tuple[float, float]], moment: float) -> float:
-    """How long before ``moment`` a request the proxy logged then may have arrived: when its loop
-    was blocked just before (a late wake-up ending at most ``READ_SLACK`` earlier), as long as
+    """How long before ``moment`` a request the proxy logged then may have arrived: if its loop
+    was blocked just before (a late wake-up ending at most ``READ_SLACK`` earlier), as far
     back as the block's start; else 0."""
     worst = 0.0
     index = bisect.bisect_right(lags, (moment, float("inf")))
