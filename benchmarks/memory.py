@@ -11,10 +11,10 @@ the audit child's peak RSS alone. Target: at most 250 MB, and about the same for
 (results stream; nothing grows with the number of brands).
 
 ``--mix light`` generates the lightest brand (a homepage linking one feed, half of them a
-robots.txt; five requests, none to a shared platform host): what could grow with the number of brands, per-host
-and per-brand state, every brand still has, and 10,000 of them take minutes, not the quarter
-of an hour the full mix takes (whose shared hosts alone, at one request per 50 ms, need
-several minutes: some 4,500 Facebook pages at 10,000 brands).
+robots.txt; five requests, none to a shared platform host). What could grow with the number
+of brands, per-host and per-brand state, every brand still has, and 10,000 of them take
+minutes, not the quarter of an hour the full mix takes (whose shared hosts alone, at one
+request per 50 ms, need several minutes: some 4,500 Facebook pages at 10,000 brands).
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from generate import MIXES  # noqa: E402
 
 TARGET_MB = 250
 
@@ -58,7 +60,7 @@ def audit_child(brands: Path, out: Path, concurrency: int) -> None:
 def measure(size: int, concurrency: int, mix: str) -> dict[str, float]:
     """Run in the measuring process: generate, proxy, audit child, then its peak RSS."""
     from _common import ProxyProcess
-    from generate import MIXES, generate
+    from generate import generate
 
     with tempfile.TemporaryDirectory(prefix="auditor-mem-") as work_dir:
         work = Path(work_dir)
@@ -107,7 +109,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--concurrency", type=int, default=64, help="brands audited at a time")
-    parser.add_argument("--mix", choices=("full", "light"), default="full",
+    parser.add_argument("--mix", choices=sorted(MIXES), default="full",
                         help="the brands generated (benchmarks/generate.py): full platform mix, or the "
                              "lightest brand (homepage, one feed), which makes 10,000 brands a few minutes' run")
     args = parser.parse_args(argv)

@@ -64,7 +64,7 @@ def test_opening_a_tunnel_through_a_proxy_does_not_cost_a_gap(fixture_internet):
     async def main() -> float:
         async with make_client(settings) as client:
             fetcher = Fetcher(client, settings)
-            await fetcher.get("https://dates.example/")  # the transport is now known to call trace hooks
+            await fetcher.get("https://dates.example/")  # not the client's first request
             began = time.monotonic()
             await fetcher.get(f"https://{HOST}/first")  # a new host: tunnel, TLS, then the request
             return time.monotonic() - began
