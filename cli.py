@@ -16,19 +16,19 @@ from dateutil import parser as dateparser
 
 from auditor import __version__
 from auditor.audit import AuditOptions
-from auditor.brand import InvalidInput, brand_from
-from auditor.baseline import apply_baseline, load_baseline
+from auditor.discover.brand import InvalidInput, brand_from
+from auditor.judge.baseline import apply_baseline, load_baseline
 from auditor.batch import BrandSpec, read_brands, run_batch
-from auditor.config import load_config
-from auditor.engine import ConfigError, RuleConfig, validate
-from auditor.fetcher import CacheSettings, FetchSettings
-from auditor.output import Sink, brand_key, open_sink
-from auditor.progress import BatchProgress
+from auditor.judge.config import load_config
+from auditor.judge import ConfigError, RuleConfig, validate
+from auditor.fetch.client import CacheSettings, FetchSettings
+from auditor.report.output import Sink, brand_key, open_sink
+from auditor.report.progress import BatchProgress
 from auditor.models import Audit, Severity
-from auditor.registry import UnknownName, load_registry
-from auditor.reports import FORMATS, ReportOptions
-from auditor.rules import summary
-from auditor.selection import SelectorError, check_selectors
+from auditor.plugin import UnknownName, load_registry
+from auditor.report import FORMATS, ReportOptions
+from auditor.judge.rules import summary
+from auditor.judge.selection import SelectorError, check_selectors
 
 
 class ExitStatus(enum.IntEnum):
@@ -313,8 +313,8 @@ def discover(
 
       auditor discover bigbrand.example --handle bigbrand --probe-handles --format json
     """
-    from auditor.discovery import DiscoveryOptions, discover_brand_async
-    from auditor.reports.discovery import render_discovery
+    from auditor.discover import DiscoveryOptions, discover_brand_async
+    from auditor.report.discovery import render_discovery
 
     try:
         brand = replace(brand_from(url, name=name, channels=tuple(channel or ())),
@@ -340,7 +340,7 @@ def demo(
     so this shows exactly what `auditor audit` does, offline. Judged as of 2026-11-22 unless --as-of says otherwise.
     """
     from auditor.demo import DEMO_AS_OF, demo_brands, fixture_client_options
-    from auditor.fixtureweb import FixtureInternet, bundled_root
+    from auditor.fixtures.fixtureweb import FixtureInternet, bundled_root
 
     try:
         specs = [BrandSpec(brand_from(u)) for u in demo_brands()]
@@ -395,7 +395,7 @@ def inspect(
     """
     import json
 
-    from auditor.extract.inspect import inspect_url
+    from auditor.report.inspect import inspect_url
 
     moment = parse_as_of(as_of)
     try:
@@ -410,7 +410,7 @@ def inspect(
         raise typer.Exit(int(ExitStatus.FAILED))
 
 
-def _inspection_text(found) -> str:  # noqa: ANN001 - an auditor.extract.inspect.Inspection
+def _inspection_text(found) -> str:  # noqa: ANN001 - an auditor.report.inspect.Inspection
     def iso(value: datetime | None) -> str:
         return value.isoformat() if value is not None else "-"
 

@@ -2,11 +2,11 @@
 
 __version__ = "0.1.0"
 
-from .audit import AuditOptions, audit, audit_async
-from .brand import InvalidInput
-from .engine import ConfigError, RuleConfig
-from .fetcher import Fetched, Fetcher, FetchSettings, make_client
-from .models import (
+from auditor.audit import AuditOptions, audit, audit_async
+from auditor.discover.brand import InvalidInput
+from auditor.judge import ConfigError, RuleConfig
+from auditor.fetch.client import Fetched, Fetcher, FetchSettings, make_client
+from auditor.models import (
     Activity,
     Audit,
     Brand,
@@ -21,7 +21,7 @@ from .models import (
     Severity,
     Status,
 )
-from .serialize import audit_from_json, audit_to_json
+from auditor.report.serialize import audit_from_json, audit_to_json
 
 __all__ = [
     "Activity",

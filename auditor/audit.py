@@ -9,14 +9,14 @@ from datetime import datetime, timezone
 
 import httpx
 
-from .brand import brand_from
-from .credentials import credentials_from_env
-from .discovery import discover
-from .engine import RuleConfig, evaluate, validate
-from .fetcher import Fetcher, FetchSettings, make_client, summarise
-from .models import Activity, Audit, Brand, Channel, Status
-from .platform import Context
-from .registry import Registry, load_registry
+from auditor.discover.brand import brand_from
+from auditor.fetch.credentials import credentials_from_env
+from auditor.discover import discover
+from auditor.judge import RuleConfig, evaluate, validate
+from auditor.fetch.client import Fetcher, FetchSettings, make_client, summarise
+from auditor.models import Activity, Audit, Brand, Channel, Status
+from auditor.plugin import Context
+from auditor.plugin import Registry, load_registry
 
 @dataclass(frozen=True, kw_only=True)
 class AuditOptions:

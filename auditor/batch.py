@@ -22,13 +22,13 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from .audit import AuditOptions, audit_async
-from .brand import InvalidInput, brand_from
-from .config import load_config
-from .engine import ConfigError, RuleConfig, validate
-from .fetcher import Fetcher
-from .models import Audit, Brand
-from .registry import Registry
+from auditor.audit import AuditOptions, audit_async
+from auditor.discover.brand import InvalidInput, brand_from
+from auditor.judge.config import load_config
+from auditor.judge import ConfigError, RuleConfig, validate
+from auditor.fetch.client import Fetcher
+from auditor.models import Audit, Brand
+from auditor.plugin import Registry
 
 _SPLIT = re.compile(r"[\s,;]+")
 
@@ -165,7 +165,7 @@ async def run_batch(
     client_options: dict[str, Any] | None = None,
 ) -> BatchOutcome:
     """Audit ``specs`` (minus ``skip``) through one shared client and fetcher; results stream to ``on_result``."""
-    from .fetcher import make_client
+    from auditor.fetch.client import make_client
 
     outcome = BatchOutcome()
     todo = [spec for spec in specs if spec.brand.name not in skip]

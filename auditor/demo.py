@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from importlib.resources import files
 from typing import Any
 
-from .fixtureweb import FixtureInternet
+from auditor.fixtures.fixtureweb import FixtureInternet
 
 # The fixture sites were written as of this day; judging them later would make everything stale.
 DEMO_AS_OF = datetime(2026, 11, 22, tzinfo=timezone.utc)

@@ -1,7 +1,7 @@
 """The audit's data: plain, frozen, typed values passed from stage to stage.
 
 Brand ──discover──▶ Channel ──collect──▶ Activity ──rules──▶ Finding, all held by an Audit.
-Every timestamp is timezone-aware UTC. JSON conversion lives in :mod:`auditor.serialize`.
+Every timestamp is timezone-aware UTC. JSON conversion lives in :mod:`auditor.report.serialize`.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
     python benchmarks/_proxy.py ROOT LOG.jsonl
 
-starts :class:`auditor.fixtureweb.FixtureInternet` on ``ROOT``, prints one JSON line
+starts :class:`auditor.fixtures.fixtureweb.FixtureInternet` on ``ROOT``, prints one JSON line
 ``{"proxy": URL, "ca_file": PATH, "pid": PID}`` and serves until killed. Its request log is
 written as JSON Lines (host, method, target, status, started, finished, completed; times are
 ``time.monotonic()``, the system-wide monotonic clock, so they compare with the client's):
@@ -27,7 +27,7 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
-from auditor.fixtureweb import FixtureInternet
+from auditor.fixtures.fixtureweb import FixtureInternet
 
 LAG_TICK = 0.005  # seconds between the loop-lag watcher's wake-ups
 LAGS: list[tuple[float, float]] = []  # (went to sleep at, woke this much late)

@@ -4,7 +4,7 @@ Run from the repository root:
 
     python benchmarks/extraction.py [--repeat 30]
 
-Times :func:`auditor.extract.extract_page` over every ``fixtures/web/**/*.html`` page,
+Times :func:`auditor.parse.page.extract_page` over every ``fixtures/web/**/*.html`` page,
 repeated for stable figures (best and median of the repeats), and, when htmldate is
 installed (``pip install -e '.[bench]'``), ``htmldate.find_date`` in fast
 (``extensive_search=False``) and extensive modes on the same pages in the same run, with
@@ -26,7 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from auditor.extract import extract_page  # noqa: E402
+from auditor.parse.page import extract_page  # noqa: E402
 
 FIXTURES = ROOT / "fixtures" / "web"
 FETCHED_AT = datetime(2026, 11, 22, tzinfo=timezone.utc)

@@ -1,4 +1,4 @@
-"""Benchmark: feeds per second for auditor.feeds.parse_feed, next to feedparser on the same inputs.
+"""Benchmark: feeds per second for auditor.parse.feeds.parse_feed, next to feedparser on the same inputs.
 
     python benchmarks/feeds.py [--repeat 20]
 
@@ -16,8 +16,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from auditor.feeds import FeedError, parse_feed
-from auditor.fixtureweb import bundled_root
+from auditor.parse.feeds import FeedError, parse_feed
+from auditor.fixtures.fixtureweb import bundled_root
 
 PATTERNS = ("*.xml", "*.json", "*.rss", "*.atom")
 

@@ -2,7 +2,7 @@
 
     python benchmarks/generate.py 1000 /tmp/bench-web [--seed 7]
 
-writes ``DEST/web/<host>/…`` (served by :class:`auditor.fixtureweb.FixtureInternet`) and
+writes ``DEST/web/<host>/…`` (served by :class:`auditor.fixtures.fixtureweb.FixtureInternet`) and
 ``DEST/brands.csv`` (``name,url``, read by :func:`auditor.batch.read_brands`). Brand ``i`` is
 ``https://bNNNNN.example/``, a homepage whose feeds and links lead, in the proportions of
 ``SHARES`` drawn from a seeded generator (the same seed gives the same tree), to:
@@ -37,7 +37,7 @@ organisation or a forum. The copied accounts are active, healthy ones (an audit 
 (``UC`` + 22 characters, ``did:plc:`` + 24 base32 characters, numeric Mastodon ids) are
 derived from the brand's index, valid for the plugins' parsing and unique per brand.
 
-The real platform shapes come from the bundled fixtures (``auditor.fixtureweb.bundled_root``),
+The real platform shapes come from the bundled fixtures (``auditor.fixtures.fixtureweb.bundled_root``),
 so the generated sites answer exactly the URLs the plugins request.
 """
 
@@ -53,7 +53,7 @@ from datetime import datetime, timedelta, timezone
 from email.utils import format_datetime
 from pathlib import Path
 
-from auditor.fixtureweb import bundled_root
+from auditor.fixtures.fixtureweb import bundled_root
 
 AS_OF = datetime(2026, 11, 22, tzinfo=timezone.utc)
 # Share of brands with each trait (independent draws, except where noted). The platform shares

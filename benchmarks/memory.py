@@ -43,8 +43,8 @@ def audit_child(brands: Path, out: Path, concurrency: int) -> None:
 
     from auditor.audit import AuditOptions
     from auditor.batch import read_brands, run_batch
-    from auditor.registry import load_registry
-    from auditor.serialize import audit_to_json
+    from auditor.plugin import load_registry
+    from auditor.report.serialize import audit_to_json
 
     specs = read_brands(brands)
     with out.open("w", encoding="utf-8") as sink:

@@ -34,8 +34,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import LogEntry, peak_in_flight, read_log  # noqa: E402
 from _proxy import LAG_TICK  # noqa: E402
 
-from auditor.fetcher import FetchSettings, parse_retry_after  # noqa: E402
-from auditor.fixtureweb import resolve  # noqa: E402
+from auditor.fetch.client import FetchSettings, parse_retry_after  # noqa: E402
+from auditor.fixtures.fixtureweb import resolve  # noqa: E402
 
 GAP_TOLERANCE = 0.010  # seconds
 READ_SLACK = 0.005  # after a block, the proxy's loop reads what waited within this long

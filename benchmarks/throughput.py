@@ -39,8 +39,8 @@ import politeness  # noqa: E402
 
 from auditor.audit import AuditOptions  # noqa: E402
 from auditor.batch import audit_many, read_brands  # noqa: E402
-from auditor.fetcher import Fetcher, FetchSettings, make_client  # noqa: E402
-from auditor.registry import load_registry  # noqa: E402
+from auditor.fetch.client import Fetcher, FetchSettings, make_client  # noqa: E402
+from auditor.plugin import load_registry  # noqa: E402
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from dataclasses import replace
 from auditor.plugins.feed import FeedPlatform
 
 from auditor.models import Activity, Channel, Evidence
-from auditor.platform import Context
+from auditor.plugin import Context
 
 _FEEDS = FeedPlatform()
 

@@ -18,11 +18,11 @@ from html import unescape
 from typing import Any
 from urllib.parse import urlsplit
 
-from auditor.extract import Comment, interactions_from, link_flat_replies
-from auditor.extract.pages import owner_activity
-from auditor.feeds import parse_date
-from auditor.fetcher import Fetched
-from auditor.hookspecs import hookimpl
+from auditor.parse.page import Comment, interactions_from, link_flat_replies
+from auditor.parse.pages import owner_activity
+from auditor.parse.feeds import parse_date
+from auditor.fetch.client import Fetched
+from auditor.plugin import hookimpl
 from auditor.models import (
     Activity,
     Channel,
@@ -32,8 +32,8 @@ from auditor.models import (
     Item,
     Status,
 )
-from auditor.platform import Context, Page, Platform, failed_activity
-from auditor.registry import Registry
+from auditor.plugin import Context, Page, Platform, failed_activity
+from auditor.plugin import Registry
 
 BLOGSPOT = re.compile(r"^(?P<name>[a-z0-9-]+)\.blogspot\.(?:com|[a-z]{2,3}(?:\.[a-z]{2})?)$")
 POSTS = "/feeds/posts/default"

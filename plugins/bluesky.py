@@ -27,13 +27,13 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from auditor.feeds import parse_date
-from auditor.fetcher import Fetched
-from auditor.hookspecs import hookimpl
-from auditor.jsonshape import Unreadable, json_object, string
+from auditor.parse.feeds import parse_date
+from auditor.fetch.client import Fetched
+from auditor.plugin import hookimpl
+from auditor.parse.jsonshape import Unreadable, json_object, string
 from auditor.models import Activity, Channel, Evidence, Interaction, Item, Status
-from auditor.platform import FUTURE_TOLERANCE, Context, Platform, status_of_failure
-from auditor.registry import Registry
+from auditor.plugin import FUTURE_TOLERANCE, Context, Platform, status_of_failure
+from auditor.plugin import Registry
 from auditor.urls import Link
 
 APPVIEW = "https://public.api.bsky.app/xrpc"

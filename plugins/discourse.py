@@ -30,9 +30,9 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from auditor.feeds import parse_date
-from auditor.fetcher import Fetched, refusal
-from auditor.hookspecs import hookimpl
+from auditor.parse.feeds import parse_date
+from auditor.fetch.client import Fetched, refusal
+from auditor.plugin import hookimpl
 from auditor.models import (
     Activity,
     Channel,
@@ -42,8 +42,8 @@ from auditor.models import (
     Item,
     Status,
 )
-from auditor.platform import Context, Page, Platform, failed_activity
-from auditor.registry import Registry
+from auditor.plugin import Context, Page, Platform, failed_activity
+from auditor.plugin import Registry
 
 FORUM_HOST_PREFIXES = ("forum.", "forums.", "discuss.", "discourse.", "community.")
 FORUM_PATH_NAMES = frozenset({"forum", "forums", "community", "discuss", "discourse"})

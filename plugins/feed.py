@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from auditor.feeds import FeedError, parse_feed
-from auditor.hookspecs import hookimpl
+from auditor.parse.feeds import FeedError, parse_feed
+from auditor.plugin import hookimpl
 from auditor.models import Activity, Channel, Evidence, Status
-from auditor.platform import Context, Platform, failed_activity, latest
-from auditor.registry import Registry
-from auditor.rules import EMPTY
+from auditor.plugin import Context, Platform, failed_activity, latest
+from auditor.plugin import Registry
+from auditor.judge.rules import EMPTY
 
 FEED_SUFFIXES = (".xml", ".rss", ".atom", ".rdf", "feed.json", "/feed", "/feed/", "/rss", "/rss/", "/atom")
 

@@ -35,12 +35,12 @@ from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import quote, urlsplit
 
-from auditor.feeds import parse_date
-from auditor.fetcher import Fetched
-from auditor.hookspecs import hookimpl
+from auditor.parse.feeds import parse_date
+from auditor.fetch.client import Fetched
+from auditor.plugin import hookimpl
 from auditor.models import Activity, Channel, Evidence, Interaction, Item, Status
-from auditor.platform import Context, Platform, failed_activity
-from auditor.registry import Registry
+from auditor.plugin import Context, Platform, failed_activity
+from auditor.plugin import Registry
 from auditor.urls import Link
 
 API = "https://api.github.com"

@@ -7,7 +7,7 @@ footer) to a blog section at ``/blog/``, ``/news/``, ``/journal/``, ``/diary/``,
 Collection reads the index, takes its post links (links in posts or post titles, and links
 whose path carries a date), newest first by the date in the URL when there is one and in page
 order otherwise, and reads at most :data:`MAX_POSTS` of them with
-:func:`auditor.extract.extract_page`: at most five fetches per channel. Last activity is the
+:func:`auditor.parse.page.extract_page`: at most five fetches per channel. Last activity is the
 newest post's publication date, or a newer owner reply in its comments; a post whose only
 date is a copyright year has no date, and the reason says so.
 """
@@ -18,15 +18,15 @@ import re
 from datetime import datetime, timezone
 from urllib.parse import urljoin, urlsplit
 
-from auditor.extract.datetext import url_date
-from auditor.extract.pages import owner_activity, page_activity, read_posts
-from auditor.extract.walk import COMMENT, POST, SIDEBAR, walk
-from auditor.fetcher import refusal
-from auditor.hookspecs import hookimpl
-from auditor.htmldepth import parse_html
+from auditor.parse.datetext import url_date
+from auditor.parse.pages import owner_activity, page_activity, read_posts
+from auditor.parse.regions import COMMENT, POST, SIDEBAR, walk
+from auditor.fetch.client import refusal
+from auditor.plugin import hookimpl
+from auditor.parse.htmldepth import parse_html
 from auditor.models import Activity, Channel, Confidence, Evidence, Status
-from auditor.platform import Context, Page, Platform, failed_activity
-from auditor.registry import Registry
+from auditor.plugin import Context, Page, Platform, failed_activity
+from auditor.plugin import Registry
 
 MAX_POSTS = 4  # plus the index: five fetches
 BLOG_PATH = re.compile(r"^/(?:blog|news|journal|diary|posts|articles|weblog)/?$", re.IGNORECASE)

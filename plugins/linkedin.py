@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 
-from auditor.hookspecs import hookimpl
+from auditor.plugin import hookimpl
 from auditor.models import Channel
-from auditor.registry import Registry
+from auditor.plugin import Registry
 from auditor.urls import Link, handle_from
-from auditor.walled import WalledPlatform
+from auditor.collect.walled import WalledPlatform
 
 KINDS = ("company", "in", "showcase", "school")
 SLUG = re.compile(r"[^/?#\s]{2,100}")

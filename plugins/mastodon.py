@@ -30,13 +30,13 @@ from urllib.parse import quote, urlsplit
 
 from selectolax.lexbor import LexborHTMLParser
 
-from auditor.feeds import parse_date
-from auditor.fetcher import Fetched
-from auditor.hookspecs import hookimpl
-from auditor.jsonshape import Unreadable, json_list, json_object, string
+from auditor.parse.feeds import parse_date
+from auditor.fetch.client import Fetched
+from auditor.plugin import hookimpl
+from auditor.parse.jsonshape import Unreadable, json_list, json_object, string
 from auditor.models import Activity, Channel, Evidence, Interaction, Item, Status
-from auditor.platform import Context, Platform, latest, status_of_failure
-from auditor.registry import Registry
+from auditor.plugin import Context, Platform, latest, status_of_failure
+from auditor.plugin import Registry
 
 STATUS_LIMIT = 40
 THREADS_READ = 5  # context fetches per account: the most recent own statuses with replies

@@ -12,10 +12,10 @@ import re
 
 from auditor.plugins._hosted import collect_via_feed, subdomain_of
 
-from auditor.hookspecs import hookimpl
+from auditor.plugin import hookimpl
 from auditor.models import Activity, Channel
-from auditor.platform import Context, Platform
-from auditor.registry import Registry
+from auditor.plugin import Context, Platform
+from auditor.plugin import Registry
 from auditor.urls import Link, handle_from
 
 NAME = re.compile(r"[A-Za-z0-9_.\-]{1,60}")

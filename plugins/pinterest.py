@@ -17,11 +17,11 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from auditor.feeds import FeedError, parse_feed
-from auditor.hookspecs import hookimpl
+from auditor.parse.feeds import FeedError, parse_feed
+from auditor.plugin import hookimpl
 from auditor.models import Activity, Channel, Evidence, Status
-from auditor.platform import Context, Platform, failed_activity, latest
-from auditor.registry import Registry
+from auditor.plugin import Context, Platform, failed_activity, latest
+from auditor.plugin import Registry
 from auditor.urls import Link
 
 HOST = re.compile(r"^(?:www\.|[a-z]{2}\.)?pinterest\.(?:com|co\.uk|com\.au|com\.mx|co\.kr|[a-z]{2})$")

@@ -34,12 +34,12 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from auditor.feeds import FeedError, parse_feed
-from auditor.fetcher import Fetched
-from auditor.hookspecs import hookimpl
+from auditor.parse.feeds import FeedError, parse_feed
+from auditor.fetch.client import Fetched
+from auditor.plugin import hookimpl
 from auditor.models import Activity, Channel, Evidence, Interaction, Item, Status
-from auditor.platform import Context, Platform, failed_activity, latest
-from auditor.registry import Registry
+from auditor.plugin import Context, Platform, failed_activity, latest
+from auditor.plugin import Registry
 from auditor.urls import Link
 
 WEB = "https://www.reddit.com"

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import re
 
-from auditor.fetcher import Fetched
-from auditor.hookspecs import hookimpl
+from auditor.fetch.client import Fetched
+from auditor.plugin import hookimpl
 from auditor.models import Channel
-from auditor.registry import Registry
+from auditor.plugin import Registry
 from auditor.urls import Link, handle_from
-from auditor.walled import UNKNOWN, Existence, WalledPlatform, title_of
+from auditor.collect.walled import UNKNOWN, Existence, WalledPlatform, title_of
 
 HOSTS = frozenset({"threads.com", "threads.net"})
 USERNAME = re.compile(r"[A-Za-z0-9._]{1,30}")

@@ -13,13 +13,13 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
-from auditor.fetcher import Fetched
-from auditor.hookspecs import hookimpl
+from auditor.fetch.client import Fetched
+from auditor.plugin import hookimpl
 from auditor.models import Activity, Channel, Status
-from auditor.platform import Context
-from auditor.registry import Registry
+from auditor.plugin import Context
+from auditor.plugin import Registry
 from auditor.urls import Link, handle_from
-from auditor.walled import Existence, WalledPlatform
+from auditor.collect.walled import Existence, WalledPlatform
 
 USERNAME = re.compile(r"[A-Za-z0-9._]{2,24}")
 

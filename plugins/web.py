@@ -8,7 +8,7 @@ that answers with a real feed. When the page reveals the software behind it
 ``substackcdn.com`` assets) that platform's own feed path is tried first and named in the
 evidence. Probing happens for a site's root page or a homepage the user gave, not for inner
 pages (about, contact), and its answers are remembered in the context. Profile links, JSON-LD and rel=me are read by
-:mod:`auditor.candidates` for every page discovery reads.
+:mod:`auditor.discover.candidates` for every page discovery reads.
 
 Collection reports whether the page answers; a website has no activity date of its own
 here (its feeds and profiles carry that).
@@ -19,12 +19,12 @@ from __future__ import annotations
 import asyncio
 from urllib.parse import urljoin, urlsplit
 
-from auditor.feeds import FeedError, parse_feed
-from auditor.fetcher import refusal
-from auditor.hookspecs import hookimpl
+from auditor.parse.feeds import FeedError, parse_feed
+from auditor.fetch.client import refusal
+from auditor.plugin import hookimpl
 from auditor.models import Activity, Channel, Confidence, Evidence, Status
-from auditor.platform import Context, Page, Platform, failed_activity
-from auditor.registry import Registry
+from auditor.plugin import Context, Page, Platform, failed_activity
+from auditor.plugin import Registry
 
 FEED_TYPES = frozenset(
     {"application/rss+xml", "application/atom+xml", "application/feed+json", "application/json",

@@ -14,7 +14,7 @@ Collection tries, in order, and says in the evidence which one it used:
 2. ``/?rest_route=/wp/v2/posts…`` when the pretty route answers 401/403, 404 or not JSON
    (pretty permalinks off; some security plugins block only one form).
 3. ``/feed/`` for posts, ``/comments/feed/`` to learn which posts have comments, and the
-   HTML of those and the newest posts (bounded) read with :func:`auditor.extract.extract_page`.
+   HTML of those and the newest posts (bounded) read with :func:`auditor.parse.page.extract_page`.
 
 Last activity is the newest post or owner reply.
 """
@@ -27,11 +27,11 @@ from html import unescape
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from auditor.extract import Comment, interactions_from, link_flat_replies
-from auditor.extract.pages import owner_activity, page_activity, read_posts
-from auditor.feeds import FeedError, parse_date, parse_feed
-from auditor.fetcher import Fetched, refusal
-from auditor.hookspecs import hookimpl
+from auditor.parse.page import Comment, interactions_from, link_flat_replies
+from auditor.parse.pages import owner_activity, page_activity, read_posts
+from auditor.parse.feeds import FeedError, parse_date, parse_feed
+from auditor.fetch.client import Fetched, refusal
+from auditor.plugin import hookimpl
 from auditor.models import (
     Activity,
     Channel,
@@ -41,8 +41,8 @@ from auditor.models import (
     Item,
     Status,
 )
-from auditor.platform import Context, Page, Platform, latest, status_of_failure
-from auditor.registry import Registry
+from auditor.plugin import Context, Page, Platform, latest, status_of_failure
+from auditor.plugin import Registry
 
 API_REL = "https://api.w.org/"
 POSTS_PER_PAGE = 10

@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import re
 
-from auditor.feeds import parse_date
-from auditor.fetcher import Fetched
-from auditor.hookspecs import hookimpl
+from auditor.parse.feeds import parse_date
+from auditor.fetch.client import Fetched
+from auditor.plugin import hookimpl
 from auditor.models import Activity, Channel, Evidence, Item, Status
-from auditor.platform import Context, latest
-from auditor.registry import Registry
+from auditor.plugin import Context, latest
+from auditor.plugin import Registry
 from auditor.urls import Link, handle_from
-from auditor.walled import WalledPlatform
+from auditor.collect.walled import WalledPlatform
 
 HOSTS = frozenset({"x.com", "twitter.com"})
 HANDLE = re.compile(r"[A-Za-z0-9_]{1,15}")

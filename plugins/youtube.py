@@ -31,13 +31,13 @@ import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
 from selectolax.lexbor import LexborHTMLParser
 
-from auditor.feeds import FeedError, parse_date, parse_feed
-from auditor.fetcher import Fetched
-from auditor.hookspecs import hookimpl
-from auditor.jsonshape import string
+from auditor.parse.feeds import FeedError, parse_date, parse_feed
+from auditor.fetch.client import Fetched
+from auditor.plugin import hookimpl
+from auditor.parse.jsonshape import string
 from auditor.models import Activity, Channel, Evidence, Interaction, Item, Status
-from auditor.platform import Context, Platform, latest, status_of_failure
-from auditor.registry import Registry
+from auditor.plugin import Context, Platform, latest, status_of_failure
+from auditor.plugin import Registry
 
 SITE = "https://www.youtube.com"
 API = "https://www.googleapis.com/youtube/v3"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from auditor import Activity, Audit, AuditOptions, Brand, Channel, audit
-from auditor.fetcher import FetchSettings
-from auditor.fixtureweb import FixtureInternet
+from auditor.fetch.client import FetchSettings
+from auditor.fixtures.fixtureweb import FixtureInternet
 
 FIXTURE_WEB = Path(__file__).resolve().parent.parent / "fixtures" / "web"
 AS_OF = datetime(2026, 11, 22, tzinfo=timezone.utc)

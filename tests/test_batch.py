@@ -14,8 +14,8 @@ import pytest
 from typer.testing import CliRunner
 
 from auditor.batch import read_brands
-from auditor.brand import InvalidInput
-from auditor.fixtureweb import FixtureInternet
+from auditor.discover.brand import InvalidInput
+from auditor.fixtures.fixtureweb import FixtureInternet
 from cli import app
 
 runner = CliRunner()

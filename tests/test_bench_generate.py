@@ -16,10 +16,10 @@ from conftest import AS_OF, TEST_FETCH
 
 from auditor import AuditOptions, Status
 from auditor.audit import audit_async
-from auditor.fetcher import Fetcher, make_client
-from auditor.fixtureweb import FixtureInternet
+from auditor.fetch.client import Fetcher, make_client
+from auditor.fixtures.fixtureweb import FixtureInternet
 from auditor.plugins import bluesky, youtube
-from auditor.registry import load_registry
+from auditor.plugin import load_registry
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import generate as gen  # noqa: E402

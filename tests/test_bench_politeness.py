@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from auditor.fetcher import FetchSettings
+from auditor.fetch.client import FetchSettings
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 import politeness  # noqa: E402

@@ -11,10 +11,10 @@ from auditor.plugins.blogger import BloggerPlatform
 from conftest import AS_OF, TEST_FETCH, utc
 
 from auditor import AuditOptions, Status, audit
-from auditor.fetcher import Fetcher
+from auditor.fetch.client import Fetcher
 from auditor.models import Channel
-from auditor.platform import Context
-from auditor.signals import response_signals
+from auditor.plugin import Context
+from auditor.collect.signals import response_signals
 
 OPTIONS = AuditOptions(as_of=AS_OF, fetch=TEST_FETCH)
 FEED = "https://oldnews.blogspot.com/feeds/posts/default"

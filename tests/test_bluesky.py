@@ -9,7 +9,7 @@ from auditor.plugins.bluesky import BlueskyPlatform
 from conftest import AS_OF, TEST_FETCH, audit_profile, utc
 
 from auditor import AuditOptions, Status
-from auditor.signals import response_signals
+from auditor.collect.signals import response_signals
 
 OPTIONS = AuditOptions(as_of=AS_OF, fetch=TEST_FETCH, credentials={})
 PLATFORM = BlueskyPlatform()

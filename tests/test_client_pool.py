@@ -2,7 +2,7 @@
 
 import asyncio
 
-from auditor.fetcher import MAX_IDLE_CONNECTIONS, FetchSettings, make_client
+from auditor.fetch.client import MAX_IDLE_CONNECTIONS, FetchSettings, make_client
 
 
 def _limits(settings: FetchSettings) -> tuple[int, int]:

@@ -12,9 +12,9 @@ from conftest import AS_OF, TEST_FETCH, utc
 from conftest import audit_profile as audit_user_channel
 
 from auditor import AuditOptions, Status, audit
-from auditor.fetcher import Fetched, Fetcher, FetchSettings, make_client
-from auditor.platform import Context, Page
-from auditor.signals import response_signals
+from auditor.fetch.client import Fetched, Fetcher, FetchSettings, make_client
+from auditor.plugin import Context, Page
+from auditor.collect.signals import response_signals
 
 DISCOURSE = DiscoursePlatform()
 OPTIONS = AuditOptions(as_of=AS_OF, fetch=TEST_FETCH, credentials={})

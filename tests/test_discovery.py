@@ -23,8 +23,8 @@ from conftest import AS_OF, TEST_FETCH
 from typer.testing import CliRunner
 
 from auditor import Brand
-from auditor.discovery import Discovery, DiscoveryOptions, discover_brand
-from auditor.registry import load_registry
+from auditor.discover import Discovery, DiscoveryOptions, discover_brand
+from auditor.plugin import load_registry
 from cli import app
 
 MINE = [web, feed, x, facebook, instagram, linkedin, tiktok, threads, substack, medium, tumblr, ghost]

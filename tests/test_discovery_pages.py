@@ -7,10 +7,10 @@ import time
 
 import httpx
 
-from auditor.candidates import MAX_ANCHORS, read_page
-from auditor.discovery import parse_page
-from auditor.fetcher import Fetched
-from auditor.sitemaps import MAX_LOCS, parse_sitemap, pick_children, sitemap_lines
+from auditor.discover.candidates import MAX_ANCHORS, read_page
+from auditor.discover import parse_page
+from auditor.fetch.client import Fetched
+from auditor.parse.sitemaps import MAX_LOCS, parse_sitemap, pick_children, sitemap_lines
 
 
 def page(html: str | bytes, url: str = "https://brand.example/", content_type: str = "text/html"):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from auditor.registry import load_registry
-from auditor.rules import markdown_table
+from auditor.plugin import load_registry
+from auditor.judge.rules import markdown_table
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 
@@ -15,7 +15,7 @@ def test_readme_rule_table_is_generated_from_the_rules():
     start = README.index("\n", start) + 1
     end = README.index("<!-- rules:end -->")
     assert README[start:end].strip() == markdown_table(list(load_registry().rules.values())), (
-        "README rule table is out of date: regenerate it from auditor.rules.markdown_table"
+        "README rule table is out of date: regenerate it from auditor.judge.rules.markdown_table"
     )
 
 

@@ -6,7 +6,7 @@ import pytest
 from conftest import AS_OF, TEST_FETCH, utc
 
 from auditor import AuditOptions, Status, audit
-from auditor.fetcher import FetchSettings
+from auditor.fetch.client import FetchSettings
 
 OPTIONS = AuditOptions(as_of=AS_OF, fetch=TEST_FETCH)
 

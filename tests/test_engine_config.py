@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from auditor.baseline import apply_baseline, load_baseline
-from auditor.config import find_config, load_config
-from auditor.engine import (
+from auditor.judge.baseline import apply_baseline, load_baseline
+from auditor.judge.config import find_config, load_config
+from auditor.judge import (
     ConfigError,
     RuleConfig,
     Suppression,
@@ -19,10 +19,10 @@ from auditor.engine import (
     validate,
 )
 from auditor.models import Activity, Brand, Channel, Severity, Status
-from auditor.registry import load_registry
-from auditor.rules import stale
-from auditor.selection import enabled
-from auditor.serialize import audit_to_json
+from auditor.plugin import load_registry
+from auditor.judge.rules import stale
+from auditor.judge.selection import enabled
+from auditor.report.serialize import audit_to_json
 
 AS_OF = datetime(2026, 11, 22, tzinfo=timezone.utc)
 CODES = ["STALE001", "STALE002", "STALE003", "SLOW001", "SLOW002", "BROKEN001", "UNKNOWN001"]
@@ -65,7 +65,7 @@ def test_unknown_selectors_codes_and_options_are_errors_naming_the_place():
 def test_table_options_merge_over_defaults_and_numbers_widen():
     options = build_options(stale, {"days": {"blog": 120}})
     assert options.days["blog"] == 120 and options.days["social"] == 90
-    from auditor.rules import cadence
+    from auditor.judge.rules import cadence
 
     assert build_options(cadence, {"factor": 3}).factor == 3.0
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import AS_OF, FIXTURE_WEB, utc
 
-from auditor.extract import extract_page
-from auditor.extract.datetext import copyright_years, find_dates, url_date
-from auditor.signals import response_signals
+from auditor.parse.page import extract_page
+from auditor.parse.datetext import copyright_years, find_dates, url_date
+from auditor.collect.signals import response_signals
 
 
 def page(host_path: str, url: str | None = None):

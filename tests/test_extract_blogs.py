@@ -8,7 +8,7 @@ from conftest import AS_OF, TEST_FETCH, utc
 from typer.testing import CliRunner
 
 from auditor import AuditOptions, Status, audit
-from auditor.signals import response_signals
+from auditor.collect.signals import response_signals
 from cli import app
 
 OPTIONS = AuditOptions(as_of=AS_OF, fetch=TEST_FETCH)

@@ -10,11 +10,11 @@ from conftest import AS_OF, FIXTURE_WEB
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from auditor.extract import extract_page
-from auditor.extract.dates import _machine_candidate, _text_candidates, body_candidates
-from auditor.extract.datetext import copyright_years, find_dates, runs_with_hints
-from auditor.extract.walk import SEPARATOR, Regions, walk
-from auditor.htmldepth import parse_html
+from auditor.parse.page import extract_page
+from auditor.parse.dates import _machine_candidate, _text_candidates, body_candidates
+from auditor.parse.datetext import copyright_years, find_dates, runs_with_hints
+from auditor.parse.regions import SEPARATOR, Regions, walk
+from auditor.parse.htmldepth import parse_html
 
 EDGE_PAGE = """<!doctype html><html lang="en-GB"><head><title>Edge</title>
 <script>var d = "12 March 2009";</script><meta name="date" content="2019-02-28"></head>
@@ -169,7 +169,7 @@ COMMENT_PAGE = """<html><body><article class="post"><span class="byline">By <b c
 
 
 def test_each_comment_gets_exactly_what_a_query_inside_it_finds_minus_its_nested_replies():
-    from auditor.extract.comments import (
+    from auditor.parse.comments import (
         AUTHOR_SELECTORS,
         BODY_SELECTORS,
         CONTAINERS,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import FIXTURE_WEB, utc
 
-from auditor.feeds import FeedError, parse_date, parse_feed
+from auditor.parse.feeds import FeedError, parse_date, parse_feed
 
 
 def fixture(path: str) -> bytes:

@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 import httpx
 import pytest
 
-from auditor.fetcher import (
+from auditor.fetch.client import (
     Fetcher,
     FetchSettings,
     make_client,
@@ -342,7 +342,7 @@ def test_no_cookies_are_kept_between_requests():
 
 
 def test_per_host_state_stays_bounded_over_many_hosts(monkeypatch):
-    import auditor.fetcher as fetcher_module
+    import auditor.fetch.client as fetcher_module
 
     monkeypatch.setattr(fetcher_module, "HOSTS_REMEMBERED", 5)
     urls = [f"https://h{n}.example/" for n in range(40)]

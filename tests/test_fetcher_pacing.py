@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import time
 
-from auditor.fetcher import Fetcher, FetchSettings, make_client
+from auditor.fetch.client import Fetcher, FetchSettings, make_client
 
 HOST = "pages.example"
 GAP = 0.1

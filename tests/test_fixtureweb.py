@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 from conftest import FIXTURE_WEB
 
-from auditor.fixtureweb import resolve
+from auditor.fixtures.fixtureweb import resolve
 
 
 def test_paths_map_to_files_with_or_without_extension():

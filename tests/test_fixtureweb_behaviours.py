@@ -11,7 +11,7 @@ import httpx
 import pytest
 from conftest import FIXTURE_WEB
 
-from auditor.fixtureweb import (
+from auditor.fixtures.fixtureweb import (
     CHUNK,
     FixtureInternet,
     FixtureResponse,

@@ -10,10 +10,10 @@ from auditor.plugins import feed, ghost, medium, substack, tumblr, web
 from conftest import AS_OF, TEST_FETCH
 
 from auditor import AuditOptions, Brand, Status, audit
-from auditor.discovery import probe_handles
-from auditor.fetcher import Fetcher, make_client
-from auditor.platform import Context
-from auditor.registry import load_registry
+from auditor.discover import probe_handles
+from auditor.fetch.client import Fetcher, make_client
+from auditor.plugin import Context
+from auditor.plugin import load_registry
 
 SUBSTACK = substack.SubstackPlatform()
 MEDIUM = medium.MediumPlatform()
@@ -59,7 +59,7 @@ def test_recognition_table(platform, url, expected):
 
 def test_hosted_blogs_take_their_feed_links_before_the_generic_feed_plugin():
     registry = load_registry(plugins=[web, feed, substack, medium, tumblr, ghost])
-    from auditor.discovery import recognise
+    from auditor.discover import recognise
 
     channel = recognise(registry.platforms_by_priority(), "https://bigbrand.substack.com/feed")
     assert (channel.platform, channel.url) == ("substack", "https://bigbrand.substack.com/")

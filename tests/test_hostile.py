@@ -15,9 +15,9 @@ import pytest
 from conftest import AS_OF, FIXTURE_WEB, utc
 
 from auditor import AuditOptions, Status, audit
-from auditor.feeds import parse_date, parse_feed
-from auditor.fetcher import Fetcher, FetchSettings, refusal
-from auditor.fixtureweb import resolve
+from auditor.parse.feeds import parse_date, parse_feed
+from auditor.fetch.client import Fetcher, FetchSettings, refusal
+from auditor.fixtures.fixtureweb import resolve
 
 MB = 1024 * 1024
 FAST = FetchSettings(total_timeout=1.0, read_timeout=0.5, connect_timeout=0.5, retries=0, backoff=0.01, min_gap=0.0)
@@ -352,7 +352,7 @@ def test_gzip_fixture_files_stay_binary_exact():
 
 
 def test_page_text_follows_the_header_then_the_meta_declaration_then_utf8():
-    from auditor.fetcher import Fetched
+    from auditor.fetch.client import Fetched
 
     def text(content_type: str, body: bytes) -> str:
         headers = httpx.Headers({"Content-Type": content_type} if content_type else {})

@@ -7,7 +7,7 @@ import time
 from conftest import FIXTURE_WEB
 from selectolax.lexbor import LexborHTMLParser
 
-from auditor.htmldepth import MAX_DEPTH, flatten_deep_nesting
+from auditor.parse.htmldepth import MAX_DEPTH, flatten_deep_nesting
 
 
 def depth_of(tree: LexborHTMLParser, selector: str) -> int:

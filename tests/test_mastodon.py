@@ -10,7 +10,7 @@ from conftest import AS_OF, TEST_FETCH, audit_profile, utc
 
 from auditor import AuditOptions, Status, audit
 from auditor.models import Brand
-from auditor.signals import response_signals
+from auditor.collect.signals import response_signals
 
 OPTIONS = AuditOptions(as_of=AS_OF, fetch=TEST_FETCH, credentials={})
 PLATFORM = MastodonPlatform()

@@ -8,7 +8,7 @@ from conftest import AS_OF, utc
 from conftest import audit_profile as audit_user_channel
 
 from auditor import Status
-from auditor.signals import response_signals
+from auditor.collect.signals import response_signals
 
 PINTEREST = PinterestPlatform()
 

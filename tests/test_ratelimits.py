@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import httpx
 import pytest
 
-from auditor.fetcher import Fetcher, FetchSettings, make_client, rate_limit_delay
+from auditor.fetch.client import Fetcher, FetchSettings, make_client, rate_limit_delay
 
 FAST = FetchSettings(min_gap=0.0, backoff=0.01, backoff_max=0.02, respect_robots=False)
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc).timestamp()

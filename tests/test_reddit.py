@@ -12,9 +12,9 @@ from conftest import AS_OF, utc
 from conftest import audit_profile as audit_user_channel
 
 from auditor import Status
-from auditor.fetcher import Fetcher, FetchSettings, make_client
-from auditor.platform import Context
-from auditor.signals import response_signals
+from auditor.fetch.client import Fetcher, FetchSettings, make_client
+from auditor.plugin import Context
+from auditor.collect.signals import response_signals
 
 REDDIT = RedditPlatform()
 OAUTH = {"REDDIT_CLIENT_ID": "fixture-id", "REDDIT_CLIENT_SECRET": "fixture-secret"}

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from conftest import AS_OF, TEST_FETCH
 
-from auditor import AuditOptions, Status, audit, hookspecs
+from auditor import AuditOptions, Status, audit
 from auditor.models import Activity, Channel
-from auditor.platform import Platform
-from auditor.registry import UnknownName, load_registry
+from auditor.plugin import Platform, hookimpl
+from auditor.plugin import UnknownName, load_registry
 
 
 def test_the_built_ins_load_from_installed_entry_points():
@@ -39,7 +39,7 @@ class Crashing(Platform):
 
 
 class CrashingPlugin:
-    @hookspecs.hookimpl
+    @hookimpl
     def auditor_register_platforms(self, registry):
         registry.add_platform(Crashing())
 
@@ -48,7 +48,7 @@ def test_an_injected_plugin_list_replaces_entry_points_and_a_crashing_plugin_fai
     import auditor.plugins.feed as feed
     import auditor.plugins.web as web
 
-    import auditor.rules as rules
+    import auditor.judge.rules as rules
     from auditor import Brand
 
     registry = load_registry([web, feed, rules, CrashingPlugin()])
@@ -65,5 +65,5 @@ def test_registering_a_name_twice_is_refused():
 
     with pytest.raises(ValueError, match="registered twice"):
         load_registry([feed, CrashingPlugin(), type("Again", (), {
-            "auditor_register_platforms": hookspecs.hookimpl(lambda self, registry: registry.add_platform(Crashing()))
+            "auditor_register_platforms": hookimpl(lambda self, registry: registry.add_platform(Crashing()))
         })()])

@@ -22,7 +22,7 @@ from conftest import AS_OF, TEST_FETCH
 
 from auditor import AuditOptions, audit
 from auditor.models import Severity
-from auditor.reports import FORMATS, ReportOptions, reporter
+from auditor.report import FORMATS, ReportOptions, reporter
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 BRANDS = ("https://oldcorner.example/", "https://finished.example/", "https://down.example/",

@@ -28,7 +28,7 @@ from auditor import (
     audit_to_json,
 )
 from auditor.audit import AuditOptions
-from auditor.reports import ReportOptions, render
+from auditor.report import ReportOptions, render
 
 SCHEMA = json.loads((files("auditor") / "schemas" / "audit-v1.schema.json").read_text())
 

@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from auditor.models import Activity, Brand, Channel, Evidence, Interaction, Item, Status
-from auditor.rules import (
+from auditor.judge.rules import (
     CATEGORIES,
     DOC_SECTIONS,
     builtin_rules,

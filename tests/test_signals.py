@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 from auditor.models import Interaction
-from auditor.signals import response_signals
+from auditor.collect.signals import response_signals
 
 AS_OF = datetime(2026, 11, 22, tzinfo=timezone.utc)
 

@@ -8,10 +8,10 @@ from auditor.plugins import facebook, instagram, linkedin, threads, tiktok, x
 from conftest import AS_OF, TEST_FETCH
 
 from auditor import AuditOptions, Brand, Status, audit
-from auditor.discovery import probe_handles
-from auditor.fetcher import Fetcher, make_client
-from auditor.platform import Context
-from auditor.registry import load_registry
+from auditor.discover import probe_handles
+from auditor.fetch.client import Fetcher, make_client
+from auditor.plugin import Context
+from auditor.plugin import load_registry
 
 X = x.XPlatform()
 FACEBOOK = facebook.FacebookPlatform()
@@ -122,7 +122,7 @@ def test_x_without_a_token_is_never_found_or_absent(fixture_internet):
 
 
 def test_a_login_wall_or_a_999_never_counts_as_found():
-    from auditor.discovery import probe_outcome
+    from auditor.discover import probe_outcome
     from auditor.models import Activity, Evidence
 
     wall = Activity(channel_url="https://www.linkedin.com/company/a/", status=Status.LOGIN_WALL, reason="999")

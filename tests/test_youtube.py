@@ -9,7 +9,7 @@ from auditor.plugins.youtube import YouTubePlatform
 from conftest import AS_OF, TEST_FETCH, audit_profile, utc
 
 from auditor import AuditOptions, Status
-from auditor.signals import response_signals
+from auditor.collect.signals import response_signals
 
 NO_KEY = AuditOptions(as_of=AS_OF, fetch=TEST_FETCH, credentials={})
 WITH_KEY = AuditOptions(as_of=AS_OF, fetch=TEST_FETCH, credentials={"YOUTUBE_API_KEY": "test-key-not-real"})
@@ -164,8 +164,8 @@ def test_the_api_key_travels_in_a_header_never_in_the_url():
 
     import httpx
 
-    from auditor.fetcher import Fetcher, FetchSettings, make_client
-    from auditor.platform import Context
+    from auditor.fetch.client import Fetcher, FetchSettings, make_client
+    from auditor.plugin import Context
 
     feed = (b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom" '
             b'xmlns:yt="http://www.youtube.com/xml/schemas/2015"><title>Acme</title><entry><yt:videoId>abcdefghijk'

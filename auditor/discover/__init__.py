@@ -1,0 +1,437 @@
+"""Discovery: every channel a brand has, and only the brand's, each with its evidence and confidence.
+
+Reads, in order:
+
+1. each homepage the user gave (a ``web`` channel, ``given``), parsed once; every
+   registered platform's ``discover`` runs on it (feeds, platform markers), and
+   :mod:`auditor.discover.candidates` lists what it links and declares;
+2. up to ``max_pages`` of the site's own pages where profiles usually live (about,
+   contact, press, blog; linked from the homepage, same registered domain, subdomains
+   included), found through the sitemaps when the homepage links too few;
+3. the channels and handles the user named (``given``; handles are probed only on request).
+
+Each candidate URL is classified by asking the registered platforms' ``recognise`` in
+priority order (the catch-all ``web`` platform excepted), so any installed plugin takes
+part. Channels are de-duplicated by :func:`auditor.urls.canonical_url`; merging keeps the
+highest confidence and all evidence. Theme and CMS demo profiles are dropped, as are links
+to private addresses and non-web schemes (never fetched, never channels).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from urllib.parse import urlsplit
+
+import httpx
+
+from auditor.discover.candidates import Candidate, SiteLink, read_page
+from auditor.fetch.credentials import credentials_from_env
+from auditor.fetch.client import Fetched, Fetcher, FetchSettings, make_client
+from auditor.models import Activity, Brand, Channel, Confidence, Evidence, Status
+from auditor.plugin import Context, Page, Platform
+from auditor.plugin import Registry, load_registry
+from auditor.parse.sitemaps import parse_sitemap, pick_children
+from auditor.urls import canonical_url, host_of, path_segments, registered_domain, same_site
+from auditor.collect.walled import EXISTS_FIELD
+
+log = logging.getLogger(__name__)
+
+CONFIDENCE_ORDER = [Confidence.LOW, Confidence.MEDIUM, Confidence.HIGH, Confidence.GIVEN]
+MAX_PAGES = 5
+CATCH_ALL = "web"
+# Profiles that themes and CMS templates link by default; never the brand's unless it is that vendor.
+THEME_DEMO_HANDLES = frozenset({
+    "wordpress", "wordpressdotcom", "automattic", "jetpack", "woocommerce", "themeforest", "envato", "elementor",
+    "wix", "squarespace", "shopify", "tryghost", "ghost", "hubspot", "weebly", "jimdo", "godaddy", "elegantthemes",
+    "divi", "wpastra", "generatepress", "oceanwp", "themeisle", "kadencewp", "mailchimp", "webflow", "joomla",
+    "drupal", "blogger", "yourusername", "username", "yourhandle", "yourpage", "example", "#",
+})
+# Which of the site's own pages to read, by path word or anchor text: (role, rank).
+PAGE_WORDS = {
+    "about": ("about", 0), "about-us": ("about", 0), "aboutus": ("about", 0), "company": ("about", 1),
+    "who-we-are": ("about", 1), "team": ("about", 2), "impressum": ("about", 1), "imprint": ("about", 1),
+    "contact": ("about", 0), "contact-us": ("about", 0), "contactus": ("about", 0), "kontakt": ("about", 0),
+    "press": ("about", 1), "newsroom": ("about", 1), "media": ("about", 2), "community": ("about", 2),
+    "connect": ("about", 2), "follow": ("about", 2), "social": ("about", 2),
+    "blog": ("blog", 1), "news": ("blog", 2), "journal": ("blog", 2),
+}
+NOT_PAGES = re.compile(r"\.(pdf|jpe?g|png|gif|webp|svg|zip|gz|mp[34]|mov|xml|json|rss|atom|css|js|ico)$", re.I)
+
+
+@dataclass(frozen=True, kw_only=True)
+class DiscoveryOptions:
+    as_of: datetime | None = None
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    credentials: Mapping[str, str] | None = None  # None: read the known variables from the environment
+    probe_handles: bool = False  # look the brand's handles up on every platform that has profile URLs
+    max_pages: int = MAX_PAGES  # the site's own pages read besides the homepages
+
+
+@dataclass(frozen=True, slots=True)
+class HandleProbe:
+    """What looking a handle up on one platform said: found, absent, blocked or unknown, and why."""
+
+    platform: str
+    handle: str
+    url: str
+    outcome: str
+    reason: str
+    evidence: tuple[Evidence, ...] = ()
+
+
+@dataclass(frozen=True)
+class Discovery:
+    channels: tuple[Channel, ...]
+    probes: tuple[HandleProbe, ...] = ()
+    notes: tuple[str, ...] = ()  # limits hit and inputs skipped, for a person
+
+
+# -- the library entry points ------------------------------------------------------------
+async def discover_brand_async(
+    brand: Brand,
+    options: DiscoveryOptions = DiscoveryOptions(),
+    *,
+    client: httpx.AsyncClient | None = None,
+    fetcher: Fetcher | None = None,
+    registry: Registry | None = None,
+) -> Discovery:
+    """The brand's channels (and handle probes when asked), without collecting any activity."""
+    registry = registry or load_registry()
+    if fetcher is None:
+        if client is None:
+            async with make_client(options.fetch) as own_client:
+                return await _discover_with(brand, options, Fetcher(own_client, options.fetch), registry)
+        fetcher = Fetcher(client, options.fetch)
+    return await _discover_with(brand, options, fetcher, registry)
+
+
+def discover_brand(brand: Brand, options: DiscoveryOptions = DiscoveryOptions(), **kwargs: object) -> Discovery:
+    """Synchronous :func:`discover_brand_async`."""
+    return asyncio.run(discover_brand_async(brand, options, **kwargs))  # type: ignore[arg-type]
+
+
+async def _discover_with(brand: Brand, options: DiscoveryOptions, fetcher: Fetcher, registry: Registry) -> Discovery:
+    as_of = options.as_of or datetime.now(timezone.utc)
+    credentials = options.credentials if options.credentials is not None else credentials_from_env()
+    context = Context(fetcher=fetcher, as_of=as_of, credentials=credentials)
+    run = _Run(brand, context, registry, options.max_pages)
+    await run.pages()
+    run.given()
+    probes: tuple[HandleProbe, ...] = ()
+    if options.probe_handles:
+        probes = await probe_handles(brand.handles, context, registry)
+        run.probed(probes)
+    return Discovery(tuple(without_covered(list(run.found.values()), registry)), probes, tuple(run.notes))
+
+
+async def discover(brand: Brand, context: Context, registry: Registry, *, max_pages: int = MAX_PAGES,
+                   probe: bool = False) -> list[Channel]:
+    """The brand's channels, for an audit: its homepages, what its pages declare, what the user named,
+    and (with ``probe``) the profiles its handles were found under."""
+    run = _Run(brand, context, registry, max_pages)
+    await run.pages()
+    run.given()
+    if probe and brand.handles:
+        run.probed(await probe_handles(brand.handles, context, registry))
+    for note in run.notes:
+        log.info("discovery: %s", note)
+    return without_covered(list(run.found.values()), registry)
+
+
+def without_covered(channels: list[Channel], registry: Registry) -> list[Channel]:
+    """Drop channels another channel's collection already reads (a WordPress site's own /feed/),
+    so the same posts are not fetched and judged twice; their evidence joins the covering channel."""
+    kept = list(channels)
+    for owner in channels:
+        platform = registry.platforms.get(owner.platform)
+        if platform is None:
+            continue
+        for other in channels:
+            if other is not owner and other in kept and owner in kept and other.confidence is not Confidence.GIVEN \
+                    and platform.covers(owner, other.url):
+                kept.remove(other)
+                index = kept.index(owner)
+                kept[index] = replace(kept[index], found_by=kept[index].found_by + other.found_by)
+    return kept
+
+
+# -- one discovery run -------------------------------------------------------------------
+class _Run:
+    def __init__(self, brand: Brand, context: Context, registry: Registry, max_pages: int) -> None:
+        self.brand = brand
+        self.context = context
+        self.registry = registry
+        self.platforms = registry.platforms_by_priority()
+        self.max_pages = max_pages
+        self.found: dict[str, Channel] = {}
+        self.notes: list[str] = []
+        self.read: set[str] = set()  # canonical URLs of pages already parsed
+        self.sites = {registered_domain(host_of(url)) for url in brand.homepages}
+
+    async def pages(self) -> None:
+        web = self.registry.platform(CATCH_ALL)
+        for homepage in self.brand.homepages:
+            _merge(self.found, Channel(platform=web.name, url=homepage, kind=web.kind, confidence=Confidence.GIVEN,
+                                       found_by=(Evidence(homepage, "homepage given by the user"),)))
+            fetched = await self.context.fetcher.get(homepage)
+            self.context.remember(fetched)
+            if not _is_html(fetched):
+                continue
+            if not same_site(fetched.final_url, homepage):
+                self.notes.append(f"{homepage} redirected to another site, {fetched.final_url}; read as the brand's")
+                self.sites.add(registered_domain(host_of(fetched.final_url)))
+            page = parse_page(fetched)
+            links = await self.read_page(page, "home")
+            follow = self.choose_pages(page, links)
+            if len(follow) < 2:
+                follow += await self.pages_from_sitemaps(page, follow)
+            await asyncio.gather(*(self.follow(url, role) for url, role in follow[: self.max_pages]))
+
+    async def read_page(self, page: Page, role: str) -> tuple[SiteLink, ...]:
+        """Run every platform's discover on the page and classify what it links; the page's links."""
+        self.read.add(canonical_url(page.url))
+        results = await asyncio.gather(*(_discover_on(p, page, self.context) for p in self.platforms))
+        for channels in results:
+            for channel in channels:
+                _merge(self.found, channel)
+        reading = read_page(page, role=role)
+        self.notes += reading.notes
+        for candidate in reading.candidates:
+            self.consider(candidate, page)
+        return reading.links
+
+    def consider(self, candidate: Candidate, page: Page) -> None:
+        channel = recognise(self.platforms, candidate.url, include_catch_all=False)
+        if channel is None:
+            channel = self._own_subdomain(candidate, page)
+        if channel is None or self.is_theme_demo(channel):
+            return
+        _merge(self.found, replace(channel, confidence=candidate.confidence, found_by=(candidate.evidence,)))
+
+    def _own_subdomain(self, candidate: Candidate, page: Page) -> Channel | None:
+        """Another host of the brand's own domain linked at its root (``blog.bigbrand.example``) is a website."""
+        host = host_of(candidate.url)
+        if candidate.confidence is Confidence.LOW or not self.is_own(candidate.url):
+            return None
+        if path_segments(candidate.url) or urlsplit(candidate.url).query or host == host_of(page.url):
+            return None
+        if any(host == host_of(url) for url in self.brand.homepages):
+            return None
+        web = self.registry.platform(CATCH_ALL)
+        return web.recognise(candidate.url)
+
+    def is_own(self, url: str) -> bool:
+        return registered_domain(host_of(url)) in self.sites
+
+    def is_theme_demo(self, channel: Channel) -> bool:
+        handle = channel.handle.lower().lstrip("@")
+        if handle not in THEME_DEMO_HANDLES:
+            return False
+        return not any(site.split(".")[0] == handle for site in self.sites)
+
+    def choose_pages(self, page: Page, links: tuple[SiteLink, ...]) -> list[tuple[str, str]]:
+        """The site's own pages worth reading for profiles: at most one per word, best ranked first."""
+        chosen: dict[str, tuple[int, str, str]] = {}
+        for link in links:
+            if not self.is_own(link.url) or NOT_PAGES.search(urlsplit(link.url).path):
+                continue
+            key = canonical_url(link.url)
+            if key in self.read or key == canonical_url(page.url):
+                continue
+            word = _page_word(link)
+            if word is None or word in chosen:
+                continue
+            role, rank = PAGE_WORDS[word]
+            chosen[word] = (rank + (0 if link.region == "chrome" else 1), link.url, role)
+        ranked = sorted(chosen.values())
+        unique: list[tuple[str, str]] = []
+        for _, url, role in ranked:
+            if all(canonical_url(url) != canonical_url(known) for known, _ in unique):
+                unique.append((url, role))
+        return unique[: self.max_pages]
+
+    async def pages_from_sitemaps(self, page: Page, chosen: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        """About/contact/press pages listed in the site's sitemaps, for homepages that link too few."""
+        parts = urlsplit(page.url)
+        origin = f"{parts.scheme}://{parts.netloc}"
+        declared = list(await self.context.fetcher.robots_sitemaps(origin))
+        generator = (page.tree.css_first('meta[name="generator"]') or None)
+        wordpress = generator is not None and "wordpress" in (generator.attributes.get("content") or "").lower()
+        defaults = ["/wp-sitemap.xml", "/sitemap_index.xml"] if wordpress else ["/sitemap.xml", "/sitemap_index.xml"]
+        candidates = declared or [origin + path for path in defaults]
+        pages: list[str] = []
+        for url in candidates:
+            found = await self.read_sitemap(url)
+            if found is not None:
+                pages += found
+                if not declared:
+                    break
+        taken = {canonical_url(url) for url, _ in chosen}
+        words = {word for url, _ in chosen for word in [_page_word(SiteLink(url, "", "body"))] if word}
+        extra: list[tuple[int, str, str]] = []
+        for url in pages:
+            if not self.is_own(url) or canonical_url(url) in taken or canonical_url(url) in self.read:
+                continue
+            segments = path_segments(url)
+            word = segments[-1].lower() if len(segments) == 1 else None
+            if word in PAGE_WORDS and word not in words and PAGE_WORDS[word][0] == "about":
+                words.add(word)
+                extra.append((PAGE_WORDS[word][1], url, PAGE_WORDS[word][0]))
+        return [(url, role) for _, url, role in sorted(extra)][: max(0, self.max_pages - len(chosen))]
+
+    async def read_sitemap(self, url: str) -> list[str] | None:
+        """Page URLs of one sitemap (an index's best children included); None when it is unreadable."""
+        fetched = await self.context.fetcher.get(url)
+        if not fetched.ok:
+            if fetched.status != 404:
+                self.notes.append(f"sitemap {url} not read: {fetched.describe()}")
+            return None
+        sitemap = parse_sitemap(fetched.body, url)
+        self.notes += sitemap.notes
+        if not sitemap.pages and not sitemap.children:
+            return None if sitemap.notes else []
+        pages = list(sitemap.pages)
+        for child in pick_children(sitemap.children):
+            if not self.is_own(child):
+                continue
+            answer = await self.context.fetcher.get(child)
+            if answer.ok:
+                nested = parse_sitemap(answer.body, child)
+                self.notes += nested.notes
+                pages += nested.pages  # an index inside an index is not followed further
+        return pages
+
+    async def follow(self, url: str, role: str) -> None:
+        fetched = await self.context.fetcher.get(url)
+        if not _is_html(fetched):
+            return
+        if not self.is_own(fetched.final_url):
+            self.notes.append(f"{url} redirected off the brand's site to {fetched.final_url}; not read")
+            return
+        key = canonical_url(fetched.final_url)
+        if key in self.read:
+            return
+        await self.read_page(parse_page(fetched), role)
+
+    def given(self) -> None:
+        for url in self.brand.channels:
+            channel = recognise(self.platforms, url)
+            if channel is not None:
+                _merge(self.found, replace(channel, confidence=Confidence.GIVEN,
+                                           found_by=(Evidence(url, "channel given by the user"),)))
+
+    def probed(self, probes: tuple[HandleProbe, ...]) -> None:
+        for probe in probes:
+            if probe.outcome != "found":
+                continue
+            channel = recognise(self.platforms, probe.url)
+            if channel is None:
+                continue
+            evidence = Evidence(probe.url, "handle given by the user, probed", f"{probe.handle}: {probe.reason}")
+            _merge(self.found, replace(channel, confidence=Confidence.LOW, found_by=(evidence,)))
+
+
+def _page_word(link: SiteLink) -> str | None:
+    segments = path_segments(link.url)
+    if len(segments) == 1 and segments[0].lower() in PAGE_WORDS:
+        return segments[0].lower()
+    if not segments:
+        label = host_of(link.url).split(".")[0]
+        return label if label in PAGE_WORDS and PAGE_WORDS[label][0] == "blog" else None
+    text = link.text.strip().lower()
+    return text if text in PAGE_WORDS and len(segments) <= 2 else None
+
+
+# -- handle probing ----------------------------------------------------------------------
+async def probe_handles(handles: tuple[str, ...], context: Context, registry: Registry) -> tuple[HandleProbe, ...]:
+    """Look each handle up on every platform that maps handles to profile URLs."""
+    jobs: list[tuple[Platform, str, str]] = []
+    for handle in handles:
+        for platform in registry.platforms_by_priority():
+            url = platform.profile_url(handle)
+            if url:
+                jobs.append((platform, handle, url))
+    results = await asyncio.gather(*(_probe(p, h, u, context) for p, h, u in jobs))
+    return tuple(results)
+
+
+async def _probe(platform: Platform, handle: str, url: str, context: Context) -> HandleProbe:
+    channel = platform.recognise(url) or Channel(platform=platform.name, url=url, kind=platform.kind, handle=handle)
+    try:
+        activity = await platform.collect(channel, context)
+    except Exception as exc:  # noqa: BLE001 - a plugin bug makes this probe unknown, nothing more
+        return HandleProbe(platform.name, handle, channel.url, "unknown", f"the plugin failed: {exc}")
+    return HandleProbe(platform.name, handle, channel.url, probe_outcome(activity), activity.reason, activity.evidence)
+
+
+def probe_outcome(activity: Activity) -> str:
+    """found / absent / blocked / unknown; a login wall counts as found only with an existence signal."""
+    if activity.status is Status.OK:
+        return "found"
+    if activity.status in (Status.NOT_FOUND, Status.GONE):
+        return "absent"
+    if activity.status is Status.BLOCKED:
+        return "blocked"
+    if activity.status is Status.LOGIN_WALL:
+        for evidence in activity.evidence:
+            if evidence.field == EXISTS_FIELD:
+                return "found" if evidence.value.startswith("yes") else "absent"
+    return "unknown"
+
+
+# -- helpers -----------------------------------------------------------------------------
+def recognise(platforms: list[Platform], url: str, *, include_catch_all: bool = True) -> Channel | None:
+    """The first platform's channel for ``url``, in priority order.
+
+    For links found on pages (``include_catch_all=False``), platforms whose recognition is
+    only a guess from the URL's shape (``Platform.speculative``) are not asked: their own
+    ``discover`` must confirm the channel from its markup.
+    """
+    for platform in platforms:
+        if not include_catch_all and (platform.name == CATCH_ALL or platform.speculative):
+            continue
+        try:
+            channel = platform.recognise(url)
+        except Exception:  # noqa: BLE001 - a plugin bug must not end discovery
+            log.exception("the %s plugin failed to recognise %s", platform.name, url)
+            continue
+        if channel is not None:
+            return channel
+    return None
+
+
+_recognise = recognise  # the name audit.py knew
+
+
+def _merge(found: dict[str, Channel], channel: Channel) -> None:
+    key = canonical_url(channel.url)
+    known = found.get(key)
+    if known is None:
+        found[key] = channel
+        return
+    confidence = max(known.confidence, channel.confidence, key=CONFIDENCE_ORDER.index)
+    evidence = known.found_by + tuple(e for e in channel.found_by if e not in known.found_by)
+    found[key] = replace(known, confidence=confidence, found_by=evidence, title=known.title or channel.title,
+                         handle=known.handle or channel.handle)
+
+
+async def _discover_on(platform: Platform, page: Page, context: Context) -> list[Channel]:
+    try:
+        return await platform.discover(page, context)
+    except Exception:  # noqa: BLE001 - a plugin bug must not end the audit; its channels are just missing
+        log.exception("the %s plugin failed while reading %s", platform.name, page.url)
+        return []
+
+
+def _is_html(fetched: Fetched) -> bool:
+    return fetched.ok and "html" in (fetched.content_type or "text/html")
+
+
+def parse_page(fetched: Fetched) -> Page:
+    """A :class:`Page` decoded as :meth:`Fetched.text` does (odd encodings included)."""
+    return Page.parse(fetched)

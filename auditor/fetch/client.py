@@ -1,0 +1,724 @@
+"""The one way the auditor talks HTTP: polite, bounded, and never raising for a bad site.
+
+A :class:`Fetcher` wraps one shared ``httpx.AsyncClient`` and adds what a crawler of
+other people's sites owes them and its user:
+
+* a global and a per-host concurrency limit, plus a minimum gap between request starts
+  to one host (stretched by robots.txt ``Crawl-delay`` and by ``Retry-After``);
+* retries with exponential backoff and jitter on connect errors, timeouts, 408, 429 and
+  5xx, honouring ``Retry-After`` up to a cap (beyond it, the answer is reported as is);
+* rate-limit headers: a response saying no requests are left in the window
+  (``X-RateLimit-Remaining: 0``, ``RateLimit-Remaining: 0``) delays the host's next request
+  until the window resets (``X-RateLimit-Reset``/``RateLimit-Reset``: epoch seconds, seconds
+  to go, or an ISO time), up to the same cap;
+* robots.txt, fetched once per origin and obeyed unless told otherwise;
+* a cap on body size (streamed; gzip and deflate are inflated by the fetcher itself no
+  further than the cap, so a huge or decompression-bomb body is never held whole), on
+  redirects (each hop is checked again), and on total time per request;
+* no requests to loopback, private or link-local address literals (in any spelling a
+  resolver accepts, ``2130706433`` and ``0x7f.1`` included) or non-HTTP schemes unless
+  allowed, so a page cannot steer the crawler into an internal network;
+* a ``Retry-After`` longer than the cap is reported, never waited for, not even by the
+  host's next request.
+
+Every call returns a :class:`Fetched`; failures are values with a kind and a reason.
+Proxies and CA bundles come from the environment (``HTTPS_PROXY``, ``NO_PROXY``,
+``SSL_CERT_FILE``) exactly as httpx reads them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import codecs
+import email.utils
+import ipaddress
+import json
+import re
+import socket
+import time
+import zlib
+from collections import OrderedDict
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from http.cookiejar import CookieJar, DefaultCookiePolicy
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+from protego import Protego
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    retry_if_result,
+    stop_after_attempt,
+)
+from tenacity.wait import wait_exponential_jitter
+
+from auditor import __version__
+from auditor.models import FetchStats, RequestRecord
+from auditor.parse.sitemaps import sitemap_lines
+
+USER_AGENT_TOKEN = "presence-auditor"
+USER_AGENT = f"{USER_AGENT_TOKEN}/{__version__} (+https://pypi.org/project/presence-auditor/)"
+RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+# Idle connections kept open. A batch visits many hosts once each, so a large idle pool holds
+# sockets to sites that are done with, and httpcore's pool bookkeeping costs time quadratic in
+# the pool's size on every request (benchmarks/throughput.py: 16 instead of 64 cut client CPU
+# per request by about 15%).
+MAX_IDLE_CONNECTIONS = 16
+HOSTS_REMEMBERED = 2048  # per-host pacing and robots.txt state kept for this many recent hosts
+_RECORDING: ContextVar[list[RequestRecord] | None] = ContextVar("auditor_request_records", default=None)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FetchSettings:
+    """How hard and how long the auditor may knock. Defaults suit auditing other people's sites."""
+
+    user_agent: str = USER_AGENT
+    max_connections: int = 64
+    per_host: int = 8
+    min_gap: float = 0.05  # seconds between request starts to one host
+    connect_timeout: float = 10.0
+    read_timeout: float = 20.0
+    total_timeout: float = 60.0  # per attempt, headers to last byte
+    max_bytes: int = 5 * 1024 * 1024
+    max_redirects: int = 10
+    retries: int = 3  # attempts after the first
+    backoff: float = 0.5  # first backoff, doubled each retry, with jitter
+    backoff_max: float = 30.0
+    retry_after_cap: float = 60.0  # longer Retry-After values end the retries
+    respect_robots: bool = True
+    allow_private: bool = False
+
+
+@dataclass(frozen=True)
+class Fetched:
+    """The outcome of one GET: a response (any status) or a failure with a kind and a reason."""
+
+    url: str
+    final_url: str
+    status: int | None
+    headers: httpx.Headers = field(default_factory=httpx.Headers)
+    body: bytes = b""
+    error: str = ""  # for a person: why there is no usable response
+    error_kind: str = ""  # timeout | connect | tls | too_large | redirects | robots | refused | protocol
+    redirects: tuple[str, ...] = ()
+    fetched_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+
+    @property
+    def ok(self) -> bool:
+        return not self.error and self.status is not None and 200 <= self.status < 300
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+    def text(self) -> str:
+        """The body decoded by its declared charset, else UTF-8; undecodable bytes are replaced.
+
+        The charset is the header's; for an HTML page whose header names none, the page's own
+        ``<meta charset>`` (or ``http-equiv`` Content-Type) in its first 1024 bytes, as browsers do.
+        """
+        for bom, codec in ((codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16")):
+            if self.body.startswith(bom):  # a byte-order mark outranks any label, as in browsers
+                return self.body.decode(codec, errors="replace").lstrip("\ufeff")
+        charset = httpx.Response(200, headers=self.headers).charset_encoding
+        if charset is None and self.content_type in ("", "text/html", "application/xhtml+xml"):
+            charset = _meta_charset(self.body)
+        if charset:
+            try:
+                return self.body.decode(charset, errors="replace")
+            except LookupError:  # a charset Python does not know
+                pass
+        try:
+            return self.body.decode("utf-8")
+        except UnicodeDecodeError:  # unlabelled and not UTF-8: the web's default legacy encoding
+            return self.body.decode("cp1252", errors="replace")
+
+    def json(self) -> Any:
+        """The body as JSON; raises ValueError for anything else (an HTML error page, say)."""
+        return json.loads(self.body)
+
+    def describe(self) -> str:
+        """One line for a report: the failure, or the status."""
+        if self.error:
+            return self.error
+        return f"HTTP {self.status} from {self.final_url}"
+
+
+_META_CHARSET = re.compile(rb"""<meta\s[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE)
+# Labels the web treats as windows-1252, whatever Python's codec of the same name does with 0x80-0x9F.
+_WINDOWS_1252_LABELS = frozenset({"iso-8859-1", "iso8859-1", "latin1", "latin-1", "l1", "us-ascii", "ascii",
+                                  "cp819", "ibm819", "iso_8859-1"})
+
+
+def _meta_charset(body: bytes) -> str | None:
+    """The charset a page declares in a meta tag within its first 1024 bytes, if Python knows it."""
+    match = _META_CHARSET.search(body[:1024])
+    if match is None:
+        return None
+    label = match.group(1).decode("ascii").lower()
+    if label in _WINDOWS_1252_LABELS:
+        return "cp1252"
+    try:
+        name = codecs.lookup(label).name
+    except LookupError:
+        return None
+    return "utf-8" if name.startswith("utf-16") else name  # bytes read as ASCII cannot be UTF-16
+
+
+@dataclass(frozen=True)
+class _Raw:
+    status: int
+    headers: httpx.Headers
+    body: bytes
+
+
+class _Failure(Exception):
+    def __init__(self, kind: str, message: str, *, transient: bool) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.transient = transient
+        self.attempts = 1
+
+
+@dataclass
+class _HostSlot:
+    semaphore: asyncio.Semaphore
+    gap: float
+    next_start: float = 0.0  # the time booked for the next attempt to start
+    last_sent: float = float("-inf")  # when the latest request's headers were written
+    active: int = 0  # attempts waiting for or holding the semaphore
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # held by the request whose headers are leaving
+
+
+@dataclass
+class _Departure:
+    """One attempt's turn to send its headers to its host (see :meth:`Fetcher._send_pacer`)."""
+
+    slot: _HostSlot
+    holding: bool = False
+
+    def leave(self) -> None:
+        """The headers are out (or failed): the next request to the host may go one gap from now."""
+        if self.holding:
+            self.holding = False
+            self.slot.last_sent = time.monotonic()
+            self.slot.lock.release()
+
+
+@dataclass(frozen=True)
+class CacheSettings:
+    """An HTTP cache kept between runs: successful GETs are reused for ``max_age`` seconds."""
+
+    directory: Path
+    max_age: float = 3600.0
+
+    @property
+    def database(self) -> Path:
+        return self.directory / "http-cache.sqlite"
+
+
+def make_client(
+    settings: FetchSettings = FetchSettings(), *, cache: CacheSettings | None = None, **overrides: Any
+) -> httpx.AsyncClient:
+    """The shared client: HTTP/1.1 and HTTP/2, our timeouts and pool size, proxies from the environment.
+
+    With ``cache``, responses are kept in a SQLite file between runs (hishel), so a nightly
+    job re-fetches only what is older than ``max_age``; proxies and CA settings still apply.
+    """
+    options: dict[str, Any] = dict(
+        http2=True,
+        timeout=httpx.Timeout(
+            settings.read_timeout, connect=settings.connect_timeout, pool=settings.total_timeout
+        ),
+        limits=httpx.Limits(
+            max_connections=settings.max_connections,
+            max_keepalive_connections=min(settings.max_connections, MAX_IDLE_CONNECTIONS),
+        ),
+        headers={"User-Agent": settings.user_agent},
+        # No cookies are kept: an audit reads public pages, and a jar shared across brands
+        # would carry one site's state into the next request and cost time on every call.
+        cookies=CookieJar(policy=DefaultCookiePolicy(allowed_domains=[])),
+        follow_redirects=False,
+    )
+    options.update(overrides)
+    if cache is None:
+        return httpx.AsyncClient(**options)
+    from hishel import AsyncSqliteStorage
+    from hishel.httpx import AsyncCacheClient
+
+    cache.directory.mkdir(parents=True, exist_ok=True)
+    storage = AsyncSqliteStorage(database_path=cache.database, default_ttl=cache.max_age)
+    return AsyncCacheClient(storage=storage, **options)
+
+
+def refusal(url: str, *, allow_private: bool = False) -> str:
+    """Why ``url`` must not be fetched, or "" when it may be."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return f"not a valid URL: {url!r}"
+    if parts.scheme not in ("http", "https"):
+        return f"only http and https URLs are fetched, not {parts.scheme or 'a relative'} URL {url!r}"
+    host = (parts.hostname or "").rstrip(".")
+    if not host:
+        return f"URL has no host: {url!r}"
+    if allow_private:
+        return ""
+    if host == "localhost" or host.endswith(".localhost"):
+        return f"{host} is this machine; private addresses are not fetched unless allowed"
+    address = _ip_literal(host)
+    if address is None:
+        return ""
+    if not address.is_global:
+        spelled = host if str(address) == host else f"{host} ({address})"
+        return f"{spelled} is a private, loopback or reserved address; not fetched unless allowed"
+    return ""
+
+
+def _ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The address a host names literally, in any form a resolver accepts ("127.1", "0x7f000001", "2130706433")."""
+    try:
+        return ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    try:  # the legacy inet_aton forms that URL parsers and getaddrinfo turn into IPv4 addresses
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except (OSError, ValueError):
+        return None
+
+
+class Fetcher:
+    """Polite GETs through one shared client. Create one per audit run and share it."""
+
+    def __init__(
+        self,
+        client: httpx.AsyncClient,
+        settings: FetchSettings = FetchSettings(),
+        *,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        keep_records: bool = True,
+    ) -> None:
+        self.client = client
+        self.settings = settings
+        self.keep_records = keep_records
+        self.records: list[RequestRecord] = []  # every request, when keep_records (off for big batches)
+        self._sleep = sleep
+        self._global = asyncio.Semaphore(settings.max_connections)
+        # Per-host state, least recently used first; idle hosts beyond HOSTS_REMEMBERED are
+        # forgotten so a batch of any length holds a bounded amount (a forgotten host that comes
+        # back gets a fresh slot and its robots.txt read again).
+        self._slots: OrderedDict[str, _HostSlot] = OrderedDict()
+        self._robots: OrderedDict[str, asyncio.Future[Protego | str | None]] = OrderedDict()
+        self._robots_sitemaps: dict[str, tuple[str, ...]] = {}  # kept small: only the Sitemap lines
+        self._backoff = wait_exponential_jitter(multiplier=settings.backoff, max=settings.backoff_max)
+
+    # -- public ----------------------------------------------------------------------
+    async def get(self, url: str, *, headers: dict[str, str] | None = None) -> Fetched:
+        """GET ``url``, following redirects; every outcome is a :class:`Fetched`."""
+        started = time.monotonic()
+        attempts = 0
+        hops: list[str] = []
+        current = url
+        result: Fetched | None = None
+        try:
+            for _ in range(self.settings.max_redirects + 1):
+                reason = refusal(current, allow_private=self.settings.allow_private)
+                if reason:
+                    raise _Failure("refused", reason, transient=False)
+                if self.settings.respect_robots:
+                    await self._check_robots(current)
+                response, tries = await self._with_retries(current, headers)
+                attempts += tries
+                location = response.headers.get("location")
+                if response.status in REDIRECT_STATUSES and location:
+                    hops.append(current)
+                    current = urljoin(current, location.strip())
+                    if current in hops:
+                        raise _Failure("redirects", f"redirect loop: {' -> '.join([*hops, current])}", transient=False)
+                    continue
+                result = Fetched(url, current, response.status, response.headers, response.body, redirects=tuple(hops))
+                break
+            else:
+                raise _Failure(
+                    "redirects", f"more than {self.settings.max_redirects} redirects from {url}", transient=False
+                )
+        except _Failure as failure:
+            result = Fetched(url, current, None, error=str(failure), error_kind=failure.kind, redirects=tuple(hops))
+            attempts += failure.attempts
+        self._record(url, result.status, result.body, started, attempts, result.error)
+        return result
+
+    def _record(self, url: str, status: int | None, body: bytes, started: float, attempts: int, error: str) -> None:
+        record = RequestRecord(url, status, len(body), round(time.monotonic() - started, 6), attempts, error)
+        if self.keep_records:
+            self.records.append(record)
+        bucket = _RECORDING.get()
+        if bucket is not None:
+            bucket.append(record)
+
+    @contextmanager
+    def recording(self) -> Iterator[list[RequestRecord]]:
+        """Collect the records of the requests made by this task and the tasks it starts (one audit)."""
+        bucket: list[RequestRecord] = []
+        token = _RECORDING.set(bucket)
+        try:
+            yield bucket
+        finally:
+            _RECORDING.reset(token)
+
+    def stats(self, records: list[RequestRecord] | None = None) -> FetchStats:
+        """Totals over ``records`` (one audit's, see :meth:`recording`), or over all kept records."""
+        return summarise(self.records if records is None else records)
+
+
+    # -- retries ---------------------------------------------------------------------
+    async def _with_retries(self, url: str, headers: dict[str, str] | None) -> tuple[_Raw, int]:
+        retrying = AsyncRetrying(
+            stop=stop_after_attempt(self.settings.retries + 1) | self._stop_on_long_retry_after,
+            wait=self._wait,
+            retry=retry_if_exception(lambda exc: isinstance(exc, _Failure) and exc.transient)
+            | retry_if_result(lambda response: response.status in RETRY_STATUSES),
+            sleep=self._sleep,
+            reraise=True,
+            retry_error_callback=lambda state: state.outcome.result() if state.outcome else None,
+        )
+        attempts = 0
+        response: _Raw | None = None
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    attempts = attempt.retry_state.attempt_number
+                    response = await self._attempt(url, headers)
+                if attempt.retry_state.outcome is not None and not attempt.retry_state.outcome.failed:
+                    attempt.retry_state.set_result(response)
+        except _Failure as failure:
+            failure.attempts = attempts
+            raise
+        if response is None:  # pragma: no cover - tenacity re-raises the last failure instead
+            raise _Failure("protocol", f"no response from {url}", transient=False)
+        return response, attempts
+
+    def _retry_after(self, state: RetryCallState) -> float | None:
+        if state.outcome is None or state.outcome.failed:
+            return None
+        headers = state.outcome.result().headers
+        delay = parse_retry_after(headers.get("retry-after"))
+        return delay if delay is not None else rate_limit_delay(headers)
+
+    def _stop_on_long_retry_after(self, state: RetryCallState) -> bool:
+        delay = self._retry_after(state)
+        return delay is not None and delay > self.settings.retry_after_cap
+
+    def _wait(self, state: RetryCallState) -> float:
+        delay = self._retry_after(state)
+        if delay is not None:
+            return delay
+        return self._backoff(state)
+
+    # -- one attempt -----------------------------------------------------------------
+    async def _attempt(self, url: str, headers: dict[str, str] | None) -> _Raw:
+        slot = self._slot(url)
+        slot.active += 1
+        try:
+            return await self._attempt_in(slot, url, headers)
+        finally:
+            slot.active -= 1
+
+    async def _attempt_in(self, slot: _HostSlot, url: str, headers: dict[str, str] | None) -> _Raw:
+        async with self._global, slot.semaphore:
+            await self._pace(slot)
+            departure = _Departure(slot)
+            try:
+                async with asyncio.timeout(self.settings.total_timeout):
+                    async with self.client.stream("GET", url, headers=headers,
+                                                  extensions={"trace": self._send_pacer(departure)}) as response:
+                        body = await self._read_capped(response)
+            except TimeoutError as exc:
+                raise _Failure("timeout", f"no complete answer from {url} within {self.settings.total_timeout:g} s",
+                               transient=True) from exc
+            except httpx.TimeoutException as exc:
+                raise _Failure("timeout", f"timed out talking to {url} ({type(exc).__name__})", transient=True) from exc
+            except httpx.ProxyError as exc:
+                raise _Failure("connect", f"cannot reach {_host(url)} (the proxy said: {exc})", transient=True) from exc
+            except httpx.ConnectError as exc:
+                text = str(exc)
+                if "CERTIFICATE" in text.upper() or "SSL" in text.upper():
+                    raise _Failure("tls", f"TLS failure for {_host(url)}: {text}", transient=False) from exc
+                raise _Failure("connect", f"cannot connect to {_host(url)}: {text or type(exc).__name__}",
+                               transient=True) from exc
+            except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+                raise _Failure("protocol", f"{_host(url)} broke off the exchange: {exc or type(exc).__name__}",
+                               transient=True) from exc
+            except httpx.HTTPError as exc:
+                raise _Failure("protocol", f"{url}: {exc or type(exc).__name__}", transient=False) from exc
+            finally:
+                departure.leave()  # cancelled or failed while its headers were leaving: free the host
+            delays = [rate_limit_delay(response.headers)]
+            if response.status_code in (429, 503):
+                delays.append(parse_retry_after(response.headers.get("retry-after")))
+            delay = max((d for d in delays if d), default=0.0)
+            if delay and delay <= self.settings.retry_after_cap:  # longer: reported as is, not waited for
+                slot.next_start = max(slot.next_start, time.monotonic() + delay)
+            return _Raw(response.status_code, response.headers, body)
+
+    async def _read_capped(self, response: httpx.Response) -> bytes:
+        limit = self.settings.max_bytes
+        declared = response.headers.get("content-length", "")
+        if declared.isdigit() and int(declared) > limit:
+            raise _Failure("too_large", f"{response.url} declares {int(declared):,} bytes; the cap is {limit:,}",
+                           transient=False)
+        body = bytearray()
+        decoder = _BoundedDecoder.for_encoding(response.headers.get("content-encoding", ""))
+        if decoder is None or response.is_stream_consumed:  # identity, br, zstd, several; or already read
+            decoder = None
+            chunks = response.aiter_bytes()
+        else:  # gzip/deflate inflated by us, never more than the room left under the cap
+            chunks = response.aiter_raw()
+        async for chunk in chunks:
+            if decoder is not None:
+                try:
+                    chunk = decoder.decode(chunk, limit + 1 - len(body))
+                except zlib.error as exc:
+                    raise _Failure("protocol", f"{response.url} sent a body that does not decompress: {exc}",
+                                   transient=False) from exc
+            body += chunk
+            if len(body) > limit:
+                raise _Failure("too_large", f"{response.url} sent more than {limit:,} bytes (the cap); stopped reading",
+                               transient=False)
+        return bytes(body)
+
+    def _slot(self, url: str) -> _HostSlot:
+        key = urlsplit(url).netloc.lower()
+        slot = self._slots.get(key)
+        if slot is None:
+            slot = self._slots[key] = _HostSlot(asyncio.Semaphore(self.settings.per_host), self.settings.min_gap)
+            self._forget_idle_hosts()
+        else:
+            self._slots.move_to_end(key)
+        return slot
+
+    def _send_pacer(self, departure: _Departure) -> Callable[[str, dict[str, Any]], Awaitable[None]]:
+        """A transport trace hook that holds a request's headers until its host's gap has passed.
+
+        Attempts are spaced at their start (:meth:`_pace`), but that is not enough: a request
+        that must first open a connection (proxy tunnel, TLS) reaches the server later than one
+        sent on an open connection, and a busy event loop may wake a request late, so two
+        spaced starts could still arrive together. So before its headers leave, a request also
+        takes the host's lock and waits until one gap has passed since the previous request's
+        headers were written (the lock is held until its own are). A proxy's ``CONNECT`` is not
+        a request to the host and is not held.
+        """
+        slot = departure.slot
+
+        async def trace(event: str, info: dict[str, Any]) -> None:
+            if ".send_request_headers." not in event or getattr(info.get("request"), "method", b"") == b"CONNECT":
+                return
+            if not event.endswith(".started"):  # .complete or .failed
+                departure.leave()
+                return
+            departure.leave()  # never held twice, should a transport start the same headers again
+            await slot.lock.acquire()
+            departure.holding = True
+            wait = slot.last_sent + slot.gap - time.monotonic()
+            if wait > 0:  # the previous request left late, or opening this connection was quick
+                await self._sleep(wait)
+
+        return trace
+
+    async def _pace(self, slot: _HostSlot) -> None:
+        """Book this attempt's start one gap after the previous booking (and after any
+        ``Retry-After``), and wait for it."""
+        now = time.monotonic()
+        start = max(now, slot.next_start)
+        slot.next_start = start + slot.gap
+        if start > now:
+            await self._sleep(start - now)
+
+    # -- robots.txt ------------------------------------------------------------------
+    async def robots_sitemaps(self, url: str) -> tuple[str, ...]:
+        """The ``Sitemap:`` URLs in the robots.txt of ``url``'s site (fetched once per run and shared)."""
+        origin = _origin(url)
+        await self._robots_rules(origin)
+        return self._robots_sitemaps.get(origin, ())
+
+    def _robots_rules(self, origin: str) -> asyncio.Future[Protego | str | None]:
+        task = self._robots.get(origin)
+        if task is None:
+            task = self._robots[origin] = asyncio.ensure_future(self._load_robots(origin))
+        else:
+            self._robots.move_to_end(origin)
+        return task
+
+    def _forget_idle_hosts(self) -> None:
+        now = time.monotonic()
+        while len(self._slots) > HOSTS_REMEMBERED:
+            key, slot = next(iter(self._slots.items()))
+            busy = slot.active or slot.lock.locked() or slot.next_start > now or slot.last_sent + slot.gap > now
+            if busy:  # the oldest is still in use: look again when the next host arrives
+                break
+            del self._slots[key]
+        while len(self._robots) > HOSTS_REMEMBERED:
+            origin, task = next(iter(self._robots.items()))
+            if not task.done():
+                break
+            del self._robots[origin]
+            self._robots_sitemaps.pop(origin, None)
+
+    async def _check_robots(self, url: str) -> None:
+        parts = urlsplit(url)
+        origin = _origin(url)
+        rules = await self._robots_rules(origin)
+        if isinstance(rules, str):
+            raise _Failure("robots", rules, transient=False)
+        if rules is not None and not rules.can_fetch(url, USER_AGENT_TOKEN):
+            raise _Failure("robots", f"{origin}/robots.txt disallows {parts.path or '/'} for {USER_AGENT_TOKEN} "
+                                     "(use --ignore-robots to audit anyway)", transient=False)
+
+    async def _load_robots(self, origin: str) -> Protego | str | None:
+        """Parsed rules; None to allow everything; a string when the whole site is off limits."""
+        robots_url = origin + "/robots.txt"
+        started = time.monotonic()
+        try:
+            response, attempts = await self._with_retries(robots_url, None)
+        except _Failure as failure:
+            self._record(robots_url, None, b"", started, failure.attempts, str(failure))
+            return None  # unreachable: the real request will report why
+        self._record(robots_url, response.status, response.body, started, attempts, "")
+        if response.status >= 500:
+            return (f"{robots_url} answered {response.status}; RFC 9309 says to treat the site as disallowed "
+                    "(use --ignore-robots to audit anyway)")
+        if response.status != 200:
+            return None
+        text = response.body.decode("utf-8", errors="replace")
+        self._robots_sitemaps[origin] = tuple(sitemap_lines(text))
+        rules = Protego.parse(text)
+        delay = rules.crawl_delay(USER_AGENT_TOKEN)
+        if delay:
+            slot = self._slot(origin + "/")
+            slot.gap = max(slot.gap, min(float(delay), 30.0))
+        return rules
+
+
+class _BoundedDecoder:
+    """Inflates gzip or deflate bodies at most ``room`` bytes at a time, so a decompression bomb
+    costs no more memory than the cap (httpx's own decoders inflate each network read whole:
+    64 KiB of a bomb is 64 MB)."""
+
+    def __init__(self, wbits: int) -> None:
+        self._inflater = zlib.decompressobj(wbits)
+        self._deflate = wbits == zlib.MAX_WBITS
+        self._started = False
+
+    @classmethod
+    def for_encoding(cls, encoding: str) -> "_BoundedDecoder | None":
+        coding = encoding.strip().lower()
+        if coding in ("gzip", "x-gzip"):
+            return cls(zlib.MAX_WBITS | 16)
+        if coding == "deflate":
+            return cls(zlib.MAX_WBITS)
+        return None
+
+    def decode(self, data: bytes, room: int) -> bytes:
+        if self._deflate and not self._started and data:
+            self._started = True
+            try:  # "deflate" is meant to be zlib-wrapped, but some servers send it raw
+                return self._inflater.decompress(data, max(room, 1))
+            except zlib.error:
+                self._inflater = zlib.decompressobj(-zlib.MAX_WBITS)
+        return self._inflater.decompress(data, max(room, 1))
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+RATE_LIMIT_REMAINING = ("x-ratelimit-remaining", "ratelimit-remaining")
+RATE_LIMIT_RESET = ("x-ratelimit-reset", "ratelimit-reset")
+_EPOCH_THRESHOLD = 1_000_000_000.0  # a reset this large is a Unix time, not seconds to go
+
+
+def rate_limit_delay(headers: httpx.Headers, *, now: float | None = None) -> float | None:
+    """Seconds until the rate-limit window resets, when the response says none are left; else None.
+
+    Reads ``X-RateLimit-Remaining``/``RateLimit-Remaining`` (GitHub, Mastodon, Bluesky,
+    Reddit; Reddit sends floats such as ``0.0``) and the matching reset header, which is
+    Unix seconds (GitHub, Bluesky), seconds to go (Reddit, the IETF draft) or an ISO 8601
+    time (Mastodon). ``now`` is Unix seconds, the wall clock by default.
+    """
+    remaining = _header_number(headers, RATE_LIMIT_REMAINING)
+    if remaining is None or remaining > 0:
+        return None
+    reset = next((headers[name].strip() for name in RATE_LIMIT_RESET if headers.get(name)), "")
+    if not reset:
+        return None
+    clock = time.time() if now is None else now
+    try:
+        value = float(reset)
+    except ValueError:
+        try:
+            when = datetime.fromisoformat(reset)
+        except ValueError:
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=timezone.utc)
+        return max(0.0, when.timestamp() - clock)
+    if value >= _EPOCH_THRESHOLD:
+        return max(0.0, value - clock)
+    return max(0.0, value)
+
+
+def _header_number(headers: httpx.Headers, names: tuple[str, ...]) -> float | None:
+    for name in names:
+        raw = headers.get(name)
+        if raw is None:
+            continue
+        try:
+            return float(raw.split(",")[0].strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _host(url: str) -> str:
+    return urlsplit(url).netloc or url
+
+
+def summarise(records: list[RequestRecord]) -> FetchStats:
+    """Totals over request records: counts, bytes, time, and requests per final status."""
+    by_status: dict[str, int] = {}
+    for record in records:
+        key = str(record.status) if record.status is not None else "error"
+        by_status[key] = by_status.get(key, 0) + 1
+    return FetchStats(
+        requests=len(records),
+        attempts=sum(r.attempts for r in records),
+        errors=sum(1 for r in records if r.error),
+        bytes=sum(r.bytes for r in records),
+        seconds=round(sum(r.seconds for r in records), 3),
+        by_status=dict(sorted(by_status.items())),
+    )

@@ -1,0 +1,180 @@
+"""Run the rules over collected activity and turn what they find into findings.
+
+The engine applies the configuration: which rules run (select/ignore), their options
+(globally and per channel), severity overrides, and suppressions with their expiry.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import typing
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from auditor.models import Activity, Brand, Channel, Evidence, Finding, Severity
+from auditor.plugin import Registry
+from auditor.plugin import Rule
+from auditor.judge.selection import ALL, SelectorError, check_selectors, enabled, matches
+
+
+class ConfigError(ValueError):
+    """Configuration a user wrote that cannot be used; the message names where, what and why."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Suppression:
+    channel: str  # canonical channel URL
+    rule: str  # a code or a code prefix
+    reason: str
+    until: date | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RuleConfig:
+    """Which rules run, how, and what is silenced. Build it by hand or with :mod:`auditor.judge.config`."""
+
+    select: tuple[str, ...] = (ALL,)
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    severity: Mapping[str, Severity] = field(default_factory=dict)  # code → severity override
+    options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # code → option → value
+    channels: Mapping[str, Mapping[str, Mapping[str, Any]]] = field(default_factory=dict)  # url → code → options
+    suppress: tuple[Suppression, ...] = ()
+    source: str = "configuration"  # named in error messages
+
+
+def validate(config: RuleConfig, registry: Registry) -> None:
+    """Raise ConfigError for unknown codes, selectors, options or wrong types, before any work is done."""
+    codes = list(registry.rules)
+    try:
+        check_selectors(config.select, codes, f"{config.source}: select")
+        check_selectors(config.extend_select, codes, f"{config.source}: extend-select")
+        check_selectors(config.ignore, codes, f"{config.source}: ignore")
+        check_selectors((s.rule for s in config.suppress), codes, f"{config.source}: suppress rule")
+    except SelectorError as exc:
+        raise ConfigError(str(exc)) from None
+    for code in config.severity:
+        _rule(registry, code, config.source)
+    for code, raw in config.options.items():
+        build_options(_rule(registry, code, config.source), raw, f"{config.source}: [rules.{code}]")
+    for url, per_rule in config.channels.items():
+        for code, raw in per_rule.items():
+            rule = _rule(registry, code, config.source)
+            build_options(rule, {**config.options.get(rule.CODE, {}), **raw},
+                          f"{config.source}: [[channel]] {url} [rules.{code}]")
+
+
+def _rule(registry: Registry, code: str, source: str) -> Rule:
+    try:
+        return registry.rules[code.upper()]
+    except KeyError:
+        raise ConfigError(f"{source}: unknown rule code {code!r} (rules: {', '.join(sorted(registry.rules))})") from None
+
+
+def build_options(rule: Rule, raw: Mapping[str, Any], where: str = "") -> Any:
+    """The rule's Options from user values; table options merge over their defaults.
+
+    Unknown keys and wrong types raise ConfigError naming ``where``, the key and the expected type.
+    """
+    where = where or f"rule {rule.CODE}"
+    fields = {f.name: f for f in dataclasses.fields(rule.Options)}
+    hints = typing.get_type_hints(rule.Options)
+    defaults = rule.Options()
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        name = key.replace("-", "_")
+        if name not in fields:
+            known = ", ".join(sorted(fields)) or "none"
+            raise ConfigError(f"{where}: unknown option {key!r} for {rule.CODE} (its options: {known})")
+        expected = hints[name]
+        if not _fits(value, expected):
+            raise ConfigError(f"{where}: {key} must be {_describe(expected)}, not {type(value).__name__} ({value!r})")
+        if typing.get_origin(expected) is dict:
+            value = {**getattr(defaults, name), **value}
+        values[name] = float(value) if expected is float else value
+    return rule.Options(**values)
+
+
+def _fits(value: Any, expected: Any) -> bool:
+    origin = typing.get_origin(expected)
+    if origin is dict:
+        _, value_type = typing.get_args(expected)
+        return isinstance(value, dict) and all(_fits(v, value_type) for v in value.values())
+    if expected is bool:
+        return isinstance(value, bool)
+    if expected is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if expected is float:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return isinstance(value, expected)
+
+
+def _describe(expected: Any) -> str:
+    if typing.get_origin(expected) is dict:
+        return f"a table of {_describe(typing.get_args(expected)[1])} values"
+    return {int: "an integer", float: "a number", bool: "true or false", str: "a string"}.get(
+        expected, getattr(expected, "__name__", str(expected)))
+
+
+def fingerprint(code: str, brand: Brand, channel_url: str) -> str:
+    """Stable across runs: the same rule on the same brand's same channel."""
+    key = "\x1f".join((code, brand.name, channel_url))
+    return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def evaluate(
+    brand: Brand,
+    channels: Iterable[Channel],
+    activities: Mapping[str, Activity],
+    as_of: datetime,
+    registry: Registry,
+    config: RuleConfig = RuleConfig(),
+) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
+    """(findings, suppressed), each sorted most severe first."""
+    validate(config, registry)
+    codes = enabled(registry.rules, (*config.select, *config.extend_select), config.ignore)
+    rules = [registry.rules[code] for code in sorted(codes)]
+    base = {rule.CODE: build_options(rule, config.options.get(rule.CODE, {})) for rule in rules}
+    overrides = {url.rstrip("/"): per_rule for url, per_rule in config.channels.items()}
+    findings: list[Finding] = []
+    suppressed: list[Finding] = []
+    for channel in channels:
+        activity = activities.get(channel.url)
+        if activity is None:
+            continue
+        channel_options = {code.upper(): raw for code, raw in overrides.get(channel.url.rstrip("/"), {}).items()}
+        for rule in rules:
+            options = base[rule.CODE]
+            if rule.CODE in channel_options:
+                options = build_options(rule, {**config.options.get(rule.CODE, {}), **channel_options[rule.CODE]})
+            for violation in rule.check(brand, channel, activity, options, as_of):
+                finding = Finding(
+                    code=rule.CODE,
+                    category=rule.CATEGORY,
+                    severity=config.severity.get(rule.CODE, rule.SEVERITY),
+                    channel_url=channel.url,
+                    platform=channel.platform,
+                    message=violation.message,
+                    evidence=violation.evidence,
+                    fingerprint=fingerprint(rule.CODE, brand, channel.url),
+                )
+                _file(finding, config.suppress, as_of, findings, suppressed)
+    order = lambda f: f.ordering_key  # noqa: E731
+    return tuple(sorted(findings, key=order)), tuple(sorted(suppressed, key=order))
+
+
+def _file(finding: Finding, suppressions: tuple[Suppression, ...], as_of: datetime,
+          findings: list[Finding], suppressed: list[Finding]) -> None:
+    for rule in suppressions:
+        if rule.channel.rstrip("/") != finding.channel_url.rstrip("/") or not matches(rule.rule, finding.code):
+            continue
+        if rule.until is not None and as_of.date() > rule.until:
+            note = Evidence(rule.channel, "suppression expired", f"{rule.until.isoformat()}: {rule.reason}")
+            findings.append(dataclasses.replace(finding, evidence=(*finding.evidence, note)))
+            return
+        suppressed.append(dataclasses.replace(finding, suppression=rule.reason))
+        return
+    findings.append(finding)

@@ -1,0 +1,150 @@
+"""What one HTML page says about itself: every date on it, its publication date, and its comments.
+
+:func:`extract_page` parses the page once (selectolax, lexbor backend) and runs every extractor
+over that one tree: date candidates (:mod:`.dates`), the choice of the publication and
+last-modified dates, the post's author, and the comments (:mod:`.comments`). Which region
+(post, comments, sidebar, footer) an element belongs to is worked out on demand from its
+ancestors (:class:`.walk.Regions`), and the body's text is read in one piece with only the runs
+that may hold a date looked at closely, so no Python loop visits every element. It reads nothing
+but the HTML, the URL and the fetch time, and never reads the clock: "3 days ago" is three days
+before ``fetched_at``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from auditor.parse.htmldepth import parse_html
+
+from auditor.models import Interaction
+from auditor.parse.comments import Comment, find_comments, interactions_from, link_flat_replies, mark_owner_by_name
+from auditor.parse.dates import (DateCandidate, body_candidates, choose, head_candidates, json_ld_documents, month_first,
+                    url_candidates)
+from auditor.parse.regions import COMMENT, SIDEBAR, Regions
+
+__all__ = ["Comment", "DateCandidate", "PageExtract", "extract_page", "interactions_from", "link_flat_replies",
+           "mark_owner_by_name"]
+
+AUTHOR_SELECTORS = ('[rel="author"]', ".author.vcard .fn", ".author .fn", ".byline .author", ".entry-meta .author",
+                    ".post-author .fn", ".post-author", "[itemprop=author] [itemprop=name]", "[itemprop=author]",
+                    ".author-name", ".byline")
+_ANY_AUTHOR = ", ".join(AUTHOR_SELECTORS)
+
+
+@dataclass(frozen=True, slots=True)
+class PageExtract:
+    """Everything :func:`extract_page` read from one page."""
+
+    url: str
+    fetched_at: datetime
+    title: str
+    author: str  # the post's author, when the page names one
+    candidates: tuple[DateCandidate, ...]
+    published: DateCandidate | None
+    modified: DateCandidate | None
+    comments: tuple[Comment, ...]
+    note: str = ""  # why there is no publication date, when there is none
+
+    @property
+    def owner_replies(self) -> tuple[Comment, ...]:
+        return tuple(c for c in self.comments if c.is_owner)
+
+    @property
+    def last_activity(self) -> datetime | None:
+        """The newest sign of the owner on this page: the post's publication or an owner comment."""
+        return self.last_activity_and_source[0]
+
+    @property
+    def last_activity_and_source(self) -> tuple[datetime | None, str]:
+        best: tuple[datetime | None, str] = (None, "")
+        if self.published is not None:
+            best = (self.published.value, self.published.source)
+        for reply in self.owner_replies:
+            if reply.at is not None and reply.at <= self.fetched_at and (best[0] is None or reply.at > best[0]):
+                best = (reply.at, f"owner comment {reply.id}")
+        return best
+
+    def interactions(self) -> tuple[Interaction, ...]:
+        """The visitors' comments, each with the owner's first reply (threaded or "@Name"), if any."""
+        return interactions_from(self.comments, self.url.split("#", 1)[0])
+
+
+def extract_page(html: str, url: str, fetched_at: datetime) -> PageExtract:
+    """Read the dates and comments of one HTML page fetched from ``url`` at ``fetched_at``."""
+    if fetched_at.tzinfo is None:
+        fetched_at = fetched_at.replace(tzinfo=timezone.utc)
+    tree = parse_html(html)
+    regions = Regions(tree)
+    english_order = month_first(tree)
+    heads = tree.css("meta[content], title")  # one pass for both: a <meta> only matches the first, a <title> the second
+    metas, documents = [n for n in heads if n.tag == "meta"], json_ld_documents(tree)
+    candidates = tuple([*head_candidates(metas, documents),
+                        *body_candidates(tree, regions, fetched_at, english_order), *url_candidates(url)])
+    published, modified, note = choose(candidates, fetched_at)
+    author = post_author(tree, regions, metas, documents)
+    comments = find_comments(tree, url, author, fetched_at=fetched_at, month_first=english_order)
+    title_node = next((n for n in heads if n.tag == "title"), None)
+    title = " ".join(title_node.text().split()) if title_node is not None else ""
+    return PageExtract(url=url, fetched_at=fetched_at, title=title, author=author, candidates=candidates,
+                       published=published, modified=modified, comments=comments, note=note)
+
+
+def post_author(tree: LexborHTMLParser, regions: Regions, metas: list[LexborNode], documents: list[Any]) -> str:
+    """The post's author: JSON-LD article author, ``<meta name="author">``, then byline markup outside comments.
+
+    ``metas`` are the page's ``meta[content]`` elements and ``documents`` its parsed JSON-LD, both
+    read once per page for the dates too.
+    """
+    for document in documents:
+        name = _json_ld_author(document)
+        if name:
+            return name
+    meta = next((m for m in metas if m.attributes.get("name") == "author"), None)  # as meta[name="author"]
+    if meta is not None and (meta.attributes.get("content") or "").strip():
+        return " ".join((meta.attributes.get("content") or "").split())
+    # One query finds every byline candidate; the selectors' order only matters among the usable ones.
+    usable: dict[int, str] = {}
+    for node in tree.css(_ANY_AUTHOR):
+        if node.mem_id not in usable and regions.region(node) not in (COMMENT, SIDEBAR):
+            usable[node.mem_id] = _byline_name(node)
+    if not any(usable.values()):
+        return ""
+    for selector in AUTHOR_SELECTORS:
+        for node in tree.css(selector):
+            if usable.get(node.mem_id):
+                return usable[node.mem_id]
+    return ""
+
+
+def _byline_name(node: LexborNode) -> str:
+    text = " ".join(node.text(deep=True).split())
+    for prefix in ("Posted by ", "posted by ", "By ", "by ", "Von ", "Par ", "Por ", "Door "):
+        text = text.removeprefix(prefix)
+    return text
+
+
+def _json_ld_author(document: object, depth: int = 0) -> str:
+    if depth > 5:
+        return ""
+    if isinstance(document, list):
+        for entry in document:
+            found = _json_ld_author(entry, depth + 1)
+            if found:
+                return found
+        return ""
+    if not isinstance(document, dict):
+        return ""
+    kind = document.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    if any(k in ("Article", "BlogPosting", "NewsArticle") for k in kinds):
+        author = document.get("author")
+        author = author[0] if isinstance(author, list) and author else author
+        if isinstance(author, dict) and isinstance(author.get("name"), str):
+            return author["name"].strip()
+        if isinstance(author, str):
+            return author.strip()
+    return _json_ld_author(document.get("@graph"), depth + 1) if "@graph" in document else ""

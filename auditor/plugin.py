@@ -1,0 +1,267 @@
+"""The plugin kit: what a platform or a rule implements, the hooks that register them, and the registry.
+
+Plugins and rules import this module; it imports neither. A plugin is any module or object
+registered under the ``auditor.plugins`` entry-point group (the built-ins use the same group).
+It implements a hook by defining a function with the hook's name, decorated with
+:data:`hookimpl`, taking only the arguments it needs.
+
+A platform knows one kind of channel. It may
+
+* ``recognise`` a URL the user named as one of its channels (canonical form or None);
+* ``discover`` channel candidates on a page of the brand's own site;
+* ``collect`` a channel's :class:`~auditor.models.Activity` through the shared fetcher.
+
+It never raises for a misbehaving site: every failure becomes the Activity's status and
+reason. When it cannot see activity (a login wall) it says so and never guesses.
+"""
+
+from __future__ import annotations
+
+import enum
+import sys
+from collections.abc import Iterable
+from importlib.metadata import entry_points
+from typing import Any, Protocol
+
+import pluggy
+from abc import ABC, abstractmethod
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from selectolax.lexbor import LexborHTMLParser
+
+from auditor.fetch.client import Fetched, Fetcher
+from auditor.parse.htmldepth import parse_html
+from auditor.models import Activity, Brand, Channel, Evidence, Item, Severity, Status
+
+PROJECT = "auditor"
+ENTRY_POINT_GROUP = "auditor.plugins"
+
+hookspec = pluggy.HookspecMarker(PROJECT)
+hookimpl = pluggy.HookimplMarker(PROJECT)
+
+
+class Priority(enum.IntEnum):
+    """The order in which platforms are asked to recognise a URL: lower goes first."""
+
+    SPECIFIC = 20  # a platform with its own hosts (mastodon.social, github.com, ...)
+    WALLED = 30  # a platform whose profiles sit behind a login
+    HOSTED_BLOG = 40  # a blog host recognised by its domain (medium.com, *.wordpress.com, ...)
+    BLOG_ENGINE = 45  # a blog engine recognised by its markup or paths
+    FEED = 50  # a feed URL on any host
+    DEFAULT = 100  # a platform that set none
+    PAGE_SCRAPER = 900  # dates read from HTML pages: after every platform with an API or a feed
+    CATCH_ALL = 1000  # any http(s) URL
+
+# A date this far past as_of is a clock error or a scheduled post, not activity.
+FUTURE_TOLERANCE = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Page:
+    """One fetched HTML page of the brand's site, parsed once for every plugin to read."""
+
+    url: str  # the final URL, after redirects
+    fetched: Fetched
+    tree: LexborHTMLParser
+
+    @classmethod
+    def parse(cls, fetched: Fetched) -> "Page":
+        return cls(fetched.final_url, fetched, parse_html(fetched.text()))
+
+    @property
+    def base_url(self) -> str:
+        base = self.tree.css_first("base[href]")
+        href = base.attributes.get("href") if base is not None else None
+        return href.strip() if href else self.url
+
+
+@dataclass(frozen=True)
+class Context:
+    """What discovery and collection may use: the fetcher, the audit's time, pages already fetched."""
+
+    fetcher: Fetcher
+    as_of: datetime
+    pages: dict[str, Fetched] = field(default_factory=dict)
+    credentials: Mapping[str, str] = field(default_factory=dict)  # API keys and tokens, by variable name
+
+    async def get(self, url: str) -> Fetched:
+        """A response fetched earlier in this audit (see :meth:`remember`), or a fresh GET."""
+        known = self.pages.get(url)
+        return known if known is not None else await self.fetcher.get(url)
+
+    def remember(self, fetched: Fetched) -> None:
+        """Keep a response that collection will need again (a homepage, a probed feed)."""
+        self.pages[fetched.url] = fetched
+
+
+class Platform(ABC):
+    name: str = ""
+    kind: str = ""  # "website", "blog", "social", "forum", "video", "code"
+    priority: int = Priority.DEFAULT  # lower recognises first; catch-alls go last
+    # True when recognise() only guesses from the URL's shape (a forum-like host name): the
+    # guess is used for URLs the user names, never for links found on pages.
+    speculative: bool = False
+
+    def recognise(self, url: str) -> Channel | None:
+        """This platform's channel for a URL (canonical url, kind, handle), or None if it is not ours.
+
+        Return the channel with default ``confidence`` and ``found_by``: whoever found the
+        URL (the user, a page's footer, a sameAs list) sets those with ``dataclasses.replace``.
+        Reject share/intent links, single posts and other non-profile forms here.
+        """
+        return None
+
+    def profile_url(self, handle: str) -> str | None:
+        """The profile URL a bare handle would have here, for probing; None if handles mean nothing here."""
+        return None
+
+    def covers(self, channel: Channel, url: str) -> bool:
+        """True when collecting ``channel`` already reads ``url`` (say, the site's own feed), so a
+        separate channel for that URL would fetch and judge the same posts twice."""
+        return False
+
+    async def discover(self, page: Page, context: Context) -> list[Channel]:
+        """Channel candidates found on one page of the brand's site."""
+        return []
+
+    @abstractmethod
+    async def collect(self, channel: Channel, context: Context) -> Activity:
+        """The channel's activity; failures become its status and reason."""
+
+
+def status_of_failure(fetched: Fetched) -> tuple[Status, str] | None:
+    """The Activity status for a fetch that did not answer 2xx, or None if it did."""
+    if fetched.ok:
+        return None
+    if fetched.error:
+        blocked = fetched.error_kind in ("robots", "refused")
+        return (Status.BLOCKED if blocked else Status.ERROR), fetched.error
+    code = fetched.status
+    where = fetched.final_url
+    if code == 404:
+        return Status.NOT_FOUND, f"{where} answered 404 Not Found"
+    if code == 410:
+        return Status.GONE, f"{where} answered 410 Gone"
+    if code in (401, 403, 451, 999):
+        return Status.BLOCKED, f"{where} refused the request (HTTP {code})"
+    if code == 429:
+        return Status.ERROR, f"{where} kept rate-limiting the audit (HTTP 429)"
+    return Status.ERROR, f"{where} answered HTTP {code}"
+
+
+def failed_activity(channel: Channel, fetched: Fetched) -> Activity | None:
+    """An Activity describing a failed fetch of the channel, or None when the fetch succeeded."""
+    outcome = status_of_failure(fetched)
+    if outcome is None:
+        return None
+    status, reason = outcome
+    return Activity(channel_url=channel.url, status=status, reason=reason)
+
+
+def latest(items: tuple[Item, ...], as_of: datetime) -> tuple[Item | None, datetime | None]:
+    """The most recent item dated no later than ``as_of`` (plus a day of tolerance), and its date."""
+    limit = as_of + FUTURE_TOLERANCE
+    best: tuple[Item | None, datetime | None] = (None, None)
+    for item in items:
+        when = item.published or item.updated
+        if when is not None and when <= limit and (best[1] is None or when > best[1]):
+            best = (item, when)
+    return best
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """What a rule found on one channel: a message a person can act on, and the facts behind it."""
+
+    message: str
+    evidence: tuple[Evidence, ...] = ()
+
+
+class Rule(Protocol):
+    """What a rule module (or object) provides; see :mod:`auditor.judge.rules` for the conventions."""
+
+    CODE: str
+    NAME: str
+    CATEGORY: str
+    SEVERITY: Severity
+    Options: type[Any]
+    __doc__: str | None
+
+    def check(
+        self, brand: Brand, channel: Channel, activity: Activity, options: Any, as_of: datetime
+    ) -> Iterable[Violation]: ...
+
+
+class UnknownName(LookupError):
+    """A platform name or rule code that no plugin registered."""
+
+
+@dataclass
+class Registry:
+    platforms: dict[str, Platform] = field(default_factory=dict)
+    rules: dict[str, Rule] = field(default_factory=dict)
+    load_errors: list[str] = field(default_factory=list)  # plugins that failed to load, for a person
+
+    def add_platform(self, platform: Platform) -> None:
+        if platform.name in self.platforms:
+            raise ValueError(f"platform {platform.name!r} is registered twice")
+        self.platforms[platform.name] = platform
+
+    def add_rule(self, rule: Rule) -> None:
+        if rule.CODE in self.rules:
+            raise ValueError(f"rule {rule.CODE} is registered twice")
+        self.rules[rule.CODE] = rule
+
+    def platform(self, name: str) -> Platform:
+        try:
+            return self.platforms[name]
+        except KeyError:
+            raise UnknownName(f"unknown platform {name!r}; known: {', '.join(sorted(self.platforms))}") from None
+
+    def rule(self, code: str) -> Rule:
+        try:
+            return self.rules[code.upper()]
+        except KeyError:
+            raise UnknownName(f"unknown rule code {code!r}; known: {', '.join(sorted(self.rules))}") from None
+
+    def platforms_by_priority(self) -> list[Platform]:
+        return sorted(self.platforms.values(), key=lambda p: (p.priority, p.name))
+
+
+@hookspec
+def auditor_register_platforms(registry: Registry) -> None:
+    """Add platform objects (see :class:`Platform`) with ``registry.add_platform``."""
+
+
+@hookspec
+def auditor_register_rules(registry: Registry) -> None:
+    """Add rule modules or objects (see :class:`Rule`) with ``registry.add_rule``."""
+
+
+def load_registry(plugins: Iterable[object] | None = None, *, blocked: Iterable[str] = ()) -> Registry:
+    """Registry from the installed ``auditor.plugins`` entry points, or from ``plugins`` when given.
+
+    A plugin that fails to import is skipped and named in ``load_errors``; one bad
+    third-party plugin must not stop an audit.
+    """
+    manager = pluggy.PluginManager(PROJECT)
+    manager.add_hookspecs(sys.modules[__name__])
+    registry = Registry()
+    if plugins is None:
+        skip = set(blocked)
+        for entry in entry_points(group=ENTRY_POINT_GROUP):
+            if entry.name in skip or manager.has_plugin(entry.name):
+                continue
+            try:
+                manager.register(entry.load(), name=entry.name)
+            except Exception as exc:  # noqa: BLE001 - any import-time failure of a third-party plugin
+                registry.load_errors.append(f"plugin {entry.name!r} ({entry.value}) failed to load: {exc}")
+    else:
+        for plugin in plugins:
+            manager.register(plugin)
+    manager.check_pending()
+    manager.hook.auditor_register_platforms(registry=registry)
+    manager.hook.auditor_register_rules(registry=registry)
+    return registry

@@ -1,0 +1,29 @@
+"""Printing a :class:`~auditor.discover.Discovery`: a plain table, or JSON."""
+
+from __future__ import annotations
+
+import json
+
+from auditor.discover import Discovery
+from auditor.report.serialize import to_data
+
+
+def render_discovery(found: Discovery, format: str) -> str:
+    if format == "json":
+        document = {"channels": to_data(list(found.channels)), "probes": to_data(list(found.probes)),
+                    "notes": list(found.notes)}
+        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    lines = [f"{'PLATFORM':<10} {'CONFIDENCE':<10} {'HANDLE':<18} URL"]
+    for channel in found.channels:
+        lines.append(f"{channel.platform:<10} {channel.confidence.value:<10} {channel.handle or '-':<18} {channel.url}")
+        for evidence in channel.found_by:
+            detail = f" = {evidence.value}" if evidence.value else ""
+            lines.append(f"{'':<10} {'':<10} {'':<18}   found by {evidence.field}{detail} on {evidence.url}")
+    if found.probes:
+        lines += ["", f"{'PLATFORM':<10} {'OUTCOME':<10} {'HANDLE':<18} URL"]
+        for probe in found.probes:
+            lines.append(f"{probe.platform:<10} {probe.outcome:<10} {probe.handle:<18} {probe.url}")
+            lines.append(f"{'':<10} {'':<10} {'':<18}   {probe.reason}")
+    if found.notes:
+        lines += ["", "Notes:"] + [f"  - {note}" for note in found.notes]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,39 @@
+"""JSON conversion for the audit model (cattrs does the walking; we only teach it datetimes)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import Any, TypeVar
+
+import cattrs
+
+from auditor.models import Audit
+
+SCHEMA_VERSION = "1"
+
+T = TypeVar("T")
+
+_converter = cattrs.Converter()
+_converter.register_unstructure_hook(datetime, lambda value: value.isoformat())
+_converter.register_structure_hook(datetime, lambda value, _: datetime.fromisoformat(value))
+
+
+def to_data(value: Any) -> Any:
+    """Any model value as JSON-ready dicts, lists and strings."""
+    return _converter.unstructure(value)
+
+
+def from_data(data: Any, cls: type[T]) -> T:
+    return _converter.structure(data, cls)
+
+
+def audit_to_json(audit: Audit, *, indent: int | None = 2) -> str:
+    document = {"schema_version": SCHEMA_VERSION, **to_data(audit)}
+    return json.dumps(document, indent=indent, ensure_ascii=False)
+
+
+def audit_from_json(text: str) -> Audit:
+    document = json.loads(text)
+    document.pop("schema_version", None)
+    return from_data(document, Audit)
