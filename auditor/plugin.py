@@ -17,6 +17,7 @@ reason. When it cannot see activity (a login wall) it says so and never guesses.
 
 from __future__ import annotations
 
+import asyncio
 import enum
 import sys
 from collections.abc import Iterable
@@ -65,10 +66,11 @@ class Page:
     url: str  # the final URL, after redirects
     fetched: Fetched
     tree: LexborHTMLParser
+    role: str = "home"  # why discovery read it: "home" (a homepage the user gave), "about", "blog"
 
     @classmethod
-    def parse(cls, fetched: Fetched) -> "Page":
-        return cls(fetched.final_url, fetched, parse_html(fetched.text()))
+    def parse(cls, fetched: Fetched, role: str = "home") -> "Page":
+        return cls(fetched.final_url, fetched, parse_html(fetched.text()), role)
 
     @property
     def base_url(self) -> str:
@@ -79,21 +81,51 @@ class Page:
 
 @dataclass(frozen=True)
 class Context:
-    """What discovery and collection may use: the fetcher, the audit's time, pages already fetched."""
+    """What discovery and collection may use: the fetcher, the audit's time, its credentials, and every
+    response already fetched in this audit.
+
+    Fetch through :meth:`get`: within one audit each URL (with the same headers) is requested once,
+    however many platforms, pages or stages ask for it; concurrent asks share one request.
+    """
 
     fetcher: Fetcher
     as_of: datetime
-    pages: dict[str, Fetched] = field(default_factory=dict)
+    pages: dict[str, Fetched] = field(default_factory=dict)  # done responses, by request key (see request_key)
     credentials: Mapping[str, str] = field(default_factory=dict)  # API keys and tokens, by variable name
+    _pending: dict[str, asyncio.Future[Fetched]] = field(default_factory=dict, repr=False)
 
-    async def get(self, url: str) -> Fetched:
-        """A response fetched earlier in this audit (see :meth:`remember`), or a fresh GET."""
-        known = self.pages.get(url)
-        return known if known is not None else await self.fetcher.get(url)
+    async def get(self, url: str, *, headers: Mapping[str, str] | None = None) -> Fetched:
+        """The response to GET ``url``: fetched earlier in this audit, in flight, or fetched now."""
+        key = request_key(url, headers)
+        known = self.pages.get(key)
+        if known is not None:
+            return known
+        pending = self._pending.get(key)
+        if pending is None:
+            pending = asyncio.ensure_future(self.fetcher.get(url, headers=dict(headers) if headers else None))
+            self._pending[key] = pending
+            pending.add_done_callback(lambda done: self._settle(key, done))
+        return await asyncio.shield(pending)
+
+    def _settle(self, key: str, done: asyncio.Future[Fetched]) -> None:
+        self._pending.pop(key, None)
+        if not done.cancelled() and done.exception() is None:
+            self.pages[key] = done.result()
+
+    def seen(self, url: str) -> bool:
+        """True when ``url`` was already fetched (without extra headers) in this audit."""
+        return request_key(url, None) in self.pages
 
     def remember(self, fetched: Fetched) -> None:
-        """Keep a response that collection will need again (a homepage, a probed feed)."""
-        self.pages[fetched.url] = fetched
+        """Keep a response fetched outside :meth:`get`, so later asks reuse it."""
+        self.pages.setdefault(request_key(fetched.url, None), fetched)
+
+
+def request_key(url: str, headers: Mapping[str, str] | None) -> str:
+    """What makes two GETs the same request: the URL and any extra headers."""
+    if not headers:
+        return url
+    return url + "\x1f" + "\x1f".join(f"{k.lower()}={v}" for k, v in sorted(headers.items()))
 
 
 class Platform(ABC):

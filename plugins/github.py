@@ -81,7 +81,7 @@ class _Session:
 
     async def get(self, url: str) -> Fetched:
         self.used += 1
-        fetched = await self.context.fetcher.get(url, headers=self.headers)
+        fetched = await self.context.get(url, headers=self.headers)
         remaining = fetched.headers.get("x-ratelimit-remaining", "")
         if fetched.status in (403, 429) and (remaining == "0" or _says_rate_limited(fetched)):
             raise RateLimited(_rate_limit_reason(fetched))

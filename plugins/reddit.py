@@ -151,7 +151,7 @@ async def _collect_feed(channel: Channel, kind: str, name: str, context: Context
 # -- with credentials: the API -------------------------------------------------------
 async def _collect_subreddit(channel: Channel, name: str, headers: dict[str, str], context: Context) -> Activity:
     listing_url = f"{OAUTH}/r/{name}/new?limit=25&raw_json=1"
-    fetched = await context.fetcher.get(listing_url, headers=headers)
+    fetched = await context.get(listing_url, headers=headers)
     if not fetched.ok:
         return _failure(channel, fetched)
     posts = _children(fetched, "t3")
@@ -177,7 +177,7 @@ async def _collect_subreddit(channel: Channel, name: str, headers: dict[str, str
                 evidence.append(Evidence(url, "responsiveness incomplete", "comments not read (limit)"))
                 continue
             read += 1
-            thread = await context.fetcher.get(f"{OAUTH}/comments/{post.get('id')}?limit=100&sort=old&raw_json=1",
+            thread = await context.get(f"{OAUTH}/comments/{post.get('id')}?limit=100&sort=old&raw_json=1",
                                                headers=headers)
             comments = _thread_comments(thread)
             if comments is None:
@@ -196,7 +196,7 @@ async def _collect_subreddit(channel: Channel, name: str, headers: dict[str, str
 
 async def _collect_user(channel: Channel, name: str, headers: dict[str, str], context: Context) -> Activity:
     about_url = f"{OAUTH}/user/{name}/about?raw_json=1"
-    fetched = await context.fetcher.get(about_url, headers=headers)
+    fetched = await context.get(about_url, headers=headers)
     if not fetched.ok:
         return _failure(channel, fetched)
     about = _object(fetched)
@@ -207,7 +207,7 @@ async def _collect_user(channel: Channel, name: str, headers: dict[str, str], co
         return Activity(channel_url=channel.url, status=Status.GONE, reason=f"u/{name} is suspended",
                         evidence=(Evidence(about_url, "is_suspended", "true"),))
     overview_url = f"{OAUTH}/user/{name}/overview?limit=25&raw_json=1"
-    fetched = await context.fetcher.get(overview_url, headers=headers)
+    fetched = await context.get(overview_url, headers=headers)
     things = _children(fetched, "t1", "t3") if fetched.ok else None
     if things is None:
         return _failure(channel, fetched) if not fetched.ok else _junk(channel, fetched, "a Listing")
@@ -222,7 +222,7 @@ async def _collect_user(channel: Channel, name: str, headers: dict[str, str], co
 
 
 async def _moderators(name: str, headers: dict[str, str], context: Context) -> frozenset[str]:
-    fetched = await context.fetcher.get(f"{OAUTH}/r/{name}/about/moderators?raw_json=1", headers=headers)
+    fetched = await context.get(f"{OAUTH}/r/{name}/about/moderators?raw_json=1", headers=headers)
     data = _object(fetched) if fetched.ok else None
     children = (data.get("data") or {}).get("children") if data else None
     if not isinstance(children, list):

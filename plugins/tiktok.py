@@ -52,7 +52,7 @@ class TikTokPlatform(WalledPlatform):
 
     async def collect(self, channel: Channel, context: Context) -> Activity:
         url = oembed_url(channel.url)
-        fetched = await context.fetcher.get(url)
+        fetched = await context.get(url)
         seen = self._oembed(channel, fetched)
         evidence = seen.evidence(url)
         extra = (evidence,) if evidence is not None else ()

@@ -55,7 +55,7 @@ class WebPlatform(Platform):
         declared = declared_feeds(page)
         if declared:
             return declared
-        if urlsplit(page.url).path not in ("", "/") and page.fetched.url not in context.pages:
+        if urlsplit(page.url).path not in ("", "/") and page.role != "home":
             return []  # an inner page (about, contact) of a site: its root is probed when the root is read
         return await probe_feeds(page.url, context, software=software_of(page))
 
@@ -117,9 +117,7 @@ async def probe_feeds(page_url: str, context: Context, software: tuple[str, str]
         first = PLATFORM_FEEDS[software[0]][0]
         paths = [first, *(p for p in paths if p != first)]
     candidates = [f"{parts.scheme}://{parts.netloc}{path}" for path in paths]
-    answers = await asyncio.gather(*(context.get(url) for url in candidates))
-    for fetched in answers:
-        context.remember(fetched)  # a site is probed once, however many of its pages are read
+    answers = await asyncio.gather(*(context.get(url) for url in candidates))  # once per audit, however many pages ask
     for index, (url, fetched) in enumerate(zip(candidates, answers)):
         if not fetched.ok:
             continue

@@ -73,7 +73,7 @@ class XPlatform(WalledPlatform):
 
     async def _from_api(self, channel: Channel, context: Context, headers: dict[str, str]) -> Activity:
         user_url = f"{API}/users/by/username/{channel.handle}"
-        fetched = await context.fetcher.get(user_url, headers=headers)
+        fetched = await context.get(user_url, headers=headers)
         failed = _api_failure(channel, fetched)
         if failed is not None:
             return failed
@@ -88,7 +88,7 @@ class XPlatform(WalledPlatform):
             return _user_error(channel, user_url, document)
         evidence = [Evidence(user_url, "account exists", f"yes: X API user id {user['id']}")]
         tweets_url = f"{API}/users/{user['id']}/tweets?max_results=5&tweet.fields=created_at"
-        fetched = await context.fetcher.get(tweets_url, headers=headers)
+        fetched = await context.get(tweets_url, headers=headers)
         failed = _api_failure(channel, fetched)
         if failed is not None:
             return failed

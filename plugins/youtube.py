@@ -233,7 +233,7 @@ async def _comments(channel_id: str, videos: list[tuple[str, Item]], key: str, c
     reply_pages = 0
     for video_id, item in videos[:VIDEOS_READ]:
         url = f"{API}/commentThreads?part=snippet,replies&videoId={quote(video_id, safe='')}&maxResults=100"
-        fetched = await context.fetcher.get(url, headers=headers)
+        fetched = await context.get(url, headers=headers)
         if not fetched.ok:
             reason = _api_reason(fetched)
             if reason == "commentsDisabled":
@@ -277,7 +277,7 @@ async def _all_replies(parent_id: str, channel_id: str, headers: dict[str, str],
                        context: Context) -> datetime | None:
     """The channel's first reply among all replies to one comment (None: none, or unreadable)."""
     url = f"{API}/comments?part=snippet&parentId={quote(parent_id, safe='')}&maxResults=100"
-    fetched = await context.fetcher.get(url, headers=headers)
+    fetched = await context.get(url, headers=headers)
     if not fetched.ok:
         return None
     try:

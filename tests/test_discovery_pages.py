@@ -8,14 +8,14 @@ import time
 import httpx
 
 from auditor.discover.candidates import MAX_ANCHORS, read_page
-from auditor.discover import parse_page
+from auditor.plugin import Page
 from auditor.fetch.client import Fetched
 from auditor.parse.sitemaps import MAX_LOCS, parse_sitemap, pick_children, sitemap_lines
 
 
 def page(html: str | bytes, url: str = "https://brand.example/", content_type: str = "text/html"):
     body = html.encode("utf-8") if isinstance(html, str) else html
-    return parse_page(Fetched(url, url, 200, httpx.Headers({"content-type": content_type}), body))
+    return Page.parse(Fetched(url, url, 200, httpx.Headers({"content-type": content_type}), body))
 
 
 def found(html, **kwargs):

@@ -178,14 +178,13 @@ class _Run:
         for homepage in self.brand.homepages:
             _merge(self.found, Channel(platform=web.name, url=homepage, kind=web.kind, confidence=Confidence.GIVEN,
                                        found_by=(Evidence(homepage, "homepage given by the user"),)))
-            fetched = await self.context.fetcher.get(homepage)
-            self.context.remember(fetched)
+            fetched = await self.context.get(homepage)
             if not _is_html(fetched):
                 continue
             if not same_site(fetched.final_url, homepage):
                 self.notes.append(f"{homepage} redirected to another site, {fetched.final_url}; read as the brand's")
                 self.sites.add(registered_domain(host_of(fetched.final_url)))
-            page = parse_page(fetched)
+            page = Page.parse(fetched)
             links = await self.read_page(page, "home")
             follow = self.choose_pages(page, links)
             if len(follow) < 2:
@@ -286,7 +285,7 @@ class _Run:
 
     async def read_sitemap(self, url: str) -> list[str] | None:
         """Page URLs of one sitemap (an index's best children included); None when it is unreadable."""
-        fetched = await self.context.fetcher.get(url)
+        fetched = await self.context.get(url)
         if not fetched.ok:
             if fetched.status != 404:
                 self.notes.append(f"sitemap {url} not read: {fetched.describe()}")
@@ -299,7 +298,7 @@ class _Run:
         for child in pick_children(sitemap.children):
             if not self.is_own(child):
                 continue
-            answer = await self.context.fetcher.get(child)
+            answer = await self.context.get(child)
             if answer.ok:
                 nested = parse_sitemap(answer.body, child)
                 self.notes += nested.notes
@@ -307,7 +306,7 @@ class _Run:
         return pages
 
     async def follow(self, url: str, role: str) -> None:
-        fetched = await self.context.fetcher.get(url)
+        fetched = await self.context.get(url)
         if not _is_html(fetched):
             return
         if not self.is_own(fetched.final_url):
@@ -316,7 +315,7 @@ class _Run:
         key = canonical_url(fetched.final_url)
         if key in self.read:
             return
-        await self.read_page(parse_page(fetched), role)
+        await self.read_page(Page.parse(fetched, role), role)
 
     def given(self) -> None:
         for url in self.brand.channels:
@@ -430,8 +429,3 @@ async def _discover_on(platform: Platform, page: Page, context: Context) -> list
 
 def _is_html(fetched: Fetched) -> bool:
     return fetched.ok and "html" in (fetched.content_type or "text/html")
-
-
-def parse_page(fetched: Fetched) -> Page:
-    """A :class:`Page` decoded as :meth:`Fetched.text` does (odd encodings included)."""
-    return Page.parse(fetched)
