@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 
 import httpx
 from conftest import AS_OF, TEST_FETCH
@@ -18,7 +19,7 @@ def counting_context(seen: list[str]) -> tuple[Context, httpx.AsyncClient]:
         return httpx.Response(200, text="ok")
 
     client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
-    return Context(fetcher=Fetcher(client, TEST_FETCH), as_of=AS_OF), client
+    return Context(fetcher=Fetcher(client, replace(TEST_FETCH, respect_robots=False)), as_of=AS_OF), client
 
 
 def test_concurrent_and_later_asks_for_one_url_share_one_request():
