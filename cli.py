@@ -15,27 +15,20 @@ import typer
 from dateutil import parser as dateparser
 
 from auditor import __version__
-from auditor.audit import AuditOptions
+from auditor.options import AuditOptions
 from auditor.discover.brand import InvalidInput, brand_from
-from auditor.judge.baseline import apply_baseline, load_baseline
+from auditor.judge.baseline import load_baseline
 from auditor.batch import BrandSpec, read_brands, run_batch
 from auditor.judge.config import load_config
-from auditor.judge import ConfigError, RuleConfig, validate
+from auditor.judge import ConfigError, RuleConfig, Rules, prepare
 from auditor.fetch.client import CacheSettings, FetchSettings
 from auditor.report.output import Sink, brand_key, open_sink
 from auditor.report.progress import BatchProgress
-from auditor.models import Audit, Severity
-from auditor.plugin import UnknownName, load_registry
+from auditor.models import Audit, ExitStatus, Severity
+from auditor.plugin import Registry, UnknownName, load_registry
 from auditor.report import FORMATS, ReportOptions
 from auditor.judge.rules import summary
 from auditor.judge.selection import SelectorError, check_selectors
-
-
-class ExitStatus(enum.IntEnum):
-    CLEAN = 0  # nothing at or above --fail-on
-    FINDINGS = 1  # findings at or above --fail-on
-    USAGE = 2  # bad arguments, input or configuration
-    FAILED = 3  # the audit itself could not run
 
 
 Format = enum.Enum("Format", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
@@ -109,13 +102,9 @@ def parse_as_of(text: str | None) -> datetime | None:
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
 
 
-def exit_status(audits: list[Audit], fail_on: FailOn, *, only_new: bool = False) -> ExitStatus:
-    if fail_on is FailOn.never:
-        return ExitStatus.CLEAN
-    threshold = Severity(fail_on.value).rank
-    worst = [f for a in audits for f in a.findings
-             if f.severity.rank >= threshold and (not only_new or f.baseline == "new")]
-    return ExitStatus.FINDINGS if worst else ExitStatus.CLEAN
+def severity_of(fail_on: FailOn) -> Severity | None:
+    """The severity that fails the run; None for ``never``."""
+    return None if fail_on is FailOn.never else Severity(fail_on.value)
 
 
 def codes(text: str | None) -> tuple[str, ...]:
@@ -218,7 +207,7 @@ def audit(
         for flag, value in (("--select", select), ("--extend-select", extend_select), ("--ignore", ignore)):
             check_selectors(codes(value), registry.rules, flag)
         rules = with_selectors(file_config.rules, select, extend_select, ignore)
-        validate(rules, registry)
+        prepared = prepare(rules, registry)  # the configuration, checked once for the whole run
         if brands is not None:
             specs = read_brands(brands)
         else:
@@ -229,39 +218,31 @@ def audit(
                                probe_handles=probe_handles)
         threshold = fail_on or FailOn(file_config.fail_on or "warning")
         report_options = ReportOptions(color=color_for(output, output_dir), width=terminal_width(output),
-                                       verbose=verbose, fail_on=None if threshold is FailOn.never
-                                       else Severity(threshold.value))
+                                       verbose=verbose, fail_on=severity_of(threshold))
         sink = open_sink(format.value, report_options, output=output, output_dir=output_dir, resume=resume,
                          many=brands is not None)
         cache = cache_settings(cache_dir, no_cache, max_age)
     except (InvalidInput, ConfigError, UnknownName, SelectorError) as exc:
         raise fail(str(exc)) from None
-    status = run_and_report(specs, options, registry, sink, previous=previous, threshold=threshold,
-                            only_new=fail_on_new, concurrency=concurrency, cache=cache)
+    status = run_and_report(specs, options, registry, sink, previous=previous, threshold=severity_of(threshold),
+                            only_new=fail_on_new, concurrency=concurrency, cache=cache, rules=prepared)
     raise typer.Exit(int(status))
 
 
-def run_and_report(specs: list[BrandSpec], options: AuditOptions, registry, sink: Sink, *,
-                   previous: list[Audit] | None, threshold: FailOn, only_new: bool = False, concurrency: int = 8,
-                   cache: CacheSettings | None = None, client_options: dict | None = None) -> ExitStatus:
-    """Audit, stream each brand's report to the sink, show progress for batches; the exit status."""
-    status = ExitStatus.CLEAN
+def run_and_report(specs: list[BrandSpec], options: AuditOptions, registry: Registry, sink: Sink, *,
+                   previous: list[Audit] | None, threshold: Severity | None, only_new: bool = False,
+                   concurrency: int = 8, cache: CacheSettings | None = None, client_options: dict | None = None,
+                   rules: Rules | None = None) -> ExitStatus:
+    """Run the batch, streaming each brand's report to the sink and progress to stderr; the exit status."""
     todo = len([s for s in specs if brand_key(s.brand.name, sink) not in sink.done])
     progress = BatchProgress(todo) if len(specs) > 1 else None
 
     def on_result(result: Audit) -> None:
-        nonlocal status
-        if previous is not None:
-            result = apply_baseline(result, previous)
         sink.write(result)
         if progress:
             progress.done(result)
-        if exit_status([result], threshold, only_new=only_new) is ExitStatus.FINDINGS:
-            status = max(status, ExitStatus.FINDINGS)
 
     def on_error(spec: BrandSpec, error: BaseException) -> None:
-        nonlocal status
-        status = ExitStatus.FAILED
         if progress:
             progress.failed(spec.brand.name, error)
         else:
@@ -271,7 +252,8 @@ def run_and_report(specs: list[BrandSpec], options: AuditOptions, registry, sink
     completed = False
     try:
         outcome = asyncio.run(run_batch(specs, options, registry=registry, on_result=on_result, on_error=on_error,
-                                        skip=skip, concurrency=concurrency,
+                                        skip=skip, concurrency=concurrency, baseline=previous, threshold=threshold,
+                                        only_new=only_new, rules=rules,
                                         client_options={"cache": cache, **(client_options or {})}))
         completed = True
     finally:
@@ -282,7 +264,7 @@ def run_and_report(specs: list[BrandSpec], options: AuditOptions, registry, sink
             typer.echo(message, err=True)
     if outcome.skipped:
         typer.echo(f"skipped {outcome.skipped} brands already done (--resume)", err=True)
-    return status
+    return outcome.status
 
 
 class DiscoverFormat(str, enum.Enum):
@@ -313,15 +295,14 @@ def discover(
 
       auditor discover bigbrand.example --handle bigbrand --probe-handles --format json
     """
-    from auditor.discover import DiscoveryOptions, discover_brand_async
+    from auditor.discover import discover as discover_brand
     from auditor.report.discovery import render_discovery
 
     try:
         brand = replace(brand_from(url, name=name, channels=tuple(channel or ())),
                         handles=tuple(h.strip() for h in handle or () if h.strip()))
-        options = DiscoveryOptions(fetch=settings_from(timeout, ignore_robots, allow_private),
-                                   probe_handles=probe_handles)
-        found = asyncio.run(discover_brand_async(brand, options))
+        options = AuditOptions(fetch=settings_from(timeout, ignore_robots, allow_private), probe_handles=probe_handles)
+        found = discover_brand(brand, options=options)
     except (InvalidInput, UnknownName) as exc:
         raise fail(str(exc)) from None
     sys.stdout.write(render_discovery(found, format.value))
@@ -351,7 +332,7 @@ def demo(
     except InvalidInput as exc:
         raise fail(str(exc)) from None
     with FixtureInternet(bundled_root()) as web:
-        run_and_report(specs, options, load_registry(), sink, previous=None, threshold=FailOn.never, concurrency=1,
+        run_and_report(specs, options, load_registry(), sink, previous=None, threshold=None, concurrency=1,
                        client_options=fixture_client_options(web))
 
 

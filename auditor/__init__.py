@@ -1,11 +1,25 @@
-"""presence-auditor: find a brand's abandoned online presence."""
+"""presence-auditor: find a brand's abandoned online presence.
+
+Four stages over typed data, each a function with an async form (``*_async``)::
+
+    discover(brand) → Discovery      the brand's channels          (auditor.discover)
+    collect(discovery) → Collection  each channel's activity       (auditor.collect)
+    judge(collection, rules) → Judgement  findings from the rules  (auditor.judge)
+    report(audit, format) → str      a table, JSON, HTML, ...      (auditor.report)
+
+``audit(brand)`` is their composition; ``audit_many`` streams a batch. Plugins build on
+:mod:`auditor.plugin`.
+"""
 
 __version__ = "0.1.0"
 
-from auditor.audit import AuditOptions, audit, audit_async
+from auditor.audit import assemble, audit, audit_async
+from auditor.batch import BrandResult, BrandSpec, audit_many
+from auditor.collect import Collection, collect, collect_async
+from auditor.discover import Discovery, discover, discover_async
 from auditor.discover.brand import InvalidInput
-from auditor.judge import ConfigError, RuleConfig
 from auditor.fetch.client import Fetched, Fetcher, FetchSettings, make_client
+from auditor.judge import ConfigError, Judgement, RuleConfig, Rules, judge, prepare
 from auditor.models import (
     Activity,
     Audit,
@@ -13,6 +27,7 @@ from auditor.models import (
     Channel,
     Confidence,
     Evidence,
+    ExitStatus,
     FetchStats,
     Finding,
     Interaction,
@@ -21,6 +36,10 @@ from auditor.models import (
     Severity,
     Status,
 )
+from auditor.options import AuditOptions
+from auditor.parse.feeds import parse_feed
+from auditor.parse.page import extract_page
+from auditor.report import ReportOptions, report
 from auditor.report.serialize import audit_from_json, audit_to_json
 
 __all__ = [
@@ -28,10 +47,15 @@ __all__ = [
     "Audit",
     "AuditOptions",
     "Brand",
+    "BrandResult",
+    "BrandSpec",
     "Channel",
+    "Collection",
     "Confidence",
     "ConfigError",
+    "Discovery",
     "Evidence",
+    "ExitStatus",
     "FetchSettings",
     "FetchStats",
     "Fetched",
@@ -40,14 +64,28 @@ __all__ = [
     "InvalidInput",
     "Interaction",
     "Item",
+    "Judgement",
+    "ReportOptions",
     "RequestRecord",
     "RuleConfig",
+    "Rules",
     "Severity",
     "Status",
     "__version__",
+    "assemble",
     "audit",
     "audit_async",
     "audit_from_json",
+    "audit_many",
     "audit_to_json",
+    "collect",
+    "collect_async",
+    "discover",
+    "discover_async",
+    "extract_page",
+    "judge",
     "make_client",
+    "parse_feed",
+    "prepare",
+    "report",
 ]

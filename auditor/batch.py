@@ -7,8 +7,8 @@ Brands files:
   TOML file with that brand's rule configuration, relative to the brands file);
 * TOML: ``[[brand]]`` tables with the same keys (``channels``/``handles`` as arrays).
 
-Results are not kept: each finished Audit goes to ``on_result`` and is dropped, so memory
-does not grow with the number of brands.
+Results are not kept: :func:`audit_many` yields each finished Audit and drops it, so memory
+does not grow with the number of brands; :func:`run_batch` drives it for the CLI.
 """
 
 from __future__ import annotations
@@ -17,17 +17,18 @@ import asyncio
 import csv
 import re
 import tomllib
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from auditor.audit import AuditOptions, audit_async
+from auditor.audit import audit_async
+from auditor.options import AuditOptions
 from auditor.discover.brand import InvalidInput, brand_from
 from auditor.judge.config import load_config
-from auditor.judge import ConfigError, RuleConfig, validate
-from auditor.fetch.client import Fetcher
-from auditor.models import Audit, Brand
+from auditor.judge import ConfigError, RuleConfig, Rules, prepare
+from auditor.fetch.client import Fetcher, make_client
+from auditor.models import Audit, Brand, ExitStatus, Severity
 from auditor.plugin import Registry
 
 _SPLIT = re.compile(r"[\s,;]+")
@@ -111,39 +112,63 @@ def _values(value: Any) -> list[str]:
     return [part for part in _SPLIT.split(str(value)) if part]
 
 
+@dataclass(frozen=True)
+class BrandResult:
+    """One brand of a batch: its audit, or the error that stopped it."""
+
+    spec: BrandSpec
+    audit: Audit | None = None
+    error: BaseException | None = None
+
+
 async def audit_many(
     specs: Iterable[BrandSpec],
     options: AuditOptions,
     *,
     fetcher: Fetcher,
     registry: Registry,
-    on_result: Callable[[Audit], Awaitable[None] | None],
-    on_error: Callable[[BrandSpec, BaseException], None],
     concurrency: int = 8,
-) -> None:
+    baseline: Iterable[Audit] | None = None,
+    rules: Rules | None = None,
+) -> AsyncIterator[BrandResult]:
     """Audit every brand, ``concurrency`` at a time, sharing one fetcher (so per-host limits hold
-    across brands). Each result goes to ``on_result`` as soon as it is ready."""
-    validate(options.rules, registry)  # configuration mistakes stop the batch before any request
-    for spec in specs:
-        if spec.rules is not None:
-            validate(spec.rules, registry)
+    across brands), and yield each result as soon as it is ready. Only ``concurrency`` results are
+    held at any time, so memory does not grow with the number of brands. ``rules`` is
+    ``options.rules`` already checked by :func:`~auditor.judge.prepare`; brands with their own
+    configuration have it checked once each."""
+    shared = rules or prepare(options.rules, registry)  # configuration mistakes stop the batch before any request
+    own = {id(spec): prepare(spec.rules, registry) for spec in specs if spec.rules is not None}
+    previous = list(baseline) if baseline is not None else None
     queue = iter(specs)
+    results: asyncio.Queue[BrandResult | None] = asyncio.Queue(maxsize=max(1, concurrency))
 
     async def worker() -> None:
         for spec in queue:  # a shared iterator: each brand is taken by exactly one worker
             brand_options = options if spec.rules is None else replace(options, rules=spec.rules)
             try:
-                result = await audit_async(spec.brand, brand_options, fetcher=fetcher, registry=registry)
+                result = await audit_async(spec.brand, brand_options, fetcher=fetcher, registry=registry,
+                                           rules=own.get(id(spec), shared), baseline=previous)
             except Exception as exc:  # noqa: BLE001 - one brand's crash is reported; the batch goes on
-                on_error(spec, exc)
+                await results.put(BrandResult(spec, error=exc))
                 continue
-            done = on_result(result)
-            if done is not None:
-                await done
+            await results.put(BrandResult(spec, audit=result))
 
-    async with asyncio.TaskGroup() as group:
-        for _ in range(max(1, concurrency)):
-            group.create_task(worker())
+    async def run_workers() -> None:
+        try:
+            async with asyncio.TaskGroup() as group:
+                for _ in range(max(1, concurrency)):
+                    group.create_task(worker())
+        finally:
+            await results.put(None)
+
+    runner = asyncio.create_task(run_workers())
+    try:
+        while (item := await results.get()) is not None:
+            yield item
+    finally:
+        if not runner.done():
+            runner.cancel()
+        await asyncio.gather(runner, return_exceptions=True)
 
 
 @dataclass
@@ -151,6 +176,7 @@ class BatchOutcome:
     audited: int = 0
     skipped: int = 0  # already done in an earlier run (--resume)
     failed: int = 0
+    status: ExitStatus = ExitStatus.CLEAN  # FINDINGS when a brand failed the threshold, FAILED when one crashed
 
 
 async def run_batch(
@@ -163,24 +189,31 @@ async def run_batch(
     skip: set[str] = frozenset(),  # type: ignore[assignment]
     concurrency: int = 8,
     client_options: dict[str, Any] | None = None,
+    baseline: Iterable[Audit] | None = None,
+    threshold: Severity | None = Severity.WARNING,
+    only_new: bool = False,
+    rules: Rules | None = None,
 ) -> BatchOutcome:
-    """Audit ``specs`` (minus ``skip``) through one shared client and fetcher; results stream to ``on_result``."""
-    from auditor.fetch.client import make_client
+    """Audit ``specs`` (minus ``skip``) through one shared client and fetcher; results stream to ``on_result``.
 
+    The outcome's ``status`` is what ``auditor audit`` exits with: FAILED if any brand's audit
+    crashed, else FINDINGS if any brand has a finding at or above ``threshold`` (only new ones
+    with ``only_new``), else CLEAN.
+    """
     outcome = BatchOutcome()
     todo = [spec for spec in specs if spec.brand.name not in skip]
     outcome.skipped = len(specs) - len(todo)
-
-    def done(result: Audit) -> None:
-        outcome.audited += 1
-        on_result(result)
-
-    def failed(spec: BrandSpec, exc: BaseException) -> None:
-        outcome.failed += 1
-        on_error(spec, exc)
-
     async with make_client(options.fetch, **(client_options or {})) as client:
         fetcher = Fetcher(client, options.fetch, keep_records=False)
-        await audit_many(todo, options, fetcher=fetcher, registry=registry, on_result=done, on_error=failed,
-                         concurrency=concurrency)
+        async for result in audit_many(todo, options, fetcher=fetcher, registry=registry, concurrency=concurrency,
+                                       baseline=baseline, rules=rules):
+            if result.audit is None:
+                outcome.failed += 1
+                outcome.status = ExitStatus.FAILED
+                on_error(result.spec, result.error or RuntimeError("no result"))
+                continue
+            outcome.audited += 1
+            if result.audit.exit_status(threshold, only_new=only_new) is ExitStatus.FINDINGS:
+                outcome.status = max(outcome.status, ExitStatus.FINDINGS)
+            on_result(result.audit)
     return outcome

@@ -22,6 +22,15 @@ class Status(str, enum.Enum):
     ERROR = "error"  # network, TLS, timeout, junk content: we could not tell
 
 
+class ExitStatus(enum.IntEnum):
+    """What an audit means for a CI job: the process exit status of ``auditor audit``."""
+
+    CLEAN = 0  # nothing at or above the threshold
+    FINDINGS = 1  # findings at or above the threshold
+    USAGE = 2  # bad arguments, input or configuration
+    FAILED = 3  # the audit itself could not run
+
+
 class Severity(str, enum.Enum):
     INFO = "info"
     WARNING = "warning"
@@ -167,3 +176,14 @@ class Audit:
             if activity.channel_url == channel.url:
                 return activity
         return None
+
+    def failing(self, threshold: Severity | None, *, only_new: bool = False) -> tuple[Finding, ...]:
+        """The findings at or above ``threshold`` (None: never fail), only the baseline's new ones if asked."""
+        if threshold is None:
+            return ()
+        return tuple(f for f in self.findings
+                     if f.severity.rank >= threshold.rank and (not only_new or f.baseline == "new"))
+
+    def exit_status(self, threshold: Severity | None, *, only_new: bool = False) -> ExitStatus:
+        """FINDINGS when a finding is at or above ``threshold`` (with ``only_new``: a new one), else CLEAN."""
+        return ExitStatus.FINDINGS if self.failing(threshold, only_new=only_new) else ExitStatus.CLEAN

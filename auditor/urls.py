@@ -96,6 +96,11 @@ def canonical_url(url: str) -> str:
     return urlunsplit(("https", netloc, path, parts.query, ""))
 
 
+def same_channel(a: str, b: str) -> bool:
+    """Do two URLs name the same channel? The one test used everywhere (discovery, configuration, reports)."""
+    return canonical_url(a) == canonical_url(b)
+
+
 def host_of(url: str) -> str:
     """The lower-case host of a URL, without a trailing dot; "" when there is none."""
     try:

@@ -72,16 +72,14 @@ async def _audit(brands: Path, settings: FetchSettings, concurrency: int) -> tup
     registry = load_registry()
     failures: list[str] = []
     count = 0
-
-    def done(_: object) -> None:
-        nonlocal count
-        count += 1
-
     async with make_client(settings) as client:
         fetcher = Fetcher(client, settings, keep_records=True)
-        await audit_many(specs, AuditOptions(as_of=AS_OF, fetch=settings, credentials={}), fetcher=fetcher,
-                         registry=registry, on_result=done, on_error=lambda spec, exc: failures.append(str(exc)),
-                         concurrency=concurrency)
+        async for result in audit_many(specs, AuditOptions(as_of=AS_OF, fetch=settings, credentials={}),
+                                       fetcher=fetcher, registry=registry, concurrency=concurrency):
+            if result.error is not None:
+                failures.append(str(result.error))
+            else:
+                count += 1
     if failures:
         print(f"  {len(failures)} brands failed, e.g. {failures[0]}")
     return fetcher, count

@@ -23,17 +23,18 @@ from conftest import AS_OF, TEST_FETCH
 from typer.testing import CliRunner
 
 from auditor import Brand
-from auditor.discover import Discovery, DiscoveryOptions, discover_brand
+from auditor.discover import Discovery, discover
+from auditor.options import AuditOptions
 from auditor.plugin import load_registry
 from cli import app
 
 MINE = [web, feed, x, facebook, instagram, linkedin, tiktok, threads, substack, medium, tumblr, ghost]
-OPTIONS = DiscoveryOptions(as_of=AS_OF, fetch=TEST_FETCH, credentials={})
+OPTIONS = AuditOptions(as_of=AS_OF, fetch=TEST_FETCH, credentials={})
 
 
-def run(brand: Brand, options: DiscoveryOptions = OPTIONS) -> Discovery:
+def run(brand: Brand, options: AuditOptions = OPTIONS) -> Discovery:
     # Only this branch's plugins, so the exact channel set does not depend on what else is installed.
-    return discover_brand(brand, options, registry=load_registry(plugins=MINE))
+    return discover(brand, options=options, registry=load_registry(plugins=MINE))
 
 
 def bigbrand(**extra) -> Brand:
@@ -100,7 +101,7 @@ def test_bigbrand_discovery_reads_a_bounded_set_of_pages(fixture_internet):
 
 def test_given_channels_and_probed_handles_join_with_their_own_confidence(fixture_internet):
     brand = bigbrand(channels=("https://x.com/someoneelse/",), handles=("bigbrand",))
-    found = run(brand, DiscoveryOptions(as_of=AS_OF, fetch=TEST_FETCH, credentials={}, probe_handles=True))
+    found = run(brand, AuditOptions(as_of=AS_OF, fetch=TEST_FETCH, credentials={}, probe_handles=True))
     channels = {c.url: c for c in found.channels}
     assert channels["https://x.com/someoneelse"].confidence.value == "given"  # given beats the article link
     assert channels["https://bigbrand.ghost.io/"].confidence.value == "low"  # only a probed handle says so

@@ -48,7 +48,7 @@ def test_an_injected_plugin_list_replaces_entry_points_and_a_crashing_plugin_fai
     import auditor.plugins.feed as feed
     import auditor.plugins.web as web
 
-    import auditor.judge.rules as rules
+    from auditor.judge import rules
     from auditor import Brand
 
     registry = load_registry([web, feed, rules, CrashingPlugin()])

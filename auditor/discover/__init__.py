@@ -24,15 +24,18 @@ import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
 
 from auditor.discover.candidates import Candidate, SiteLink, read_page
-from auditor.fetch.credentials import credentials_from_env
-from auditor.fetch.client import Fetched, Fetcher, FetchSettings, make_client
-from auditor.models import Activity, Brand, Channel, Confidence, Evidence, Status
+from auditor.discover.brand import brand_from
+from auditor.fetch.client import Fetched, Fetcher
+from auditor.fetch.session import fetcher_for
+from auditor.models import Activity, Brand, Channel, Confidence, Evidence, RequestRecord, Status
+from auditor.options import MAX_PAGES, AuditOptions, context_for
 from auditor.plugin import Context, Page, Platform
 from auditor.plugin import Registry, load_registry
 from auditor.parse.sitemaps import parse_sitemap, pick_children
@@ -42,7 +45,6 @@ from auditor.collect.walled import EXISTS_FIELD
 log = logging.getLogger(__name__)
 
 CONFIDENCE_ORDER = [Confidence.LOW, Confidence.MEDIUM, Confidence.HIGH, Confidence.GIVEN]
-MAX_PAGES = 5
 CATCH_ALL = "web"
 # Profiles that themes and CMS templates link by default; never the brand's unless it is that vendor.
 THEME_DEMO_HANDLES = frozenset({
@@ -63,15 +65,6 @@ PAGE_WORDS = {
 NOT_PAGES = re.compile(r"\.(pdf|jpe?g|png|gif|webp|svg|zip|gz|mp[34]|mov|xml|json|rss|atom|css|js|ico)$", re.I)
 
 
-@dataclass(frozen=True, kw_only=True)
-class DiscoveryOptions:
-    as_of: datetime | None = None
-    fetch: FetchSettings = field(default_factory=FetchSettings)
-    credentials: Mapping[str, str] | None = None  # None: read the known variables from the environment
-    probe_handles: bool = False  # look the brand's handles up on every platform that has profile URLs
-    max_pages: int = MAX_PAGES  # the site's own pages read besides the homepages
-
-
 @dataclass(frozen=True, slots=True)
 class HandleProbe:
     """What looking a handle up on one platform said: found, absent, blocked or unknown, and why."""
@@ -86,61 +79,58 @@ class HandleProbe:
 
 @dataclass(frozen=True)
 class Discovery:
+    """Stage 1's result: the brand's channels, with what was learnt and fetched on the way.
+
+    ``responses`` and ``requests`` are handed to :func:`auditor.collect.collect`, so a page or
+    feed read during discovery is not fetched again, and the audit's statistics count each
+    request once.
+    """
+
     channels: tuple[Channel, ...]
     probes: tuple[HandleProbe, ...] = ()
     notes: tuple[str, ...] = ()  # limits hit and inputs skipped, for a person
+    brand: Brand | None = None
+    as_of: datetime | None = None
+    responses: Mapping[str, Fetched] = field(default_factory=dict, compare=False, repr=False)
+    requests: tuple[RequestRecord, ...] = field(default=(), compare=False, repr=False)
 
 
-# -- the library entry points ------------------------------------------------------------
-async def discover_brand_async(
-    brand: Brand,
-    options: DiscoveryOptions = DiscoveryOptions(),
+# -- the stage function ------------------------------------------------------------------
+async def discover_async(
+    target: str | Brand,
     *,
-    client: httpx.AsyncClient | None = None,
+    options: AuditOptions = AuditOptions(),
     fetcher: Fetcher | None = None,
+    client: httpx.AsyncClient | None = None,
     registry: Registry | None = None,
 ) -> Discovery:
-    """The brand's channels (and handle probes when asked), without collecting any activity."""
+    """Stage 1: the brand's channels (a Brand, or a homepage URL), each with its evidence and confidence.
+
+    Reads the homepages and a few of the site's own pages, the channels the user named and,
+    with ``options.probe_handles``, the profiles the brand's handles are found under.
+    """
+    brand = brand_from(target)
+    as_of = options.moment()
     registry = registry or load_registry()
-    if fetcher is None:
-        if client is None:
-            async with make_client(options.fetch) as own_client:
-                return await _discover_with(brand, options, Fetcher(own_client, options.fetch), registry)
-        fetcher = Fetcher(client, options.fetch)
-    return await _discover_with(brand, options, fetcher, registry)
-
-
-def discover_brand(brand: Brand, options: DiscoveryOptions = DiscoveryOptions(), **kwargs: object) -> Discovery:
-    """Synchronous :func:`discover_brand_async`."""
-    return asyncio.run(discover_brand_async(brand, options, **kwargs))  # type: ignore[arg-type]
-
-
-async def _discover_with(brand: Brand, options: DiscoveryOptions, fetcher: Fetcher, registry: Registry) -> Discovery:
-    as_of = options.as_of or datetime.now(timezone.utc)
-    credentials = options.credentials if options.credentials is not None else credentials_from_env()
-    context = Context(fetcher=fetcher, as_of=as_of, credentials=credentials)
-    run = _Run(brand, context, registry, options.max_pages)
-    await run.pages()
-    run.given()
-    probes: tuple[HandleProbe, ...] = ()
-    if options.probe_handles:
-        probes = await probe_handles(brand.handles, context, registry)
-        run.probed(probes)
-    return Discovery(tuple(without_covered(list(run.found.values()), registry)), probes, tuple(run.notes))
-
-
-async def discover(brand: Brand, context: Context, registry: Registry, *, max_pages: int = MAX_PAGES,
-                   probe: bool = False) -> list[Channel]:
-    """The brand's channels, for an audit: its homepages, what its pages declare, what the user named,
-    and (with ``probe``) the profiles its handles were found under."""
-    run = _Run(brand, context, registry, max_pages)
-    await run.pages()
-    run.given()
-    if probe and brand.handles:
-        run.probed(await probe_handles(brand.handles, context, registry))
+    async with fetcher_for(options.fetch, fetcher=fetcher, client=client) as own:
+        context = context_for(options, own, as_of)
+        with own.recording() as records:
+            run = _Run(brand, context, registry, options.max_pages)
+            await run.pages()
+            run.given()
+            probes: tuple[HandleProbe, ...] = ()
+            if options.probe_handles and brand.handles:
+                probes = await probe_handles(brand.handles, context, registry)
+                run.probed(probes)
     for note in run.notes:
         log.info("discovery: %s", note)
-    return without_covered(list(run.found.values()), registry)
+    return Discovery(tuple(without_covered(list(run.found.values()), registry)), probes, tuple(run.notes),
+                     brand=brand, as_of=as_of, responses=dict(context.pages), requests=tuple(records))
+
+
+def discover(target: str | Brand, **kwargs: Any) -> Discovery:
+    """Synchronous :func:`discover_async`."""
+    return asyncio.run(discover_async(target, **kwargs))
 
 
 def without_covered(channels: list[Channel], registry: Registry) -> list[Channel]:
@@ -402,9 +392,6 @@ def recognise(platforms: list[Platform], url: str, *, include_catch_all: bool = 
         if channel is not None:
             return channel
     return None
-
-
-_recognise = recognise  # the name audit.py knew
 
 
 def _merge(found: dict[str, Channel], channel: Channel) -> None:

@@ -1,7 +1,11 @@
-"""Run the rules over collected activity and turn what they find into findings.
+"""Stage 3, judge: run the rules over collected activity and turn what they find into findings.
 
+Takes a :class:`~auditor.collect.Collection` and the rule configuration (a
+:class:`RuleConfig`, checked once into :class:`Rules` by :func:`prepare`); gives a
+:class:`Judgement`: findings, suppressed findings and, against a baseline, resolved ones.
 The engine applies the configuration: which rules run (select/ignore), their options
 (globally and per channel), severity overrides, and suppressions with their expiry.
+Rules live in :mod:`auditor.judge.rules`, one module each; they never read the clock.
 """
 
 from __future__ import annotations
@@ -12,12 +16,16 @@ import typing
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from auditor.models import Activity, Brand, Channel, Evidence, Finding, Severity
+from auditor.models import Activity, Audit, Brand, Channel, Evidence, Finding, Severity
 from auditor.plugin import Registry
 from auditor.plugin import Rule
+from auditor.urls import canonical_url, same_channel
 from auditor.judge.selection import ALL, SelectorError, check_selectors, enabled, matches
+
+if TYPE_CHECKING:
+    from auditor.collect import Collection
 
 
 class ConfigError(ValueError):
@@ -125,43 +133,75 @@ def fingerprint(code: str, brand: Brand, channel_url: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
+@dataclass(frozen=True)
+class Rules:
+    """A :class:`RuleConfig` checked against the registry once, with every rule's options built.
+
+    What :func:`judge` runs, and what reports read for their thresholds and windows, so a
+    report never states a limit the audit did not apply. Build it with :func:`prepare`.
+    """
+
+    config: RuleConfig
+    enabled: tuple[Rule, ...]  # the rules that run, by code
+    options: Mapping[str, Any]  # code → the rule's Options from the configuration (every registered rule)
+    per_channel: Mapping[str, Mapping[str, Any]]  # canonical channel URL → code → Options
+
+    def options_for(self, code: str, channel_url: str = "") -> Any:
+        """The Options rule ``code`` runs with on a channel (its own override, else the global ones)."""
+        per_rule = self.per_channel.get(canonical_url(channel_url)) if channel_url else None
+        if per_rule and code in per_rule:
+            return per_rule[code]
+        return self.options[code]
+
+    def severity_of(self, rule: Rule) -> Severity:
+        return self.config.severity.get(rule.CODE, rule.SEVERITY)
+
+
+def prepare(config: RuleConfig, registry: Registry) -> Rules:
+    """Validate ``config`` (ConfigError for any mistake) and build every rule's options, once."""
+    validate(config, registry)
+    codes = enabled(registry.rules, (*config.select, *config.extend_select), config.ignore)
+    options = {code: build_options(rule, config.options.get(code, {})) for code, rule in registry.rules.items()}
+    per_channel: dict[str, dict[str, Any]] = {}
+    for url, per_rule in config.channels.items():
+        built = per_channel.setdefault(canonical_url(url), {})
+        for code, raw in per_rule.items():
+            rule = _rule(registry, code, config.source)
+            built[rule.CODE] = build_options(rule, {**config.options.get(rule.CODE, {}), **raw})
+    return Rules(config=config, enabled=tuple(registry.rules[code] for code in sorted(codes)),
+                 options=options, per_channel=per_channel)
+
+
 def evaluate(
     brand: Brand,
     channels: Iterable[Channel],
     activities: Mapping[str, Activity],
     as_of: datetime,
     registry: Registry,
-    config: RuleConfig = RuleConfig(),
+    config: RuleConfig | Rules = RuleConfig(),
 ) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
     """(findings, suppressed), each sorted most severe first."""
-    validate(config, registry)
-    codes = enabled(registry.rules, (*config.select, *config.extend_select), config.ignore)
-    rules = [registry.rules[code] for code in sorted(codes)]
-    base = {rule.CODE: build_options(rule, config.options.get(rule.CODE, {})) for rule in rules}
-    overrides = {url.rstrip("/"): per_rule for url, per_rule in config.channels.items()}
+    rules = config if isinstance(config, Rules) else prepare(config, registry)
     findings: list[Finding] = []
     suppressed: list[Finding] = []
     for channel in channels:
         activity = activities.get(channel.url)
         if activity is None:
             continue
-        channel_options = {code.upper(): raw for code, raw in overrides.get(channel.url.rstrip("/"), {}).items()}
-        for rule in rules:
-            options = base[rule.CODE]
-            if rule.CODE in channel_options:
-                options = build_options(rule, {**config.options.get(rule.CODE, {}), **channel_options[rule.CODE]})
+        for rule in rules.enabled:
+            options = rules.options_for(rule.CODE, channel.url)
             for violation in rule.check(brand, channel, activity, options, as_of):
                 finding = Finding(
                     code=rule.CODE,
                     category=rule.CATEGORY,
-                    severity=config.severity.get(rule.CODE, rule.SEVERITY),
+                    severity=rules.severity_of(rule),
                     channel_url=channel.url,
                     platform=channel.platform,
                     message=violation.message,
                     evidence=violation.evidence,
                     fingerprint=fingerprint(rule.CODE, brand, channel.url),
                 )
-                _file(finding, config.suppress, as_of, findings, suppressed)
+                _file(finding, rules.config.suppress, as_of, findings, suppressed)
     order = lambda f: f.ordering_key  # noqa: E731
     return tuple(sorted(findings, key=order)), tuple(sorted(suppressed, key=order))
 
@@ -169,7 +209,7 @@ def evaluate(
 def _file(finding: Finding, suppressions: tuple[Suppression, ...], as_of: datetime,
           findings: list[Finding], suppressed: list[Finding]) -> None:
     for rule in suppressions:
-        if rule.channel.rstrip("/") != finding.channel_url.rstrip("/") or not matches(rule.rule, finding.code):
+        if not same_channel(rule.channel, finding.channel_url) or not matches(rule.rule, finding.code):
             continue
         if rule.until is not None and as_of.date() > rule.until:
             note = Evidence(rule.channel, "suppression expired", f"{rule.until.isoformat()}: {rule.reason}")
@@ -178,3 +218,33 @@ def _file(finding: Finding, suppressions: tuple[Suppression, ...], as_of: dateti
         suppressed.append(dataclasses.replace(finding, suppression=rule.reason))
         return
     findings.append(finding)
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """Stage 3's result for one brand."""
+
+    findings: tuple[Finding, ...]
+    suppressed: tuple[Finding, ...] = ()  # silenced by a configured suppression, with its reason
+    resolved: tuple[Finding, ...] = ()  # in the baseline, no longer found
+
+
+def judge(
+    collection: Collection,
+    rules: RuleConfig | Rules = RuleConfig(),
+    *,
+    registry: Registry | None = None,
+    baseline: Iterable[Audit] | None = None,
+) -> Judgement:
+    """Stage 3: the findings on a collection, as of its moment; marked against ``baseline`` (earlier audits) if given."""
+    from auditor.judge.baseline import compare
+    from auditor.plugin import load_registry
+
+    registry = registry or load_registry()
+    activities = {activity.channel_url: activity for activity in collection.activities}
+    findings, suppressed = evaluate(collection.brand, collection.channels, activities, collection.as_of,
+                                    registry, rules)
+    resolved: tuple[Finding, ...] = ()
+    if baseline is not None:
+        findings, resolved = compare(collection.brand.name, findings, baseline)
+    return Judgement(findings=findings, suppressed=suppressed, resolved=resolved)

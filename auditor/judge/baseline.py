@@ -13,7 +13,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from auditor.judge import ConfigError
-from auditor.models import Audit
+from auditor.models import Audit, Finding
 from auditor.report.serialize import from_data
 
 
@@ -41,10 +41,17 @@ def load_baseline(path: Path) -> list[Audit]:
     return audits
 
 
+def compare(brand: str, findings: tuple[Finding, ...], previous: Iterable[Audit]
+            ) -> tuple[tuple[Finding, ...], tuple[Finding, ...]]:
+    """(findings marked new or unchanged, the brand's baseline findings no longer found)."""
+    before = {f.fingerprint: f for old in previous if old.brand.name == brand for f in old.findings}
+    now = {f.fingerprint for f in findings}
+    marked = tuple(replace(f, baseline="unchanged" if f.fingerprint in before else "new") for f in findings)
+    resolved = tuple(f for fingerprint, f in before.items() if fingerprint not in now)
+    return marked, resolved
+
+
 def apply_baseline(audit: Audit, previous: Iterable[Audit]) -> Audit:
     """The audit with each finding marked new or unchanged, and the baseline's vanished findings as resolved."""
-    before = {f.fingerprint: f for old in previous if old.brand.name == audit.brand.name for f in old.findings}
-    now = {f.fingerprint for f in audit.findings}
-    findings = tuple(replace(f, baseline="unchanged" if f.fingerprint in before else "new") for f in audit.findings)
-    resolved = tuple(f for fingerprint, f in before.items() if fingerprint not in now)
+    findings, resolved = compare(audit.brand.name, audit.findings, previous)
     return replace(audit, findings=findings, resolved=resolved)

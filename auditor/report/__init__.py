@@ -1,10 +1,16 @@
-"""Reports: every format renders the same Audit data, streaming brand by brand.
+"""Stage 4, report: every format renders the same Audit data, streaming brand by brand.
 
-``reporter(format, options)`` gives a :class:`~auditor.report.base.Reporter`; call
-``start()``, ``add(audit)`` per brand, ``end()``. ``render(audit, format)`` does all three.
+Takes :class:`~auditor.models.Audit` values (and :class:`ReportOptions`, which carry the
+audit's checked rule configuration so thresholds and windows in a report are the ones the
+audit applied); gives text. :func:`report` renders one audit or several into one document;
+``reporter(format, options)`` gives a streaming :class:`~auditor.report.base.Reporter`
+(``start()``, ``add(audit)`` per brand, ``end()``) for batches. One module per format.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TextIO
 
 from auditor.models import Audit
 from auditor.report.base import Reporter, ReportOptions
@@ -35,3 +41,24 @@ def reporter(format: str, options: ReportOptions = ReportOptions(), *, lines: bo
 
 def render(audit: Audit, format: str = "table", options: ReportOptions = ReportOptions()) -> str:
     return reporter(format, options).render(audit)
+
+
+def report(audits: Audit | Iterable[Audit], format: str = "table", options: ReportOptions = ReportOptions(), *,
+           stream: TextIO | None = None) -> str:
+    """Stage 4: one document for one audit or several; written to ``stream`` as it goes when one is given
+    (then the return value is empty)."""
+    many = [audits] if isinstance(audits, Audit) else audits
+    out = reporter(format, options, lines=not isinstance(audits, Audit))
+    parts: list[str] = []
+
+    def emit(text: str) -> None:
+        if stream is not None:
+            stream.write(text)
+        else:
+            parts.append(text)
+
+    emit(out.start())
+    for audit in many:
+        emit(out.add(audit))
+    emit(out.end())
+    return "".join(parts)
