@@ -28,6 +28,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
+from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -70,11 +72,12 @@ class Page:
     def parse(cls, fetched: Fetched) -> "Page":
         return cls(fetched.final_url, fetched, parse_html(fetched.text()))
 
-    @property
+    @cached_property
     def base_url(self) -> str:
+        """The URL the page's links are relative to (its ``<base href>``, else its own), looked up once."""
         base = self.tree.css_first("base[href]")
         href = base.attributes.get("href") if base is not None else None
-        return href.strip() if href else self.url
+        return urljoin(self.url, href.strip()) if href and href.strip() else self.url
 
 
 @dataclass(frozen=True)

@@ -91,9 +91,14 @@ def literal_address(host: str) -> Address | None:
         return None
 
 
-def wire_host(url: str) -> str:
+def wire_host(url: str, spelled: str | None = None) -> str:
     """The host httpx will connect to (or ask a proxy for) for ``url``: IDNA-encoded, lower case,
-    without a trailing dot. Raises ValueError for a URL httpx would not send."""
+    without a trailing dot. Raises ValueError for a URL httpx would not send.
+
+    ``spelled`` is the host as :func:`urllib.parse.urlsplit` read it, when known: an ASCII
+    host is sent as written, so only other hosts need httpx's (slower) parse."""
+    if spelled is not None and spelled.isascii() and not spelled.startswith("["):
+        return spelled.lower().rstrip(".")
     try:
         host = httpx.URL(url).raw_host.decode("ascii")
     except (httpx.InvalidURL, UnicodeError) as exc:
@@ -112,7 +117,7 @@ def refusal(url: str, *, allow_private: bool = False) -> str:
     if scheme not in ("http", "https"):
         return f"only http and https URLs are fetched, not {scheme or 'a relative'} URL {url!r}"
     try:
-        host = wire_host(url)
+        host = wire_host(url, spelled)
     except ValueError:  # httpx would not send it; say why in the words that matter most
         address = literal_address(spelled.lower())
         why = address_refusal(address, spelled) if address is not None and not allow_private else ""
