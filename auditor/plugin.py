@@ -29,6 +29,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
+from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -72,11 +74,12 @@ class Page:
     def parse(cls, fetched: Fetched, role: str = "home") -> "Page":
         return cls(fetched.final_url, fetched, parse_html(fetched.text()), role)
 
-    @property
+    @cached_property
     def base_url(self) -> str:
+        """The URL the page's links are relative to (its ``<base href>``, else its own), looked up once."""
         base = self.tree.css_first("base[href]")
         href = base.attributes.get("href") if base is not None else None
-        return href.strip() if href else self.url
+        return urljoin(self.url, href.strip()) if href and href.strip() else self.url
 
 
 @dataclass(frozen=True)

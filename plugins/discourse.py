@@ -53,6 +53,7 @@ ROUTES = frozenset({"latest", "categories", "top", "new", "hot", "c", "t", "u", 
                     "search", "login", "signup"})
 TOPICS_READ = 10  # newest visitor topics whose posts are read
 PROBES = 3  # forum-looking links on a brand page that discover() may fetch
+LINKS_SCANNED = 5000  # links of one page looked at for forum links (a hostile page may hold 500,000)
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ class DiscoursePlatform(Platform):
                             confidence=Confidence.HIGH,
                             found_by=(Evidence(page.url, '<meta name="generator">', generator),))]
         found: list[Channel] = []
-        for url in self._forum_links(page)[:PROBES]:
+        for url in self._forum_links(page, PROBES):
             fetched = await context.get(url)
             if not fetched.ok or "html" not in fetched.content_type:
                 continue
@@ -111,11 +112,14 @@ class DiscoursePlatform(Platform):
                               Evidence(fetched.final_url, '<meta name="generator">', generator))))
         return found
 
-    def _forum_links(self, page: Page) -> list[str]:
-        """Links to other hosts named like forums, or to a /forum-style folder of this site."""
+    def _forum_links(self, page: Page, wanted: int) -> list[str]:
+        """Up to ``wanted`` links to other hosts named like forums, or to a /forum-style folder of
+        this site, from the page's first :data:`LINKS_SCANNED` links."""
         here = urlsplit(page.url)
         links: list[str] = []
-        for node in page.tree.css("a[href]"):
+        for node in page.tree.css("a[href]")[:LINKS_SCANNED]:
+            if len(links) >= wanted:
+                break
             url = urljoin(page.base_url, (node.attributes.get("href") or "").strip())
             parts = urlsplit(url)
             host = (parts.hostname or "").lower()

@@ -15,9 +15,9 @@ other people's sites owes them and its user:
 * a cap on body size (streamed; gzip and deflate are inflated by the fetcher itself no
   further than the cap, so a huge or decompression-bomb body is never held whole), on
   redirects (each hop is checked again), and on total time per request;
-* no requests to loopback, private or link-local address literals (in any spelling a
-  resolver accepts, ``2130706433`` and ``0x7f.1`` included) or non-HTTP schemes unless
-  allowed, so a page cannot steer the crawler into an internal network;
+* no requests to loopback, private or link-local addresses or non-HTTP schemes unless
+  allowed, so a page cannot steer the crawler into an internal network: literals in any
+  spelling, and, on direct connections, whatever a name resolves to (:mod:`auditor.fetch.guard`);
 * a ``Retry-After`` longer than the cap is reported, never waited for, not even by the
   host's next request.
 
@@ -31,10 +31,8 @@ from __future__ import annotations
 import asyncio
 import codecs
 import email.utils
-import ipaddress
 import json
 import re
-import socket
 import time
 import zlib
 from collections import OrderedDict
@@ -56,10 +54,12 @@ from tenacity import (
     retry_if_exception,
     retry_if_result,
     stop_after_attempt,
+    stop_before_delay,
 )
 from tenacity.wait import wait_exponential_jitter
 
 from auditor import __version__
+from auditor.fetch.guard import AddressRefused, guarded, refusal  # noqa: F401 - refusal is re-exported
 from auditor.models import FetchStats, RequestRecord
 from auditor.parse.sitemaps import sitemap_lines
 
@@ -250,49 +250,13 @@ def make_client(
     )
     options.update(overrides)
     if cache is None:
-        return httpx.AsyncClient(**options)
+        return guarded(httpx.AsyncClient(**options), allow_private=settings.allow_private)
     from hishel import AsyncSqliteStorage
     from hishel.httpx import AsyncCacheClient
 
     cache.directory.mkdir(parents=True, exist_ok=True)
     storage = AsyncSqliteStorage(database_path=cache.database, default_ttl=cache.max_age)
-    return AsyncCacheClient(storage=storage, **options)
-
-
-def refusal(url: str, *, allow_private: bool = False) -> str:
-    """Why ``url`` must not be fetched, or "" when it may be."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return f"not a valid URL: {url!r}"
-    if parts.scheme not in ("http", "https"):
-        return f"only http and https URLs are fetched, not {parts.scheme or 'a relative'} URL {url!r}"
-    host = (parts.hostname or "").rstrip(".")
-    if not host:
-        return f"URL has no host: {url!r}"
-    if allow_private:
-        return ""
-    if host == "localhost" or host.endswith(".localhost"):
-        return f"{host} is this machine; private addresses are not fetched unless allowed"
-    address = _ip_literal(host)
-    if address is None:
-        return ""
-    if not address.is_global:
-        spelled = host if str(address) == host else f"{host} ({address})"
-        return f"{spelled} is a private, loopback or reserved address; not fetched unless allowed"
-    return ""
-
-
-def _ip_literal(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    """The address a host names literally, in any form a resolver accepts ("127.1", "0x7f000001", "2130706433")."""
-    try:
-        return ipaddress.ip_address(host)
-    except ValueError:
-        pass
-    try:  # the legacy inet_aton forms that URL parsers and getaddrinfo turn into IPv4 addresses
-        return ipaddress.IPv4Address(socket.inet_aton(host))
-    except (OSError, ValueError):
-        return None
+    return guarded(AsyncCacheClient(storage=storage, **options), allow_private=settings.allow_private)
 
 
 class Fetcher:
@@ -343,6 +307,9 @@ class Fetcher:
                     current = urljoin(current, location.strip())
                     if current in hops:
                         raise _Failure("redirects", f"redirect loop: {' -> '.join([*hops, current])}", transient=False)
+                    if time.monotonic() - started > self.settings.total_timeout:  # a slow chain ends too
+                        raise _Failure("timeout", f"{url} did not arrive within {self.settings.total_timeout:g} s "
+                                                  f"({len(hops)} redirects)", transient=False)
                     continue
                 result = Fetched(url, current, response.status, response.headers, response.body, redirects=tuple(hops))
                 break
@@ -382,7 +349,10 @@ class Fetcher:
     # -- retries ---------------------------------------------------------------------
     async def _with_retries(self, url: str, headers: dict[str, str] | None) -> tuple[_Raw, int]:
         retrying = AsyncRetrying(
-            stop=stop_after_attempt(self.settings.retries + 1) | self._stop_on_long_retry_after,
+            # No attempt starts once total_timeout has passed since the first: a server that
+            # trickles or stalls costs at most two total timeouts, however many retries are allowed.
+            stop=stop_after_attempt(self.settings.retries + 1) | self._stop_on_long_retry_after
+            | stop_before_delay(self.settings.total_timeout),
             wait=self._wait,
             retry=retry_if_exception(lambda exc: isinstance(exc, _Failure) and exc.transient)
             | retry_if_result(lambda response: response.status in RETRY_STATUSES),
@@ -450,6 +420,8 @@ class Fetcher:
                 raise _Failure("connect", f"cannot reach {_host(url)} (the proxy said: {exc})", transient=True) from exc
             except httpx.ConnectError as exc:
                 text = str(exc)
+                if isinstance(exc.__cause__, AddressRefused):  # the guard would not dial what the name resolved to
+                    raise _Failure("refused", text, transient=False) from exc
                 if "CERTIFICATE" in text.upper() or "SSL" in text.upper():
                     raise _Failure("tls", f"TLS failure for {_host(url)}: {text}", transient=False) from exc
                 raise _Failure("connect", f"cannot connect to {_host(url)}: {text or type(exc).__name__}",

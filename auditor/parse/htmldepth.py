@@ -11,6 +11,12 @@ that would open deeper than :data:`MAX_DEPTH`, and nothing else: text, comments,
 elements such as ``<link>``, ``<meta>`` and ``<img>``, and ``<a>`` (which never nests in
 itself) stay where they were. A page that never nests that deep is returned unchanged.
 It reads only the string it is given.
+
+Two more caps keep the rest of the parse linear: an element keeps its first
+:data:`MAX_ATTRIBUTES` attributes (lexbor's cost per element grows with the square of its
+distinct attributes: 40,000 on one ``<div>`` take 15 s), and a page is read up to its
+:data:`MAX_ELEMENTS`-th start tag, the rest dropped (lexbor is linear in elements, but every
+plugin's queries then walk them all).
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ from selectolax.lexbor import LexborHTMLParser
 import re
 
 MAX_DEPTH = 512
+MAX_ATTRIBUTES = 256  # per element; real pages use a few dozen at most
+MAX_ELEMENTS = 200_000  # start tags read from one page; real pages have a few thousand
 
 _TOKEN = re.compile(
     r"<!--.*?(?:-->|\Z)"  # a comment: tags inside it are not tags
@@ -39,17 +47,21 @@ _NOT_COUNTED = frozenset({
 # Their content is text to the parser, whatever it looks like.
 _RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext"})
 _FOREIGN = frozenset({"svg", "math"})  # inside these, <x/> closes itself
+_ATTRIBUTE = re.compile(r"""[^\s/>=][^\s/>=]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*))?""")
+# Each attribute takes at least two characters (a space and a name): a shorter tag needs no count.
+_LONG_TAG = re.compile(r"<[A-Za-z][^<>]{%d}" % (2 * MAX_ATTRIBUTES))
 
 
 def flatten_deep_nesting(html: str, max_depth: int = MAX_DEPTH) -> str:
     """``html`` with elements nested deeper than ``max_depth`` unwrapped (their content kept)."""
-    if html.count("<") <= max_depth:
-        return html  # too few tags to nest that deep: the common case costs one count
+    if html.count("<") <= max_depth and _LONG_TAG.search(html) is None:
+        return html  # too few tags to nest that deep, none long enough to need a count: the common case
     pieces: list[str] = []
     kept_from = 0
     depth = 0  # counted elements open
     dropped = 0  # start tags dropped whose end tags have not come yet
     foreign = 0
+    elements = 0
     position = 0
     while True:
         match = _TOKEN.search(html, position)
@@ -59,6 +71,19 @@ def flatten_deep_nesting(html: str, max_depth: int = MAX_DEPTH) -> str:
         closing, name, rest = match.group(1), match.group(2), match.group(3)
         if name is None:
             continue  # a comment
+        trimmed = False
+        if not closing:
+            elements += 1
+            if elements > MAX_ELEMENTS:  # the rest of the page is not read
+                pieces.append(html[kept_from:match.start()])
+                kept_from = len(html)
+                break
+            if len(rest) > 2 * MAX_ATTRIBUTES:
+                kept = _first_attributes(rest, MAX_ATTRIBUTES)
+                if kept is not None:
+                    pieces += (html[kept_from:match.start()], f"<{name}{kept}>")
+                    kept_from = match.end()
+                    trimmed = True
         name = name.lower()
         if not closing and name in _RAW_TEXT:
             end = re.compile(rf"</{re.escape(name)}", re.IGNORECASE).search(html, position)
@@ -79,7 +104,10 @@ def flatten_deep_nesting(html: str, max_depth: int = MAX_DEPTH) -> str:
             continue  # a self-closed element in SVG or MathML
         if depth >= max_depth:
             dropped += 1
-            pieces.append(html[kept_from:match.start()])
+            if trimmed:
+                pieces.pop()  # the trimmed start tag goes too
+            else:
+                pieces.append(html[kept_from:match.start()])
             kept_from = match.end()
             continue
         depth += 1
@@ -89,6 +117,17 @@ def flatten_deep_nesting(html: str, max_depth: int = MAX_DEPTH) -> str:
         return html
     pieces.append(html[kept_from:])
     return "".join(pieces)
+
+
+def _first_attributes(rest: str, limit: int) -> str | None:
+    """A start tag's text after its name, cut after its first ``limit`` attributes; None if it has no more."""
+    for count, attribute in enumerate(_ATTRIBUTE.finditer(rest), 1):
+        if count == limit:
+            end = attribute.end()
+            if _ATTRIBUTE.search(rest, end) is None:
+                return None
+            return rest[:end] + ("/" if rest.rstrip().endswith("/") else "")
+    return None
 
 
 def parse_html(html: str) -> LexborHTMLParser:
