@@ -18,6 +18,8 @@ from auditor import __version__
 from auditor.options import AuditOptions
 from auditor.discover.brand import InvalidInput, brand_from
 from auditor.judge.baseline import load_baseline
+from auditor.history import HistoryError, Recorder
+from auditor.history.record import PREVIOUS, recorder_for
 from auditor.batch import BrandSpec, read_brands, run_batch
 from auditor.judge.config import load_config
 from auditor.judge import ConfigError, RuleConfig, Rules, prepare
@@ -71,7 +73,12 @@ IgnoreOption = Annotated[Optional[str], typer.Option(
     "--ignore", metavar="CODES", help="Skip these rules (added to the config's ignore). The most specific selector "
     "wins; on a tie, ignore wins.")]
 BaselineOption = Annotated[Optional[Path], typer.Option(
-    "--baseline", metavar="FILE", help="A previous JSON report: mark findings new or unchanged, list resolved ones.")]
+    "--baseline", metavar="FILE", help="A previous JSON report: mark findings new or unchanged, list resolved ones. "
+    "'previous': the brand's last run in the history.")]
+HistoryOption = Annotated[Optional[Path], typer.Option(
+    "--history", metavar="FILE", help="The history file (SQLite) every audit is remembered in. Default: "
+    "$XDG_DATA_HOME/presence-auditor/history.sqlite3 (~/.local/share when unset).")]
+NoHistoryOption = Annotated[bool, typer.Option("--no-history", help="Do not read or write the history.")]
 CacheDirOption = Annotated[Optional[Path], typer.Option(
     "--cache-dir", metavar="DIR", help="Keep an HTTP cache in DIR between runs (also AUDITOR_CACHE_DIR), so a "
     "scheduled job re-fetches only what is older than --max-age.")]
@@ -164,6 +171,8 @@ def audit(
     ignore: IgnoreOption = None,
     baseline: BaselineOption = None,
     fail_on_new: FailOnNewOption = False,
+    history: HistoryOption = None,
+    no_history: NoHistoryOption = False,
     channel: Annotated[Optional[list[str]], typer.Option("--channel", "-c", metavar="URL",
                        help="A channel (feed or profile URL) to audit besides what the homepage declares. "
                             "Repeatable.")] = None,
@@ -213,7 +222,8 @@ def audit(
         else:
             brand = brand_from(url or "", name=name, channels=tuple(channel or ()))
             specs = [BrandSpec(replace(brand, handles=tuple(handle or ())))]
-        previous = load_baseline(baseline) if baseline is not None else None
+        previous = load_baseline(baseline) if baseline is not None and str(baseline) != PREVIOUS else None
+        recorder = recorder_for(history, enabled=not no_history, compare_previous=str(baseline) == PREVIOUS)
         options = AuditOptions(as_of=moment, fetch=settings_from(timeout, ignore_robots, allow_private), rules=rules,
                                probe_handles=probe_handles)
         threshold = fail_on or FailOn(file_config.fail_on or "warning")
@@ -222,17 +232,22 @@ def audit(
         sink = open_sink(format.value, report_options, output=output, output_dir=output_dir, resume=resume,
                          many=brands is not None)
         cache = cache_settings(cache_dir, no_cache, max_age)
-    except (InvalidInput, ConfigError, UnknownName, SelectorError) as exc:
+    except (InvalidInput, ConfigError, UnknownName, SelectorError, HistoryError) as exc:
         raise fail(str(exc)) from None
-    status = run_and_report(specs, options, registry, sink, previous=previous, threshold=severity_of(threshold),
-                            only_new=fail_on_new, concurrency=concurrency, cache=cache, rules=prepared)
+    try:
+        status = run_and_report(specs, options, registry, sink, previous=previous, threshold=severity_of(threshold),
+                                only_new=fail_on_new, concurrency=concurrency, cache=cache, rules=prepared,
+                                history=recorder)
+    finally:
+        if recorder is not None:
+            recorder.close()
     raise typer.Exit(int(status))
 
 
 def run_and_report(specs: list[BrandSpec], options: AuditOptions, registry: Registry, sink: Sink, *,
                    previous: list[Audit] | None, threshold: Severity | None, only_new: bool = False,
                    concurrency: int = 8, cache: CacheSettings | None = None, client_options: dict | None = None,
-                   rules: Rules | None = None) -> ExitStatus:
+                   rules: Rules | None = None, history: Recorder | None = None) -> ExitStatus:
     """Run the batch, streaming each brand's report to the sink and progress to stderr; the exit status."""
     todo = len([s for s in specs if brand_key(s.brand.name, sink) not in sink.done])
     progress = BatchProgress(todo) if len(specs) > 1 else None
@@ -254,6 +269,7 @@ def run_and_report(specs: list[BrandSpec], options: AuditOptions, registry: Regi
         outcome = asyncio.run(run_batch(specs, options, registry=registry, on_result=on_result, on_error=on_error,
                                         skip=skip, concurrency=concurrency, baseline=previous, threshold=threshold,
                                         only_new=only_new, rules=rules,
+                                        annotate=history.record if history is not None else None,
                                         client_options={"cache": cache, **(client_options or {})}))
         completed = True
     finally:
@@ -349,6 +365,40 @@ def rules(code: Annotated[Optional[str], typer.Argument(help="A rule code, e.g. 
     except UnknownName as exc:
         raise fail(str(exc)) from None
     typer.echo((rule.__doc__ or "").strip())
+
+
+class HistoryFormat(str, enum.Enum):
+    table = "table"
+    json = "json"
+
+
+@app.command("history")
+def history_command(
+    brand: Annotated[Optional[str], typer.Argument(
+        metavar="BRAND", help="The brand's name in reports (its host unless --name gave another), or 'prune'.")] = None,
+    portfolio: Annotated[bool, typer.Option("--portfolio", help="The trend across every brand in the history.")] = False,
+    keep: Annotated[Optional[int], typer.Option("--keep", metavar="N", min=1,
+                                                help="With prune: keep each brand's newest N runs.")] = None,
+    history: HistoryOption = None,
+    format: Annotated[HistoryFormat, typer.Option("--format", "-f", help="Output format.")] = HistoryFormat.table,
+) -> None:
+    """Show what the history remembers: a brand's runs (what appeared, what resolved, stale since when), or the portfolio.
+
+    Examples:
+
+      auditor history oldcorner.example
+
+      auditor history --portfolio
+
+      auditor history prune --keep 12
+    """
+    from auditor.history.command import history_output
+
+    try:
+        typer.echo(history_output(history, brand=brand, portfolio=portfolio, keep=keep,
+                                  as_json=format is HistoryFormat.json))
+    except HistoryError as exc:
+        raise fail(str(exc)) from None
 
 
 class InspectFormat(str, enum.Enum):

@@ -193,12 +193,14 @@ async def run_batch(
     threshold: Severity | None = Severity.WARNING,
     only_new: bool = False,
     rules: Rules | None = None,
+    annotate: Callable[[Audit], Audit] | None = None,
 ) -> BatchOutcome:
     """Audit ``specs`` (minus ``skip``) through one shared client and fetcher; results stream to ``on_result``.
 
     The outcome's ``status`` is what ``auditor audit`` exits with: FAILED if any brand's audit
     crashed, else FINDINGS if any brand has a finding at or above ``threshold`` (only new ones
-    with ``only_new``), else CLEAN.
+    with ``only_new``), else CLEAN. ``annotate`` sees each audit first (the history records it and
+    marks its findings), so the status and ``on_result`` see what it returns.
     """
     outcome = BatchOutcome()
     todo = [spec for spec in specs if spec.brand.name not in skip]
@@ -213,7 +215,8 @@ async def run_batch(
                 on_error(result.spec, result.error or RuntimeError("no result"))
                 continue
             outcome.audited += 1
-            if result.audit.exit_status(threshold, only_new=only_new) is ExitStatus.FINDINGS:
+            finished = annotate(result.audit) if annotate is not None else result.audit
+            if finished.exit_status(threshold, only_new=only_new) is ExitStatus.FINDINGS:
                 outcome.status = max(outcome.status, ExitStatus.FINDINGS)
-            on_result(result.audit)
+            on_result(finished)
     return outcome

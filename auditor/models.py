@@ -132,6 +132,8 @@ class Finding:
     fingerprint: str = ""
     suppression: str = ""  # the reason it is suppressed (only in Audit.suppressed)
     baseline: str = ""  # "new" or "unchanged" when compared with a baseline
+    first_seen: datetime | None = None  # from the history: as_of of the first run that saw it
+    stale_since: datetime | None = None  # from the history, stale findings only: as_of that began the current streak
 
     @property
     def ordering_key(self) -> tuple[int, str, str]:
@@ -161,6 +163,17 @@ class FetchStats:
 
 
 @dataclass(frozen=True, slots=True)
+class TrendPoint:
+    """One recorded run of a brand, from the history: its findings per category, and how many
+    appeared and resolved since the run before it."""
+
+    as_of: datetime
+    by_category: dict[str, int] = field(default_factory=dict)
+    new: int = 0
+    resolved: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Audit:
     brand: Brand
     as_of: datetime
@@ -170,6 +183,7 @@ class Audit:
     stats: FetchStats = field(default_factory=FetchStats)
     suppressed: tuple[Finding, ...] = ()  # silenced by a configured suppression, with its reason
     resolved: tuple[Finding, ...] = ()  # in the baseline, no longer found
+    trend: tuple[TrendPoint, ...] = ()  # from the history: the brand's runs up to this one, oldest first
 
     def activity_for(self, channel: Channel) -> Activity | None:
         for activity in self.activities:

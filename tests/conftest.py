@@ -50,3 +50,9 @@ def fixture_internet():
             else:
                 os.environ[key] = value
         web.stop()
+
+
+@pytest.fixture(autouse=True)
+def private_data_dir(tmp_path_factory, monkeypatch):
+    """Audits remember their runs in a history under the user's data directory: each test gets its own."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data")))

@@ -3,7 +3,9 @@ anywhere else, so it works offline and as an e-mail attachment.
 
 Per brand: a summary, the channels sorted by urgency, and per channel an activity
 timeline (inline SVG: posts as ticks, answered and unanswered comments as dots, the stale
-threshold as a dashed line), then each finding with its evidence links.
+threshold as a dashed line), then each finding with its evidence links. When the audit
+carries a trend from the history, a bar chart of the brand's findings per run, and each
+finding says when it was first seen and since when it has been stale.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from html import escape
 
-from auditor.models import Activity, Audit, Channel, Finding
+from auditor.models import Activity, Audit, Channel, Finding, TrendPoint
 from auditor.judge.rules import stale
 from auditor.report.base import BrandSummary, Reporter, days_since, findings_for, plural, responses, urgency, worst_severity
 
@@ -55,6 +57,8 @@ class HtmlReporter(Reporter):
         for channel in channels:
             parts.append(self._row(audit, channel))
         parts.append("</tbody></table>")
+        if len(audit.trend) > 1:
+            parts.append(trend_chart(audit.trend))
         for channel in channels:
             parts.append(self._channel_detail(audit, channel))
         if audit.suppressed:
@@ -151,8 +155,37 @@ def _finding(finding: Finding) -> str:
     evidence = "".join(f"<div class=\"evidence\">{escape(e.field)}: {escape(e.value)} ({_link(e.url)})</div>"
                        for e in finding.evidence)
     new = " <strong>new</strong>" if finding.baseline == "new" else ""
+    seen = [f"{label} {moment.date().isoformat()}" for label, moment in
+            (("first seen", finding.first_seen), ("stale since", finding.stale_since)) if moment is not None]
+    since = f"<div class=\"evidence\">{' · '.join(seen)}</div>" if seen else ""
     return (f"<div class=\"finding\"><span class=\"badge {finding.severity.value}\">{finding.severity.value}</span> "
-            f"<code>{finding.code}</code>{new} {escape(finding.message)}{evidence}</div>")
+            f"<code>{finding.code}</code>{new} {escape(finding.message)}{since}{evidence}</div>")
+
+
+def trend_chart(points: tuple[TrendPoint, ...], width: int = 960, height: int = 90) -> str:
+    """Inline SVG from the history: the brand's findings per run as stacked bars by category, oldest first."""
+    colours = {"broken": "#c81e1e", "stale": "#d97706", "unanswered": "#1a56db", "slow": "#7e3af2",
+               "unknown": "#9ca3af"}
+    top = max(1, *(sum(p.by_category.values()) for p in points))
+    step = (width - 20) / len(points)
+    bar = max(4.0, min(40.0, step * 0.6))
+    shapes = []
+    for index, point in enumerate(points):
+        x = round(10 + step * index + (step - bar) / 2, 1)
+        y = height - 20.0
+        for category, count in point.by_category.items():
+            h = round((height - 34) * count / top, 1)
+            y -= h
+            shapes.append(f'<rect x="{x}" y="{round(y, 1)}" width="{round(bar, 1)}" height="{h}" '
+                          f'fill="{colours.get(category, "#6b7280")}"><title>{point.as_of.date().isoformat()}: '
+                          f'{count} {escape(category)}</title></rect>')
+        shapes.append(f'<text x="{round(x + bar / 2, 1)}" y="{height - 6}" font-size="10" fill="#5b6472" '
+                      f'text-anchor="middle">{point.as_of.date().isoformat()}</text>')
+    summary = ", ".join(f"{p.as_of.date().isoformat()}: {sum(p.by_category.values())} (+{p.new} -{p.resolved})"
+                        for p in points)
+    return (f"<h3>Trend</h3><svg role=\"img\" aria-label=\"{escape('Findings per run, oldest first: ' + summary)}\" "
+            f"viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" "
+            f"xmlns=\"http://www.w3.org/2000/svg\">{''.join(shapes)}</svg>")
 
 
 def _status(activity: Activity | None) -> str:

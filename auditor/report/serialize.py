@@ -7,8 +7,9 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 import cattrs
+from cattrs.gen import make_dict_unstructure_fn, override
 
-from auditor.models import Audit
+from auditor.models import Audit, Finding
 
 SCHEMA_VERSION = "1"
 
@@ -17,6 +18,11 @@ T = TypeVar("T")
 _converter = cattrs.Converter()
 _converter.register_unstructure_hook(datetime, lambda value: value.isoformat())
 _converter.register_structure_hook(datetime, lambda value, _: datetime.fromisoformat(value))
+# What only the history gives is left out when there is none, so reports without it read as before.
+_omitted = override(omit_if_default=True)
+_converter.register_unstructure_hook(Finding, make_dict_unstructure_fn(
+    Finding, _converter, first_seen=_omitted, stale_since=_omitted))
+_converter.register_unstructure_hook(Audit, make_dict_unstructure_fn(Audit, _converter, trend=_omitted))
 
 
 def to_data(value: Any) -> Any:
