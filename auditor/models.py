@@ -118,6 +118,11 @@ class Activity:
     moved_to: str = ""  # the account or site the channel says it moved to
     title: str = ""
     evidence: tuple[Evidence, ...] = ()
+    # Typed facts the rules read (evidence is for people; rules never parse it):
+    empty: bool = False  # the plugin read the channel's whole list of items, and it was empty
+    expired_source: Evidence | None = None  # where the "finished" flag was read, when expired
+    redirected_to: str = ""  # the URL the channel's address redirected to, when it did
+    exists: bool | None = None  # whether the account exists, as far as a walled platform shows (None: unknown)
 
 
 @dataclass(frozen=True, slots=True)

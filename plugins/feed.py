@@ -15,7 +15,6 @@ from auditor.plugin import hookimpl
 from auditor.models import Activity, Channel, Evidence, Status
 from auditor.plugin import Context, Platform, failed_activity, latest
 from auditor.plugin import Registry
-from auditor.judge.rules import EMPTY
 
 FEED_SUFFIXES = (".xml", ".rss", ".atom", ".rdf", "feed.json", "/feed", "/feed/", "/rss", "/rss/", "/atom")
 
@@ -45,8 +44,9 @@ class FeedPlatform(Platform):
         if feed.updated is not None:
             evidence.append(Evidence(fetched.final_url, "feed updated (generation time, not used)",
                                      feed.updated.isoformat()))
-        if feed.expired:
-            evidence.append(Evidence(fetched.final_url, "expired", "true"))
+        expired_source = Evidence(fetched.final_url, "expired", "true") if feed.expired else None
+        if expired_source is not None:
+            evidence.append(expired_source)
         source = None
         reason = f"{len(feed.items)} items read"
         if newest is not None and when is not None:
@@ -56,7 +56,7 @@ class FeedPlatform(Platform):
             reason = f"{len(feed.items)} items, none with a readable date"
         else:
             reason = "the feed has no items"
-            evidence.append(Evidence(fetched.final_url, EMPTY, "0"))
+            evidence.append(Evidence(fetched.final_url, "items", "0"))
         return Activity(
             channel_url=channel.url,
             status=Status.OK,
@@ -65,6 +65,8 @@ class FeedPlatform(Platform):
             last_activity_source=source,
             items=feed.items,
             expired=feed.expired,
+            expired_source=expired_source,
+            empty=not feed.items,
             title=feed.title or channel.title,
             evidence=tuple(evidence),
         )

@@ -58,13 +58,15 @@ class TikTokPlatform(WalledPlatform):
         extra = (evidence,) if evidence is not None else ()
         if seen.exists is False:
             return Activity(channel_url=channel.url, status=Status.NOT_FOUND,
-                            reason=f"TikTok's oEmbed says there is no such account ({seen.why})", evidence=extra)
+                            reason=f"TikTok's oEmbed says there is no such account ({seen.why})", evidence=extra,
+                            exists=False)
         if fetched.error and fetched.error_kind in ("robots", "refused"):
             return Activity(channel_url=channel.url, status=Status.BLOCKED, reason=fetched.error)
         reason = self.wall_sentence(seen)
         if seen.exists is None:
             reason = f"TikTok's oEmbed gave no answer about the account ({fetched.describe()}); {self.wall_reason}"
-        return Activity(channel_url=channel.url, status=Status.LOGIN_WALL, reason=reason, evidence=extra)
+        return Activity(channel_url=channel.url, status=Status.LOGIN_WALL, reason=reason, evidence=extra,
+                        exists=seen.exists)
 
     def _oembed(self, channel: Channel, fetched: Fetched) -> Existence:
         if fetched.error:

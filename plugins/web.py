@@ -72,6 +72,7 @@ class WebPlatform(Platform):
             status=Status.OK,
             reason=f"reachable (HTTP {fetched.status}); a website's activity is read from its feeds",
             evidence=tuple(evidence),
+            redirected_to=fetched.final_url if fetched.redirects else "",
         )
 
 

@@ -105,8 +105,10 @@ def test_stale002_needs_enough_items_and_a_minimum_silence():
 
 # -- STALE003 ---------------------------------------------------------------------------
 def test_stale003_flags_an_expired_feed_and_an_empty_one():
-    assert run(declared_finished, activity(expired=True, evidence=(Evidence(BLOG.url, "expired", "true"),)))
-    empty = activity(evidence=(Evidence(BLOG.url, "items", "0"),), reason="the feed has no items")
+    flag = Evidence(BLOG.url + "feed.json", "expired", "true")
+    (finished,) = run(declared_finished, activity(expired=True, expired_source=flag))
+    assert finished.evidence == (flag,)
+    empty = activity(empty=True, reason="the feed has no items")
     assert run(declared_finished, empty)
     assert run(declared_finished, empty, flag_empty=False) == []
 
@@ -165,9 +167,9 @@ def test_broken001_flags_missing_and_gone_only(status, flagged):
 def test_broken002_moved_account_and_cross_domain_redirect():
     (violation,) = run(moved, activity(moved_to="https://fosstodon.org/@acme"), SOCIAL)
     assert "fosstodon.org/@acme" in violation.message
-    away = activity(evidence=(Evidence(BLOG.url, "redirected to", "https://parked-domains.example/lander"),))
+    away = activity(redirected_to="https://parked-domains.example/lander")
     assert run(moved, away)
-    home = activity(evidence=(Evidence(BLOG.url, "redirected to", "https://www.acme.example/feed/"),))
+    home = activity(redirected_to="https://www.acme.example/feed/")
     assert run(moved, home) == []
 
 
@@ -184,7 +186,7 @@ def test_unknown001_login_walls_blocks_and_undated_channels_are_info():
     assert run(unknown, activity(Status.BLOCKED, reason="robots.txt"))
     assert run(unknown, activity(items=(Item(url="x"),)))  # items without dates
     assert run(unknown, activity(last_activity=days_ago(1))) == []
-    assert run(unknown, activity(evidence=(Evidence(BLOG.url, "items", "0"),))) == []  # empty: STALE003's
+    assert run(unknown, activity(empty=True)) == []  # empty: STALE003's
     website = Channel(platform="web", url="https://acme.example/", kind="website")
     assert run(unknown, activity(), website) == []
 

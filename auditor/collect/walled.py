@@ -5,8 +5,8 @@ therefore fetches the profile page (robots.txt permitting), looks for an existen
 the platform is known to leave in that page, and reports ``login_wall`` with the reason:
 activity is unknown, never guessed.
 
-Existence is recorded as evidence with the field :data:`EXISTS_FIELD` and a value
-starting ``yes`` or ``no``; handle probing reads it. A ``no`` read from a page's HTML is
+Existence is the Activity's typed ``exists`` fact (handle probing reads it), and evidence
+with the field :data:`EXISTS_FIELD` says why, for people. A ``no`` read from a page's HTML is
 an observed, unofficial marker, so collection keeps the status ``login_wall`` and says so;
 only an API answer (TikTok's oEmbed, X's API) may report ``not_found`` or ``gone``.
 """
@@ -92,7 +92,7 @@ class WalledPlatform(Platform):
         if page_title:
             evidence.append(Evidence(fetched.final_url, "page title", page_title))
         return Activity(channel_url=channel.url, status=Status.LOGIN_WALL,
-                        reason=self.wall_sentence(seen), evidence=tuple(evidence))
+                        reason=self.wall_sentence(seen), evidence=tuple(evidence), exists=seen.exists)
 
     def wall_sentence(self, seen: Existence) -> str:
         if seen.exists is True:

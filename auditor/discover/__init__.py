@@ -40,7 +40,6 @@ from auditor.plugin import Context, Page, Platform
 from auditor.plugin import Registry, load_registry
 from auditor.parse.sitemaps import parse_sitemap, pick_children
 from auditor.urls import canonical_url, host_of, path_segments, registered_domain, same_site
-from auditor.collect.walled import EXISTS_FIELD
 
 log = logging.getLogger(__name__)
 
@@ -366,10 +365,8 @@ def probe_outcome(activity: Activity) -> str:
         return "absent"
     if activity.status is Status.BLOCKED:
         return "blocked"
-    if activity.status is Status.LOGIN_WALL:
-        for evidence in activity.evidence:
-            if evidence.field == EXISTS_FIELD:
-                return "found" if evidence.value.startswith("yes") else "absent"
+    if activity.status is Status.LOGIN_WALL and activity.exists is not None:
+        return "found" if activity.exists else "absent"
     return "unknown"
 
 

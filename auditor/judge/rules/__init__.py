@@ -17,18 +17,9 @@ from __future__ import annotations
 from typing import Any
 
 from auditor.plugin import Rule, Violation, hookimpl
-from auditor.models import Activity
 
 DOC_SECTIONS = ("What it flags", "Why it matters", "Example", "How to fix", "Options")
 CATEGORIES = ("stale", "unanswered", "slow", "broken", "unknown")
-
-
-EMPTY = "items"  # Evidence field a plugin sets to "0" when it read the channel's whole list and it was empty
-
-
-def read_empty(activity: Activity) -> bool:
-    """The plugin saw the channel's complete item list, and it was empty."""
-    return any(e.field == EMPTY and e.value == "0" for e in activity.evidence)
 
 
 def summary(rule: Rule) -> str:

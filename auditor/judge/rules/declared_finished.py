@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from auditor.models import Activity, Brand, Channel, Evidence, Severity, Status
-from auditor.judge.rules import Violation, read_empty
+from auditor.judge.rules import Violation
 
 CODE = "STALE003"
 NAME = "declared-finished"
@@ -44,12 +44,11 @@ def check(brand: Brand, channel: Channel, activity: Activity, options: Options, 
     if activity.status is not Status.OK:
         return
     if activity.expired:
-        flags = [e for e in activity.evidence if e.field in ("expired", "archived")]
         yield Violation(
             message="The channel declares itself finished. Remove the links to it, or revive it and clear the flag.",
-            evidence=tuple(flags) or (Evidence(channel.url, "expired", "true"),),
+            evidence=(activity.expired_source or Evidence(channel.url, "expired", "true"),),
         )
-    elif options.flag_empty and read_empty(activity):
+    elif options.flag_empty and activity.empty:
         yield Violation(
             message="The channel has never published anything. Publish, or remove the links to it.",
             evidence=(Evidence(channel.url, "items", "0"),),

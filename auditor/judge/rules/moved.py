@@ -49,11 +49,9 @@ def check(brand: Brand, channel: Channel, activity: Activity, options: Options, 
             evidence=(Evidence(channel.url, "moved to", activity.moved_to),),
         )
         return
-    for item in activity.evidence:
-        if item.field == "redirected to" and not same_site(item.value, channel.url):
-            yield Violation(
-                message=(f"{channel.url} now redirects to another site, {item.value}. Check who owns it, "
-                         "then update or remove the links."),
-                evidence=(item,),
-            )
-            return
+    if activity.redirected_to and not same_site(activity.redirected_to, channel.url):
+        yield Violation(
+            message=(f"{channel.url} now redirects to another site, {activity.redirected_to}. Check who owns it, "
+                     "then update or remove the links."),
+            evidence=(Evidence(channel.url, "redirected to", activity.redirected_to),),
+        )

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from auditor.models import Activity, Brand, Channel, Evidence, Severity, Status
-from auditor.judge.rules import Violation, read_empty
+from auditor.judge.rules import Violation
 
 CODE = "UNKNOWN001"
 NAME = "activity-unknown"
@@ -45,7 +45,7 @@ class Options:
 def check(brand: Brand, channel: Channel, activity: Activity, options: Options, as_of: datetime) -> Iterator[Violation]:
     blind = activity.status in (Status.LOGIN_WALL, Status.BLOCKED)
     undated = (activity.status is Status.OK and activity.last_activity is None and channel.kind in DATED_KINDS
-               and not read_empty(activity))
+               and not activity.empty)
     if not (blind or undated):
         return
     yield Violation(
