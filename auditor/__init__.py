@@ -21,6 +21,8 @@ from auditor.models import (
     Severity,
     Status,
 )
+from auditor.parse.feeddates import parse_date, read_date
+from auditor.parse.feeds import FeedError, parse_feed
 from auditor.report.serialize import audit_from_json, audit_to_json
 
 __all__ = [
@@ -34,6 +36,7 @@ __all__ = [
     "Evidence",
     "FetchSettings",
     "FetchStats",
+    "FeedError",
     "Fetched",
     "Fetcher",
     "Finding",
@@ -50,4 +53,7 @@ __all__ = [
     "audit_from_json",
     "audit_to_json",
     "make_client",
+    "parse_date",
+    "parse_feed",
+    "read_date",
 ]

@@ -25,6 +25,8 @@ __all__ = ["DateReading", "PRECISIONS", "parse_date", "read_date"]
 PRECISIONS = ("year", "month", "day", "minute", "second")
 UTC = timezone.utc
 MAX_OFFSET_MINUTES = 14 * 60
+_MAX_OFFSET = timedelta(minutes=MAX_OFFSET_MINUTES)
+_MINUTE = timedelta(minutes=1)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,11 +128,12 @@ def read_date(value: str | None) -> DateReading | None:
         found = _read_rfc3339(text)
         if found is not None:
             return found
-    elif (matched := _RFC822.fullmatch(text)) is not None and (month := MONTHS.get(matched[2].lower())):
-        zone = _zone(matched[7])
-        if zone is not None:
-            return _build(int(matched[3]), month, int(matched[1]), int(matched[4]), int(matched[5]),
-                          int(matched[6]), zone, "second")
+    elif (matched := _RFC822.fullmatch(text)) is not None:
+        day, month_name, year, hour, minute, second, zone_name = matched.groups()
+        month = MONTHS.get(month_name.lower())
+        zone = 0 if zone_name in ("+0000", "GMT", "-0000", "UTC", "Z") else _zone(zone_name)
+        if month is not None and zone is not None:
+            return _build(int(year), month, int(day), int(hour), int(minute), int(second), zone, "second")
     if text[0].isdigit() or text[0] == "-":
         found = _read_iso(text)
         if found is not None:
@@ -148,16 +151,18 @@ def _read_rfc3339(text: str) -> DateReading | None:
         moment = datetime.fromisoformat(text)
     except ValueError:
         return None
+    precision = "second" if len(text) >= 19 and text[16] == ":" else "minute"
+    if moment.tzinfo is UTC:  # "Z"
+        return DateReading(moment, precision)
     offset = moment.utcoffset()
     if offset is None:
-        moment = moment.replace(tzinfo=UTC)
-    elif abs(offset) > timedelta(minutes=MAX_OFFSET_MINUTES) or offset % timedelta(minutes=1):
+        return DateReading(moment.replace(tzinfo=UTC), precision)
+    if abs(offset) > _MAX_OFFSET or offset % _MINUTE:
         return None
     try:
-        instant = moment.astimezone(UTC)
+        return DateReading(moment.astimezone(UTC), precision)
     except (OverflowError, ValueError):
         return None
-    return DateReading(instant, "second" if len(text) >= 19 and text[16] == ":" else "minute")
 
 
 def _read_iso(text: str) -> DateReading | None:
@@ -329,8 +334,9 @@ def _build(year: int, month: int, day: int, hour: int, minute: int, second: int,
     if not (1 <= year <= 9999 and 1 <= month <= 12 and hour <= 23 and minute <= 59 and second <= 59):
         return None
     try:
-        local = datetime(year, month, day, hour, minute, second, microsecond, tzinfo=UTC)
-        instant = local - timedelta(minutes=offset)
+        instant = datetime(year, month, day, hour, minute, second, microsecond, tzinfo=UTC)
+        if offset:
+            instant -= timedelta(minutes=offset)
     except (ValueError, OverflowError):
         return None
     return DateReading(instant, precision)

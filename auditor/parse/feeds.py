@@ -248,27 +248,21 @@ def _fix_entity(match: re.Match[str]) -> str:
     return character.replace("&", "&amp;").replace("<", "&lt;") if character else f"&amp;{name};"
 
 
-def _text(element: Any, path: str) -> str:
-    found = element.find(path)
-    if found is None:
-        return ""
-    return (found.text or "").strip()
+def _fields(element: Any) -> dict[str, Any]:
+    """An element's children by tag; a repeated child: the last one stands."""
+    return {child.tag: child for child in element}
 
 
-def _first_text(element: Any, *paths: str) -> str:
-    for path in paths:
-        found = element.find(path)
-        if found is not None and found.text and (value := found.text.strip()):
-            return value
-    return ""
+def _text(fields: dict[str, Any], tag: str) -> str:
+    found = fields.get(tag)
+    return (found.text or "").strip() if found is not None else ""
 
 
-def _construct(element: Any, path: str) -> str:
+def _construct(found: Any) -> str:
     """An Atom text construct: plain, escaped, xhtml (the text of its markup) or base64 (Atom 0.3)."""
-    found = element.find(path)
     if found is None:
         return ""
-    if found.get("type") == "xhtml" or len(found):
+    if len(found):
         return " ".join("".join(found.itertext()).split())
     value = (found.text or "").strip()
     if found.get("mode") == "base64":
@@ -282,6 +276,9 @@ def _construct(element: Any, path: str) -> str:
 def _resolve(url: str, base: str) -> str:
     if not url or not base or "://" in url[:12]:
         return url
+    if url[0] == "/" and url[1:2] != "/" and "/." not in url and "://" in base[:12]:  # the common case, by hand
+        host_end = base.find("/", base.find("://") + 3)
+        return (base if host_end < 0 else base[:host_end]) + url
     try:
         return urljoin(base, url)
     except ValueError:  # an unparseable base (a bad IPv6 literal): keep the link as written
@@ -294,21 +291,27 @@ def _base(element: Any, parent_base: str) -> str:
 
 
 class _Dates:
-    """Reads an item's dates and counts those present but unreadable."""
+    """Reads dates from an element's fields, counting those present but unreadable."""
 
-    __slots__ = ("unreadable",)
+    __slots__ = ("seen", "unreadable")
 
     def __init__(self) -> None:
         self.unreadable = 0
+        self.seen: dict[str, DateReading | None] = {}  # published and updated are often the same text
 
-    def read(self, element: Any, *paths: str) -> DateReading | None:
-        for path in paths:
-            for found in reversed(element.findall(path)):  # a repeated element: the last one stands
-                if not found.text or not found.text.strip():
-                    continue
-                reading = read_date(found.text)
-                if reading is not None:
-                    return reading
+    def read(self, fields: dict[str, Any], tags: tuple[str, ...]) -> DateReading | None:
+        for tag in tags:
+            found = fields.get(tag)
+            if found is None or not found.text:
+                continue
+            text = found.text
+            if text in self.seen:
+                reading = self.seen[text]
+            else:
+                reading = self.seen[text] = read_date(text)
+            if reading is not None:
+                return reading
+            if text.strip():
                 self.unreadable += 1
         return None
 
@@ -331,28 +334,29 @@ def _parse_rss(root: Any, ns: str) -> ParsedFeed:
         channel = root
     feed_base = _base(root, "")
     feed_base = _base(channel, feed_base) if channel is not root else feed_base
-    home = _resolve(_text(channel, f"{ns}link"), feed_base)
+    channel_fields = _fields(channel)
     dates = _Dates()
     items, readings = [], []
     skipped = 0
+    published_tags = (f"{ns}pubDate", f"{DC}date", f"{DCTERMS}issued", f"{DCTERMS}created")
+    updated_tags = (f"{ATOM}updated", f"{DCTERMS}modified", f"{ns}updated")
+    title_tag = f"{ns}title"
     nodes = channel.findall(f"{ns}item") or root.findall(f"{ns}item")  # 0.9x put items beside the channel
     for node in nodes:
         if node.get(_UNFINISHED):
             skipped += 1
             continue
-        base = _base(node, feed_base)
-        link = _rss_link(node, ns, base)
-        published = dates.read(node, f"{ns}pubDate", f"{DC}date", f"{DCTERMS}issued", f"{DCTERMS}created")
-        updated = dates.read(node, f"{ATOM}updated", f"{DCTERMS}modified", f"{ns}updated")
-        item, reading = _item(link, _text(node, f"{ns}title"), published, updated)
+        fields = _fields(node)
+        item, reading = _item(_rss_link(node, fields, ns, _base(node, feed_base)), _text(fields, title_tag),
+                              dates.read(fields, published_tags), dates.read(fields, updated_tags))
         items.append(item)
         readings.append(reading)
-    feed_updated = dates.read(channel, f"{ns}lastBuildDate", f"{ns}pubDate", f"{DC}date", f"{ATOM}updated",
-                              f"{DCTERMS}modified")
+    feed_updated = dates.read(channel_fields, (f"{ns}lastBuildDate", f"{ns}pubDate", f"{DC}date", f"{ATOM}updated",
+                                               f"{DCTERMS}modified"))
     return ParsedFeed(
         format="rss",
-        title=_text(channel, f"{ns}title"),
-        home_url=home,
+        title=_text(channel_fields, title_tag),
+        home_url=_resolve(_text(channel_fields, f"{ns}link"), feed_base),
         items=tuple(items),
         date_field="pubDate",
         updated=_instant(feed_updated),
@@ -363,18 +367,22 @@ def _parse_rss(root: Any, ns: str) -> ParsedFeed:
     )
 
 
-def _rss_link(node: Any, ns: str, base: str) -> str:
+def _rss_link(node: Any, fields: dict[str, Any], ns: str, base: str) -> str:
     """<link> (its text, or an href someone gave it), else a permalink <guid>, else atom:link, else the guid as is."""
-    found = node.find(f"{ns}link")
+    found = fields.get(f"{ns}link")
+    if found is not None and len(fields) < len(node):  # a repeated child: the first <link> is the item's
+        found = node.find(f"{ns}link")
     if found is not None:
         value = (found.text or "").strip() or (found.get("href") or "").strip()
         if value:
             return _resolve(value, _base(found, base))
-    guid = node.find(f"{ns}guid")
+    guid = fields.get(f"{ns}guid")
     guid_text = (guid.text or "").strip() if guid is not None else ""
     if guid_text and guid.get("isPermaLink", "true").strip().lower() != "false":
         return _resolve(guid_text, base)
-    return _atom_link(node, ATOM, base) or guid_text
+    if f"{ATOM}link" in fields:
+        return _atom_link(node.findall(f"{ATOM}link"), base) or guid_text
+    return guid_text
 
 
 # -- RSS 1.0 / 0.90 (RDF) -------------------------------------------------------------------------------
@@ -382,29 +390,30 @@ def _parse_rdf(root: Any) -> ParsedFeed:
     ns = RSS1 if root.find(f"{RSS1}channel") is not None or root.find(f"{RSS1}item") is not None else (
         RSS090 if root.find(f"{RSS090}channel") is not None or root.find(f"{RSS090}item") is not None else "")
     channel = root.find(f"{ns}channel")
+    channel_fields = _fields(channel) if channel is not None else {}
     feed_base = _base(root, "")
     dates = _Dates()
     items, readings = [], []
     skipped = 0
+    published_tags = (f"{DC}date", f"{DCTERMS}issued", f"{DCTERMS}created")
+    updated_tags = (f"{DCTERMS}modified",)
     for node in root.iter(f"{ns}item"):
         if node.get(_UNFINISHED):
             skipped += 1
             continue
-        base = _base(node, feed_base)
-        link = _text(node, f"{ns}link") or (node.get(f"{RDF}about") or "").strip()
-        published = dates.read(node, f"{DC}date", f"{DCTERMS}issued", f"{DCTERMS}created")
-        updated = dates.read(node, f"{DCTERMS}modified")
-        item, reading = _item(_resolve(link, base), _text(node, f"{ns}title"), published, updated)
+        fields = _fields(node)
+        link = _text(fields, f"{ns}link") or (node.get(f"{RDF}about") or "").strip()
+        item, reading = _item(_resolve(link, _base(node, feed_base)), _text(fields, f"{ns}title"),
+                              dates.read(fields, published_tags), dates.read(fields, updated_tags))
         items.append(item)
         readings.append(reading)
-    feed_updated = dates.read(channel, f"{DC}date", f"{DCTERMS}modified") if channel is not None else None
     return ParsedFeed(
         format="rdf",
-        title=_text(channel, f"{ns}title") if channel is not None else "",
-        home_url=_resolve(_text(channel, f"{ns}link"), feed_base) if channel is not None else "",
+        title=_text(channel_fields, f"{ns}title"),
+        home_url=_resolve(_text(channel_fields, f"{ns}link"), feed_base),
         items=tuple(items),
         date_field="dc:date",
-        updated=_instant(feed_updated),
+        updated=_instant(dates.read(channel_fields, (f"{DC}date", f"{DCTERMS}modified"))),
         version="0.90" if ns == RSS090 else "1.0",
         dates=tuple(readings),
         skipped_items=skipped,
@@ -416,10 +425,10 @@ def _parse_rdf(root: Any) -> ParsedFeed:
 _NOT_THE_ITEM = frozenset({"enclosure", "self", "license", "related", "via", "edit", "replies", "payment"})
 
 
-def _atom_link(node: Any, ns: str, base: str = "") -> str:
+def _atom_link(links: list[Any], base: str) -> str:
     """The alternate link; else the first link whose relation still names the item itself."""
     fallback = ""
-    for link in node.findall(f"{ns}link"):
+    for link in links:
         href = (link.get("href") or "").strip()
         if not href:
             continue
@@ -431,29 +440,44 @@ def _atom_link(node: Any, ns: str, base: str = "") -> str:
     return fallback
 
 
+def _atom_fields(element: Any, link_tag: str) -> tuple[dict[str, Any], list[Any]]:
+    fields, links = {}, []
+    for child in element:
+        if child.tag == link_tag:
+            links.append(child)
+        else:
+            fields[child.tag] = child
+    return fields, links
+
+
 def _parse_atom(root: Any, ns: str) -> ParsedFeed:
     feed_base = _base(root, "")
+    link_tag = f"{ns}link"
     dates = _Dates()
     items, readings = [], []
     skipped = 0
+    published_tags = (f"{ns}published", f"{ns}issued", f"{ns}created", f"{DC}date")
+    updated_tags = (f"{ns}updated", f"{ns}modified")
+    title_tag, id_tag = f"{ns}title", f"{ns}id"
     for node in root.findall(f"{ns}entry") or root.findall(f"{ns}item"):
         if node.get(_UNFINISHED):
             skipped += 1
             continue
         base = _base(node, feed_base)
-        published = dates.read(node, f"{ns}published", f"{ns}issued", f"{ns}created", f"{DC}date")
-        updated = dates.read(node, f"{ns}updated", f"{ns}modified")
-        url = _atom_link(node, ns, base) or _resolve(_text(node, f"{ns}id"), base)
-        item, reading = _item(url, _construct(node, f"{ns}title"), published, updated)
+        fields, links = _atom_fields(node, link_tag)
+        url = _atom_link(links, base) or _resolve(_text(fields, id_tag), base)
+        item, reading = _item(url, _construct(fields.get(title_tag)), dates.read(fields, published_tags),
+                              dates.read(fields, updated_tags))
         items.append(item)
         readings.append(reading)
+    feed_fields, feed_links = _atom_fields(root, link_tag)
     return ParsedFeed(
         format="atom",
-        title=_construct(root, f"{ns}title"),
-        home_url=_atom_link(root, ns, feed_base),
+        title=_construct(feed_fields.get(title_tag)),
+        home_url=_atom_link(feed_links, feed_base),
         items=tuple(items),
         date_field="published",
-        updated=_instant(dates.read(root, f"{ns}updated", f"{ns}modified")),
+        updated=_instant(dates.read(feed_fields, updated_tags)),
         version="1.0" if ns == ATOM else (root.get("version") or "").strip(),
         dates=tuple(readings),
         skipped_items=skipped,
@@ -471,13 +495,14 @@ def _parse_cdf(root: Any) -> ParsedFeed:
         reading = read_date(stamp) if stamp else None
         unreadable += bool(stamp and stamp.strip() and reading is None)
         url = _resolve((node.get("HREF") or "").strip(), _base(node, feed_base))
-        item, dated = _item(url, _text(node, "TITLE"), reading, None)
+        item, dated = _item(url, _text(_fields(node), "TITLE"), reading, None)
         items.append(item)
         readings.append(dated)
     stamp = root.get("LASTMOD")
     return ParsedFeed(
-        format="cdf", title=_text(root, "TITLE"), home_url=(root.get("HREF") or "").strip(), items=tuple(items),
-        date_field="LASTMOD", updated=parse_date(stamp), dates=tuple(readings), unreadable_dates=unreadable,
+        format="cdf", title=_text(_fields(root), "TITLE"), home_url=(root.get("HREF") or "").strip(),
+        items=tuple(items), date_field="LASTMOD", updated=parse_date(stamp), dates=tuple(readings),
+        unreadable_dates=unreadable,
     )
 
 
