@@ -37,7 +37,8 @@ from auditor.models import (
     Status,
 )
 from auditor.options import AuditOptions
-from auditor.parse.feeds import parse_feed
+from auditor.parse.feeddates import parse_date, read_date
+from auditor.parse.feeds import FeedError, parse_feed
 from auditor.parse.page import extract_page
 from auditor.report import ReportOptions, report
 from auditor.report.serialize import audit_from_json, audit_to_json
@@ -58,6 +59,7 @@ __all__ = [
     "ExitStatus",
     "FetchSettings",
     "FetchStats",
+    "FeedError",
     "Fetched",
     "Fetcher",
     "Finding",
@@ -85,7 +87,9 @@ __all__ = [
     "extract_page",
     "judge",
     "make_client",
+    "parse_date",
     "parse_feed",
     "prepare",
+    "read_date",
     "report",
 ]
