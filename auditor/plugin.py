@@ -36,7 +36,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from auditor.fetch.client import Fetched, Fetcher
 from auditor.parse.htmldepth import parse_html
-from auditor.models import Activity, Brand, Channel, Evidence, Item, Severity, Status
+from auditor.models import Activity, Brand, Channel, Evidence, Interaction, Item, Severity, Status
 
 PROJECT = "auditor"
 ENTRY_POINT_GROUP = "auditor.plugins"
@@ -131,13 +131,52 @@ def request_key(url: str, headers: Mapping[str, str] | None) -> str:
     return url + "\x1f" + "\x1f".join(f"{k.lower()}={v}" for k, v in sorted(headers.items()))
 
 
+class Signal(str, enum.Enum):
+    """What a platform can read about a channel, for the README's table and ``auditor plugins``."""
+
+    LAST_ACTIVITY = "last activity"  # the date of the newest public act
+    OWNER_REPLIES = "owner replies"  # visitors' comments or questions, and whether the owner answered
+    EXISTENCE = "existence"  # only whether the account exists (a login wall hides the rest)
+
+
+@dataclass(frozen=True)
+class PlatformSpec:
+    """One platform's row: what it is, which URLs are its, and what it can see.
+
+    A platform class sets ``spec``; its ``name``, ``kind``, ``priority`` and ``speculative``
+    come from it. ``hosts`` are the hosts whose URLs it recognises (empty: it decides by
+    markup or path, on any host).
+    """
+
+    name: str
+    kind: str  # "website", "blog", "social", "forum", "video", "code"
+    summary: str = ""
+    hosts: tuple[str, ...] = ()
+    priority: int = Priority.DEFAULT
+    walled: bool = False  # activity sits behind a login: reported unknown, never guessed
+    signals: tuple[Signal, ...] = (Signal.LAST_ACTIVITY,)
+    speculative: bool = False  # recognition is a guess from the URL's shape; used only for URLs users name
+    credentials: tuple[str, ...] = ()  # environment variables that unlock more (API keys)
+
+
 class Platform(ABC):
+    """A platform plugin: set ``spec`` (a :class:`PlatformSpec`) and implement :meth:`collect`."""
+
+    spec: PlatformSpec = PlatformSpec(name="", kind="")
     name: str = ""
     kind: str = ""  # "website", "blog", "social", "forum", "video", "code"
     priority: int = Priority.DEFAULT  # lower recognises first; catch-alls go last
     # True when recognise() only guesses from the URL's shape (a forum-like host name): the
     # guess is used for URLs the user names, never for links found on pages.
     speculative: bool = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "spec" in cls.__dict__:  # the row is the truth; the attributes are its short names
+            cls.name, cls.kind, cls.priority, cls.speculative = (cls.spec.name, cls.spec.kind, cls.spec.priority,
+                                                                 cls.spec.speculative)
+        elif "name" in cls.__dict__:  # a plugin written before PlatformSpec: its row from its attributes
+            cls.spec = PlatformSpec(name=cls.name, kind=cls.kind, priority=cls.priority, speculative=cls.speculative)
 
     def recognise(self, url: str) -> Channel | None:
         """This platform's channel for a URL (canonical url, kind, handle), or None if it is not ours.
@@ -186,15 +225,6 @@ def status_of_failure(fetched: Fetched) -> tuple[Status, str] | None:
     return Status.ERROR, f"{where} answered HTTP {code}"
 
 
-def failed_activity(channel: Channel, fetched: Fetched) -> Activity | None:
-    """An Activity describing a failed fetch of the channel, or None when the fetch succeeded."""
-    outcome = status_of_failure(fetched)
-    if outcome is None:
-        return None
-    status, reason = outcome
-    return Activity(channel_url=channel.url, status=status, reason=reason)
-
-
 def latest(items: tuple[Item, ...], as_of: datetime) -> tuple[Item | None, datetime | None]:
     """The most recent item dated no later than ``as_of`` (plus a day of tolerance), and its date."""
     limit = as_of + FUTURE_TOLERANCE
@@ -204,6 +234,54 @@ def latest(items: tuple[Item, ...], as_of: datetime) -> tuple[Item | None, datet
         if when is not None and when <= limit and (best[1] is None or when > best[1]):
             best = (item, when)
     return best
+
+
+def failed(channel: Channel, fetched: Fetched) -> Activity | None:
+    """The channel's Activity for a fetch that failed (its status from :func:`status_of_failure`), or None."""
+    outcome = status_of_failure(fetched)
+    if outcome is None:
+        return None
+    status, reason = outcome
+    return Activity(channel_url=channel.url, status=status, reason=reason)
+
+
+def unreadable(channel: Channel, reason: str, *, status: Status = Status.ERROR,
+               evidence: tuple[Evidence, ...] = ()) -> Activity:
+    """The Activity of a channel whose answer could not be used (junk, wrong shape, a wall): never a guess."""
+    return Activity(channel_url=channel.url, status=status, reason=reason, evidence=evidence)
+
+
+def activity_from(
+    channel: Channel,
+    items: tuple[Item, ...],
+    as_of: datetime,
+    *,
+    date_field: str,
+    fallback_url: str,
+    reason: str,
+    interactions: tuple[Interaction, ...] = (),
+    evidence: tuple[Evidence, ...] = (),
+    title: str = "",
+    **facts: Any,
+) -> Activity:
+    """An ``ok`` Activity from what a plugin read: its last activity is the newest item no later than
+    ``as_of`` (plus a day), cited as ``date_field`` at the item's URL (or ``fallback_url``)."""
+    newest, when = latest(items, as_of)
+    source = None
+    if newest is not None and when is not None:
+        source = Evidence(newest.url or fallback_url, date_field, when.isoformat())
+    return Activity(channel_url=channel.url, status=Status.OK, reason=reason, last_activity=when,
+                    last_activity_source=source, items=items, interactions=interactions,
+                    title=title or channel.title, evidence=evidence, **facts)
+
+
+def json_of(fetched: Fetched, shape: type[dict[str, Any]] | type[list[Any]] = dict) -> Any:
+    """The answer's JSON if it has ``shape`` (an object or a list), else None (junk is never an exception)."""
+    try:
+        document = fetched.json()
+    except ValueError:
+        return None
+    return document if isinstance(document, shape) else None
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,7 +32,7 @@ from auditor.models import (
     Item,
     Status,
 )
-from auditor.plugin import Context, Page, Platform, failed_activity
+from auditor.plugin import Context, Page, Platform, failed
 from auditor.plugin import Registry
 
 BLOGSPOT = re.compile(r"^(?P<name>[a-z0-9-]+)\.blogspot\.(?:com|[a-z]{2,3}(?:\.[a-z]{2})?)$")
@@ -83,9 +83,9 @@ class BloggerPlatform(Platform):
         parts = urlsplit(channel.url)
         base = f"{parts.scheme}://{parts.netloc}"
         fetched = await context.get(f"{base}{POSTS}?alt=json")
-        failed = failed_activity(channel, fetched)
-        if failed is not None:
-            return failed
+        failure = failed(channel, fetched)
+        if failure is not None:
+            return failure
         try:
             feed = feed_of(fetched)
             posts = [post_of(entry) for entry in entries(feed)]

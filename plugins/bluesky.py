@@ -84,18 +84,18 @@ class BlueskyPlatform(Platform):
             else:
                 url = f"{APPVIEW}/com.atproto.identity.resolveHandle?handle={_q(actor)}"
                 fetched = await context.get(url)
-                failed = _failure(channel, fetched, actor)
-                if failed is not None:
-                    return failed
+                failure = _failure(channel, fetched, actor)
+                if failure is not None:
+                    return failure
                 did = string(json_object(fetched, "an XRPC answer").get("did"))
                 if not did.startswith("did:"):
                     raise Unreadable(f"{url} answered no DID for {actor}")
                 evidence.append(Evidence(url, "did", did))
             profile_url = f"{APPVIEW}/app.bsky.actor.getProfile?actor={_q(did)}"
             fetched = await context.get(profile_url)
-            failed = _failure(channel, fetched, actor)
-            if failed is not None:
-                return failed
+            failure = _failure(channel, fetched, actor)
+            if failure is not None:
+                return failure
             profile = json_object(fetched, "an XRPC answer")
             return await self._collect_profile(channel, context, did, profile, profile_url, evidence)
         except Unreadable as exc:
@@ -109,9 +109,9 @@ class BlueskyPlatform(Platform):
         feed_url = (f"{APPVIEW}/app.bsky.feed.getAuthorFeed?actor={_q(did)}&limit={FEED_LIMIT}"
                     "&filter=posts_and_author_threads")
         fetched = await context.get(feed_url)
-        failed = _failure(channel, fetched, handle)
-        if failed is not None:
-            return failed
+        failure = _failure(channel, fetched, handle)
+        if failure is not None:
+            return failure
         entries = json_object(fetched, "an XRPC answer").get("feed")
         if not isinstance(entries, list):
             raise Unreadable(f"{feed_url} answered JSON without a feed list")

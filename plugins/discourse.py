@@ -42,7 +42,7 @@ from auditor.models import (
     Item,
     Status,
 )
-from auditor.plugin import Context, Page, Platform, failed_activity
+from auditor.plugin import Context, Page, Platform, failed
 from auditor.plugin import Registry
 
 FORUM_HOST_PREFIXES = ("forum.", "forums.", "discuss.", "discourse.", "community.")
@@ -300,15 +300,15 @@ def _failure(channel: Channel, fetched: Fetched) -> Activity:
     if fetched.status in (401, 403) and error_type in ("not_logged_in", "invalid_access"):
         return Activity(channel_url=channel.url, status=Status.LOGIN_WALL,
                         reason=f"{fetched.final_url}: the forum is visible to members only ({error_type})")
-    failed = failed_activity(channel, fetched)
-    assert failed is not None
+    failure = failed(channel, fetched)
+    assert failure is not None
     if fetched.status == 404 and not error_type:
         return Activity(channel_url=channel.url, status=Status.ERROR,
                         reason=f"{fetched.final_url} answered 404 without Discourse's JSON error: "
                                "this does not look like a Discourse forum")
     if error_type:
-        return Activity(channel_url=channel.url, status=failed.status, reason=f"{failed.reason} ({error_type})")
-    return failed
+        return Activity(channel_url=channel.url, status=failure.status, reason=f"{failure.reason} ({error_type})")
+    return failure
 
 
 def _json_object(fetched: Fetched) -> dict[str, Any] | None:

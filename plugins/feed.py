@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from auditor.parse.feeds import FeedError, parse_feed
 from auditor.plugin import hookimpl
 from auditor.models import Activity, Channel, Evidence, Status
-from auditor.plugin import Context, Platform, failed_activity, latest
+from auditor.plugin import Context, Platform, failed, latest
 from auditor.plugin import Registry
 
 FEED_SUFFIXES = (".xml", ".rss", ".atom", ".rdf", "feed.json", "/feed", "/feed/", "/rss", "/rss/", "/atom")
@@ -32,9 +32,9 @@ class FeedPlatform(Platform):
 
     async def collect(self, channel: Channel, context: Context) -> Activity:
         fetched = await context.get(channel.url)
-        failed = failed_activity(channel, fetched)
-        if failed is not None:
-            return failed
+        failure = failed(channel, fetched)
+        if failure is not None:
+            return failure
         try:
             feed = parse_feed(fetched.body)
         except FeedError as exc:

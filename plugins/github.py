@@ -39,7 +39,7 @@ from auditor.parse.feeds import parse_date
 from auditor.fetch.client import Fetched
 from auditor.plugin import hookimpl
 from auditor.models import Activity, Channel, Evidence, Interaction, Item, Status
-from auditor.plugin import Context, Platform, failed_activity
+from auditor.plugin import Context, Platform, failed
 from auditor.plugin import Registry
 from auditor.urls import Link
 
@@ -126,9 +126,9 @@ class GitHubPlatform(Platform):
 async def _collect(channel: Channel, name: str, session: _Session, has_token: bool) -> Activity:
     user_url = f"{API}/users/{quote(name)}"
     fetched = await session.get(user_url)
-    failed = failed_activity(channel, fetched)
-    if failed is not None:
-        return failed
+    failure = failed(channel, fetched)
+    if failure is not None:
+        return failure
     account = _json_object(fetched)
     if account is None or not isinstance(account.get("login"), str):
         return _bad(channel, fetched, "an account object with a login")
@@ -146,7 +146,7 @@ async def _collect(channel: Channel, name: str, session: _Session, has_token: bo
                         reason=f"the account exists, but its repositories were not read: {exc}",
                         evidence=(*evidence, Evidence(repos_url, "incomplete", str(exc))))
     if not fetched.ok:
-        outcome = failed_activity(channel, fetched)
+        outcome = failed(channel, fetched)
         assert outcome is not None
         return outcome
     repos = _json_list(fetched)

@@ -25,7 +25,7 @@ from auditor.fetch.client import refusal
 from auditor.plugin import hookimpl
 from auditor.parse.htmldepth import parse_html
 from auditor.models import Activity, Channel, Confidence, Evidence, Status
-from auditor.plugin import Context, Page, Platform, failed_activity
+from auditor.plugin import Context, Page, Platform, failed
 from auditor.plugin import Registry
 
 MAX_POSTS = 4  # plus the index: five fetches
@@ -57,9 +57,9 @@ class HtmlBlogPlatform(Platform):
 
     async def collect(self, channel: Channel, context: Context) -> Activity:
         fetched = await context.get(channel.url)
-        failed = failed_activity(channel, fetched)
-        if failed is not None:
-            return failed
+        failure = failed(channel, fetched)
+        if failure is not None:
+            return failure
         links = post_links(fetched.text(), fetched.final_url)
         evidence = [Evidence(fetched.final_url, "post links on the index", str(len(links)))]
         if not links:

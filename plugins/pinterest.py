@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from auditor.parse.feeds import FeedError, parse_feed
 from auditor.plugin import hookimpl
 from auditor.models import Activity, Channel, Evidence, Status
-from auditor.plugin import Context, Platform, failed_activity, latest
+from auditor.plugin import Context, Platform, failed, latest
 from auditor.plugin import Registry
 from auditor.urls import Link
 
@@ -60,9 +60,9 @@ class PinterestPlatform(Platform):
             return Activity(channel_url=channel.url, status=Status.NOT_FOUND,
                             reason=f"{feed_url} redirects to the home page: there is no such account",
                             evidence=(Evidence(feed_url, "redirected to", fetched.final_url),))
-        failed = failed_activity(channel, fetched)
-        if failed is not None:
-            return failed
+        failure = failed(channel, fetched)
+        if failure is not None:
+            return failure
         try:
             feed = parse_feed(fetched.body)
         except FeedError as exc:

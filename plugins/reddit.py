@@ -38,7 +38,7 @@ from auditor.parse.feeds import FeedError, parse_feed
 from auditor.fetch.client import Fetched
 from auditor.plugin import hookimpl
 from auditor.models import Activity, Channel, Evidence, Interaction, Item, Status
-from auditor.plugin import Context, Platform, failed_activity, latest
+from auditor.plugin import Context, Platform, failed, latest
 from auditor.plugin import Registry
 from auditor.urls import Link
 
@@ -308,9 +308,9 @@ def _failure(channel: Channel, fetched: Fetched) -> Activity:
         return Activity(channel_url=channel.url, status=Status.BLOCKED,
                         reason=f"{fetched.final_url} answered Reddit's 403 block page (it has closed unauthenticated "
                                "access); set REDDIT_CLIENT_ID and REDDIT_CLIENT_SECRET to use the API")
-    failed = failed_activity(channel, fetched)
-    assert failed is not None
-    return failed
+    failure = failed(channel, fetched)
+    assert failure is not None
+    return failure
 
 
 def _junk(channel: Channel, fetched: Fetched, wanted: str) -> Activity:

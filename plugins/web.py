@@ -23,7 +23,7 @@ from auditor.parse.feeds import FeedError, parse_feed
 from auditor.fetch.client import refusal
 from auditor.plugin import hookimpl
 from auditor.models import Activity, Channel, Confidence, Evidence, Status
-from auditor.plugin import Context, Page, Platform, failed_activity
+from auditor.plugin import Context, Page, Platform, failed
 from auditor.plugin import Registry
 
 FEED_TYPES = frozenset(
@@ -61,9 +61,9 @@ class WebPlatform(Platform):
 
     async def collect(self, channel: Channel, context: Context) -> Activity:
         fetched = await context.get(channel.url)
-        failed = failed_activity(channel, fetched)
-        if failed is not None:
-            return failed
+        failure = failed(channel, fetched)
+        if failure is not None:
+            return failure
         evidence = [Evidence(fetched.final_url, "HTTP status", str(fetched.status))]
         if fetched.redirects:
             evidence.append(Evidence(channel.url, "redirected to", fetched.final_url))

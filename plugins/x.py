@@ -74,9 +74,9 @@ class XPlatform(WalledPlatform):
     async def _from_api(self, channel: Channel, context: Context, headers: dict[str, str]) -> Activity:
         user_url = f"{API}/users/by/username/{channel.handle}"
         fetched = await context.get(user_url, headers=headers)
-        failed = _api_failure(channel, fetched)
-        if failed is not None:
-            return failed
+        failure = _api_failure(channel, fetched)
+        if failure is not None:
+            return failure
         try:
             document = fetched.json()
         except ValueError:
@@ -89,9 +89,9 @@ class XPlatform(WalledPlatform):
         evidence = [Evidence(user_url, "account exists", f"yes: X API user id {user['id']}")]
         tweets_url = f"{API}/users/{user['id']}/tweets?max_results=5&tweet.fields=created_at"
         fetched = await context.get(tweets_url, headers=headers)
-        failed = _api_failure(channel, fetched)
-        if failed is not None:
-            return failed
+        failure = _api_failure(channel, fetched)
+        if failure is not None:
+            return failure
         try:
             timeline = fetched.json()
         except ValueError:

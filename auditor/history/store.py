@@ -172,9 +172,13 @@ def open_store(path: Path | None = None, *, timeout: float = 30.0,
 
 
 def _check(connection: sqlite3.Connection, path: Path, latest: int) -> None:
-    application_id = connection.execute("PRAGMA application_id").fetchone()[0]
-    version = connection.execute("PRAGMA user_version").fetchone()[0]
-    objects = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    connection.execute("BEGIN")  # one snapshot: another process may be creating the file right now
+    try:
+        objects = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        application_id = connection.execute("PRAGMA application_id").fetchone()[0]
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+    finally:
+        connection.execute("COMMIT")
     if objects and application_id != APPLICATION_ID:
         raise HistoryError(f"history {path} is an SQLite database of another program, not an auditor history; "
                            "it was left untouched (choose another file with --history)")
