@@ -63,6 +63,7 @@ from tenacity import (
 from tenacity.wait import wait_exponential_jitter
 
 from auditor import __version__
+from auditor.fetch.pool import keep_idle_connections
 from auditor.models import FetchStats, RequestRecord
 from auditor.parse.sitemaps import sitemap_lines
 
@@ -70,11 +71,12 @@ USER_AGENT_TOKEN = "presence-auditor"
 USER_AGENT = f"{USER_AGENT_TOKEN}/{__version__} (+https://pypi.org/project/presence-auditor/)"
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-# Idle connections kept open. A batch visits many hosts once each, so a large idle pool holds
-# sockets to sites that are done with, and httpcore's pool bookkeeping costs time quadratic in
-# the pool's size on every request (benchmarks/throughput.py: 16 instead of 64 cut client CPU
-# per request by about 15%).
-MAX_IDLE_CONNECTIONS = 16
+# Idle connections kept open: as many as may be open, so each host in flight keeps its
+# connection between its requests (a brand's site is asked five to ten times in a row, each a
+# gap apart); when the pool is full the oldest idle one makes room. The pool's bookkeeping is
+# auditor.fetch.pool's, linear in its size (httpcore's own closes idle connections once more
+# than this many are open in all, and is quadratic): benchmarks/throughput.py measures
+# handshakes per request.
 DEAD_HOST_SECONDS = 300.0  # how long a host that does not exist or refuses connections stays condemned
 HOSTS_REMEMBERED = 2048  # per-host pacing and robots.txt state kept for this many recent hosts
 _RECORDING: ContextVar[list[RequestRecord] | None] = ContextVar("auditor_request_records", default=None)
@@ -247,7 +249,7 @@ def make_client(
         ),
         limits=httpx.Limits(
             max_connections=settings.max_connections,
-            max_keepalive_connections=min(settings.max_connections, MAX_IDLE_CONNECTIONS),
+            max_keepalive_connections=settings.max_connections,
         ),
         headers={"User-Agent": settings.user_agent},
         # No cookies are kept: an audit reads public pages, and a jar shared across brands
@@ -257,13 +259,13 @@ def make_client(
     )
     options.update(overrides)
     if cache is None:
-        return httpx.AsyncClient(**options)
+        return keep_idle_connections(httpx.AsyncClient(**options))
     from hishel import AsyncSqliteStorage
     from hishel.httpx import AsyncCacheClient
 
     cache.directory.mkdir(parents=True, exist_ok=True)
     storage = AsyncSqliteStorage(database_path=cache.database, default_ttl=cache.max_age)
-    return AsyncCacheClient(storage=storage, **options)
+    return keep_idle_connections(AsyncCacheClient(storage=storage, **options))
 
 
 def refusal(url: str, *, allow_private: bool = False) -> str:
