@@ -1,23 +1,150 @@
-"""The shared client keeps few idle connections: a batch visits most hosts once."""
+"""The shared client keeps a connection per host in flight, so a brand's requests share one handshake."""
 
 import asyncio
+import ssl
 
-from auditor.fetch.client import MAX_IDLE_CONNECTIONS, FetchSettings, make_client
+import httpcore
+
+from auditor.fetch.client import Fetcher, FetchSettings, make_client
+from auditor.fetch.pool import _keeping, keep_idle_connections
 
 
-def _limits(settings: FetchSettings) -> tuple[int, int]:
-    async def main() -> tuple[int, int]:
+def _pools(settings: FetchSettings) -> list[tuple[str, int, int]]:
+    async def main() -> list[tuple[str, int, int]]:
         async with make_client(settings) as client:
-            pool = client._transport._pool  # httpcore's pool: the limits as applied
-            return pool._max_connections, pool._max_keepalive_connections
+            transports = [client._transport, *client._mounts.values()]  # direct, and proxied from the environment
+            return [(type(t._pool).__name__, t._pool._max_connections, t._pool._max_keepalive_connections)
+                    for t in transports]
 
     return asyncio.run(main())
 
 
-def test_idle_connections_are_capped_below_the_connection_limit():
-    assert _limits(FetchSettings(max_connections=64)) == (64, MAX_IDLE_CONNECTIONS)
-    assert MAX_IDLE_CONNECTIONS == 16
+def test_every_connection_may_stay_open_idle(monkeypatch):
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+    pools = _pools(FetchSettings(max_connections=64))
+    assert pools[0] == ("KeepingAsyncConnectionPool", 64, 64)
+    assert set(pools[1:]) == {("KeepingAsyncHTTPProxy", 64, 64)}  # one per proxied scheme
+    assert _pools(FetchSettings(max_connections=4))[0][1:] == (4, 4)
 
 
-def test_a_small_connection_limit_caps_idle_connections_too():
-    assert _limits(FetchSettings(max_connections=4)) == (4, 4)
+def test_keeping_twice_changes_nothing():
+    async def main() -> type:
+        async with make_client(FetchSettings()) as client:
+            return type(keep_idle_connections(client)._transport._pool)
+
+    assert asyncio.run(main()).__mro__[1].__name__ == "_KeepingPass"
+
+
+class _Connection:
+    """Just enough of an httpcore connection for the pool's bookkeeping."""
+
+    def __init__(self, origin: str, *, idle: bool = True, expired: bool = False) -> None:
+        self.origin, self.idle, self.expired, self.closed = origin, idle, expired, False
+        self.expiry_checks = 0
+
+    def is_closed(self) -> bool:
+        return self.closed
+
+    def is_idle(self) -> bool:
+        return self.idle
+
+    def is_available(self) -> bool:
+        return self.idle
+
+    def has_expired(self) -> bool:
+        self.expiry_checks += 1
+        return self.expired
+
+    def can_handle_request(self, origin: httpcore.Origin) -> bool:
+        return origin.host.decode() == self.origin
+
+
+class _Queued:
+    def __init__(self, host: str) -> None:
+        self.request = httpcore.Request("GET", f"https://{host}/")
+        self.connection = None
+
+    def is_queued(self) -> bool:
+        return self.connection is None
+
+    def assign_to_connection(self, connection: object) -> None:
+        self.connection = connection
+
+
+def _pool(connections: list[_Connection], requests: list[_Queued], *, limit: int, idle: int):
+    pool = httpcore.AsyncConnectionPool(max_connections=limit, max_keepalive_connections=idle)
+    pool.__class__ = _keeping(httpcore.AsyncConnectionPool)
+    pool._connections = list(connections)
+    pool._requests = list(requests)
+    pool.create_connection = lambda origin: _Connection(origin.host.decode(), idle=False)
+    return pool
+
+
+def test_idle_connections_are_kept_while_busy_ones_outnumber_the_idle_limit():
+    busy = [_Connection(f"busy{i}.example", idle=False) for i in range(6)]
+    idle = [_Connection(f"idle{i}.example") for i in range(3)]
+    pool = _pool(busy + idle, [], limit=10, idle=4)
+    assert pool._assign_requests_to_connections() == []  # 3 idle <= 4, however many are open
+    assert pool._connections == busy + idle
+
+
+def test_idle_connections_beyond_the_limit_close_oldest_first():
+    idle = [_Connection(f"idle{i}.example") for i in range(5)]
+    pool = _pool(idle, [], limit=10, idle=3)
+    assert pool._assign_requests_to_connections() == idle[:2]
+    assert pool._connections == idle[2:]
+
+
+def test_a_request_reuses_its_hosts_idle_connection_and_polls_no_other():
+    others = [_Connection(f"other{i}.example") for i in range(20)]
+    mine = _Connection("mine.example")
+    request = _Queued("mine.example")
+    pool = _pool([*others, mine], [request], limit=64, idle=64)
+    assert pool._assign_requests_to_connections() == []
+    assert request.connection is mine and mine.expiry_checks == 1
+    assert all(c.expiry_checks == 0 for c in others)
+
+
+def test_an_expired_connection_is_closed_not_reused():
+    stale = _Connection("mine.example", expired=True)
+    request = _Queued("mine.example")
+    pool = _pool([stale], [request], limit=4, idle=4)
+    assert pool._assign_requests_to_connections() == [stale]
+    assert request.connection is not stale and request.connection.origin == "mine.example"
+
+
+def test_a_full_pool_replaces_its_oldest_idle_connection_or_lets_the_request_wait():
+    old, newer = _Connection("old.example"), _Connection("newer.example")
+    request = _Queued("new.example")
+    pool = _pool([old, newer], [request], limit=2, idle=2)
+    assert pool._assign_requests_to_connections() == [old]
+    assert [c.origin for c in pool._connections] == ["newer.example", "new.example"]
+    waiting = _Queued("third.example")
+    full = _pool([_Connection("a.example", idle=False)], [waiting], limit=1, idle=1)
+    assert full._assign_requests_to_connections() == [] and waiting.connection is None
+
+
+def test_a_brands_requests_to_one_host_share_one_tls_handshake(fixture_internet):
+    """Through the fixture proxy: six pages of one host, one after another, one TLS session."""
+    sessions = []
+    original = ssl.SSLContext.wrap_bio
+
+    def counted(context, *args, **kwargs):
+        if not kwargs.get("server_side"):  # the fixture proxy's own sessions run in this process too
+            sessions.append(kwargs.get("server_hostname"))
+        return original(context, *args, **kwargs)
+
+    settings = FetchSettings(min_gap=0.0, respect_robots=False)
+
+    async def main() -> None:
+        async with make_client(settings) as client:
+            fetcher = Fetcher(client, settings)
+            for i in range(6):
+                assert (await fetcher.get(f"https://pages.example/p{i}")).status is not None
+
+    ssl.SSLContext.wrap_bio = counted
+    try:
+        asyncio.run(main())
+    finally:
+        ssl.SSLContext.wrap_bio = original
+    assert sessions == [b"pages.example"]

@@ -6,6 +6,7 @@ import asyncio
 import gzip
 import time
 from collections import defaultdict
+from dataclasses import replace
 from datetime import datetime, timezone
 
 import httpx
@@ -119,13 +120,148 @@ def test_not_found_is_not_retried():
 
 def test_connection_failures_become_a_value_after_retries():
     def handler(request):
-        raise httpx.ConnectError("Name or service not known", request=request)
+        raise httpx.ConnectError("[Errno 104] Connection reset by peer", request=request)
 
-    (result,), fetcher = run(handler, ["https://down.example/"])
+    (result,), fetcher = run(handler, ["https://flaky.example/"])
     assert result.status is None and result.error_kind == "connect"
-    assert "down.example" in result.error
+    assert "flaky.example" in result.error
     assert fetcher.records[0].attempts == FAST.retries + 1
     assert fetcher.stats().errors == 1
+
+
+def test_a_temporary_dns_failure_is_retried():
+    def handler(request):
+        raise httpx.ConnectError("[Errno -3] Temporary failure in name resolution", request=request)
+
+    (result,), fetcher = run(handler, ["https://busy-dns.example/"])
+    assert result.error_kind == "connect" and fetcher.records[0].attempts == FAST.retries + 1
+
+
+def _refused(request):
+    try:
+        raise ConnectionRefusedError(111, "Connection refused")
+    except ConnectionRefusedError as refused:
+        try:  # as anyio and httpcore wrap it
+            raise OSError("All connection attempts failed") from refused
+        except OSError as wrapped:
+            raise httpx.ConnectError("All connection attempts failed", request=request) from wrapped
+
+
+def _no_such_host(request):
+    raise httpx.ConnectError("[Errno -2] Name or service not known", request=request)
+
+
+def _proxy_bad_gateway(request):
+    raise httpx.ProxyError("502 Bad Gateway", request=request)
+
+
+def _bad_certificate(request):
+    raise httpx.ConnectError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed", request=request)
+
+
+@pytest.mark.parametrize("handler", [_refused, _no_such_host, _proxy_bad_gateway, _bad_certificate],
+                         ids=["refused", "no-such-host", "proxy-502", "certificate"])
+def test_a_dead_host_is_tried_once_and_its_next_urls_fail_at_once_with_the_same_reason(handler):
+    sent: list[str] = []
+
+    def counting(request):
+        sent.append(request.url.path)
+        return handler(request)
+
+    settings = FetchSettings(min_gap=0.0, backoff=0.01, backoff_max=0.02)  # robots.txt read too
+
+    async def main():
+        async with make_client(settings, transport=httpx.MockTransport(counting)) as client:
+            fetcher = Fetcher(client, settings)
+            first = await fetcher.get("https://dead.example/")
+            rest = [await fetcher.get(f"https://dead.example/{page}") for page in ("blog", "about")]
+            return first, rest, fetcher
+
+    first, rest, fetcher = asyncio.run(main())
+    assert sent == ["/robots.txt"]  # the first try; then nothing more reaches the host
+    assert first.error_kind in ("connect", "tls") and "dead.example" in first.error
+    assert [(r.error_kind, r.error) for r in rest] == [(first.error_kind, first.error)] * 2
+    assert [r.attempts for r in fetcher.records] == [1, 0, 0, 0]  # robots.txt, then the three pages
+
+
+def test_concurrent_requests_to_a_dead_host_stop_once_it_is_known_dead():
+    sent: list[str] = []
+
+    def handler(request):
+        sent.append(request.url.path)
+        return _no_such_host(request)
+
+    settings = FetchSettings(min_gap=0.02, respect_robots=False)
+    results, _ = run(handler, [f"https://dead.example/guess{i}" for i in range(5)], settings)
+    assert len(sent) == 1 and all(r.error_kind == "connect" for r in results)
+
+
+def test_a_proxy_timeout_is_retried_not_condemned():
+    def handler(request):
+        raise httpx.ProxyError("504 Gateway Timeout", request=request)
+
+    results, fetcher = run(handler, ["https://slow-upstream.example/a", "https://slow-upstream.example/b"],
+                           replace(FAST, per_host=1))
+    assert [r.attempts for r in fetcher.records] == [FAST.retries + 1] * 2
+
+
+def test_a_dead_host_is_tried_again_once_its_verdict_lapses(monkeypatch):
+    import auditor.fetch.client as fetcher_module
+
+    monkeypatch.setattr(fetcher_module, "DEAD_HOST_SECONDS", 0.0)
+    sent: list[str] = []
+
+    def handler(request):
+        sent.append(request.url.path)
+        return _no_such_host(request)
+
+    async def main():
+        async with make_client(FAST, transport=httpx.MockTransport(handler)) as client:
+            fetcher = Fetcher(client, FAST)
+            await fetcher.get("https://blip.example/a")
+            await fetcher.get("https://blip.example/b")
+
+    asyncio.run(main())
+    assert sent == ["/a", "/b"]
+
+
+def test_a_host_the_fixture_proxy_cannot_resolve_costs_one_tunnel(fixture_internet):
+    """Through a real proxy: robots.txt and two pages of a host that does not exist, one CONNECT."""
+    settings = FetchSettings(min_gap=0.0)
+
+    async def main():
+        async with make_client(settings) as client:
+            fetcher = Fetcher(client, settings)
+            return [await fetcher.get(f"https://no-such-host.example/{page}") for page in ("", "blog", "about")]
+
+    results = asyncio.run(main())
+    assert all(r.error_kind == "connect" and "502" in r.error for r in results)
+    assert [t.host for t in fixture_internet.tunnels if t.host == "no-such-host.example"] == ["no-such-host.example"]
+
+
+def test_one_retry_policy_serves_every_request_and_counts_each_ones_attempts(monkeypatch):
+    import auditor.fetch.client as fetcher_module
+
+    built: list[object] = []
+
+    class Counted(fetcher_module.AsyncRetrying):
+        def __init__(self, *args, **kwargs):
+            built.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(fetcher_module, "AsyncRetrying", Counted)
+    answers = {"/twice": iter([503, 500, 200]), "/never": iter([502] * 10)}
+
+    def handler(request):
+        statuses = answers.get(request.url.path)
+        return httpx.Response(next(statuses) if statuses else 200)
+
+    urls = ["https://a.example/twice", "https://a.example/never", *(f"https://a.example/ok{i}" for i in range(5))]
+    results, fetcher = run(handler, urls)
+    assert len(built) == 1
+    attempts = {r.url: r.attempts for r in fetcher.records}
+    assert attempts["https://a.example/twice"] == 3 and attempts["https://a.example/never"] == FAST.retries + 1
+    assert all(attempts[f"https://a.example/ok{i}"] == 1 for i in range(5))
 
 
 def test_tls_failures_are_not_retried():

@@ -252,9 +252,11 @@ class _Run:
         wordpress = generator is not None and "wordpress" in (generator.attributes.get("content") or "").lower()
         defaults = ["/wp-sitemap.xml", "/sitemap_index.xml"] if wordpress else ["/sitemap.xml", "/sitemap_index.xml"]
         candidates = declared or [origin + path for path in defaults]
+        # Read at once (the fetcher still spaces them by the host's gap): every declared sitemap,
+        # or both guessed locations, of which the first readable one is used.
+        readings = await asyncio.gather(*(self.read_sitemap(url) for url in candidates))
         pages: list[str] = []
-        for url in candidates:
-            found = await self.read_sitemap(url)
+        for found in readings:
             if found is not None:
                 pages += found
                 if not declared:

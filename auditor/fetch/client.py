@@ -7,6 +7,9 @@ other people's sites owes them and its user:
   to one host (stretched by robots.txt ``Crawl-delay`` and by ``Retry-After``);
 * retries with exponential backoff and jitter on connect errors, timeouts, 408, 429 and
   5xx, honouring ``Retry-After`` up to a cap (beyond it, the answer is reported as is);
+  a host that does not resolve, refuses connections, fails its TLS certificate or that the
+  proxy cannot reach is not retried, and is remembered as dead for :data:`DEAD_HOST_SECONDS`,
+  so the next request to it (robots.txt, another page) fails at once with the same reason;
 * rate-limit headers: a response saying no requests are left in the window
   (``X-RateLimit-Remaining: 0``, ``RateLimit-Remaining: 0``) delays the host's next request
   until the window resets (``X-RateLimit-Reset``/``RateLimit-Reset``: epoch seconds, seconds
@@ -33,6 +36,7 @@ import codecs
 import email.utils
 import json
 import re
+import socket
 import time
 import zlib
 from collections import OrderedDict
@@ -60,6 +64,7 @@ from tenacity.wait import wait_exponential_jitter
 
 from auditor import __version__
 from auditor.fetch.guard import AddressRefused, guarded, refusal  # noqa: F401 - refusal is re-exported
+from auditor.fetch.pool import keep_idle_connections
 from auditor.models import FetchStats, RequestRecord
 from auditor.parse.sitemaps import sitemap_lines
 
@@ -67,11 +72,13 @@ USER_AGENT_TOKEN = "presence-auditor"
 USER_AGENT = f"{USER_AGENT_TOKEN}/{__version__} (+https://pypi.org/project/presence-auditor/)"
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-# Idle connections kept open. A batch visits many hosts once each, so a large idle pool holds
-# sockets to sites that are done with, and httpcore's pool bookkeeping costs time quadratic in
-# the pool's size on every request (benchmarks/throughput.py: 16 instead of 64 cut client CPU
-# per request by about 15%).
-MAX_IDLE_CONNECTIONS = 16
+# Idle connections kept open: as many as may be open, so each host in flight keeps its
+# connection between its requests (a brand's site is asked five to ten times in a row, each a
+# gap apart); when the pool is full the oldest idle one makes room. The pool's bookkeeping is
+# auditor.fetch.pool's, linear in its size (httpcore's own closes idle connections once more
+# than this many are open in all, and is quadratic): benchmarks/throughput.py measures
+# handshakes per request.
+DEAD_HOST_SECONDS = 300.0  # how long a host that does not exist or refuses connections stays condemned
 HOSTS_REMEMBERED = 2048  # per-host pacing and robots.txt state kept for this many recent hosts
 _RECORDING: ContextVar[list[RequestRecord] | None] = ContextVar("auditor_request_records", default=None)
 
@@ -181,10 +188,11 @@ class _Raw:
 
 
 class _Failure(Exception):
-    def __init__(self, kind: str, message: str, *, transient: bool) -> None:
+    def __init__(self, kind: str, message: str, *, transient: bool, sent: bool = True) -> None:
         super().__init__(message)
         self.kind = kind
         self.transient = transient
+        self.sent = sent  # False when no request left: the host was already known dead
         self.attempts = 1
 
 
@@ -196,6 +204,8 @@ class _HostSlot:
     last_sent: float = float("-inf")  # when the latest request's headers were written
     active: int = 0  # attempts waiting for or holding the semaphore
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # held by the request whose headers are leaving
+    dead: tuple[str, str] | None = None  # (kind, reason) of a final connect or TLS failure
+    dead_until: float = 0.0  # when that verdict lapses and the host may be tried again
 
 
 @dataclass
@@ -240,7 +250,7 @@ def make_client(
         ),
         limits=httpx.Limits(
             max_connections=settings.max_connections,
-            max_keepalive_connections=min(settings.max_connections, MAX_IDLE_CONNECTIONS),
+            max_keepalive_connections=settings.max_connections,
         ),
         headers={"User-Agent": settings.user_agent},
         # No cookies are kept: an audit reads public pages, and a jar shared across brands
@@ -250,13 +260,14 @@ def make_client(
     )
     options.update(overrides)
     if cache is None:
-        return guarded(httpx.AsyncClient(**options), allow_private=settings.allow_private)
+        return keep_idle_connections(guarded(httpx.AsyncClient(**options), allow_private=settings.allow_private))
     from hishel import AsyncSqliteStorage
     from hishel.httpx import AsyncCacheClient
 
     cache.directory.mkdir(parents=True, exist_ok=True)
     storage = AsyncSqliteStorage(database_path=cache.database, default_ttl=cache.max_age)
-    return guarded(AsyncCacheClient(storage=storage, **options), allow_private=settings.allow_private)
+    return keep_idle_connections(guarded(AsyncCacheClient(storage=storage, **options),
+                                         allow_private=settings.allow_private))
 
 
 class Fetcher:
@@ -283,6 +294,21 @@ class Fetcher:
         self._robots: OrderedDict[str, asyncio.Future[Protego | str | None]] = OrderedDict()
         self._robots_sitemaps: dict[str, tuple[str, ...]] = {}  # kept small: only the Sitemap lines
         self._backoff = wait_exponential_jitter(multiplier=settings.backoff, max=settings.backoff_max)
+        # One policy for every request. Called (not iterated), tenacity keeps each call's state
+        # in its own RetryCallState, and the callbacks below never await, so concurrent fetches
+        # share the object safely (its statistics, unused, are the latest call's).
+        self._retrying = AsyncRetrying(
+            # No attempt starts once total_timeout has passed since the first: a server that
+            # trickles or stalls costs at most two total timeouts, however many retries are allowed.
+            stop=stop_after_attempt(settings.retries + 1) | self._stop_on_long_retry_after
+            | stop_before_delay(settings.total_timeout),
+            wait=self._wait,
+            retry=retry_if_exception(lambda exc: isinstance(exc, _Failure) and exc.transient)
+            | retry_if_result(lambda response: response.status in RETRY_STATUSES),
+            sleep=self._sleep,
+            reraise=True,
+            retry_error_callback=lambda state: state.outcome.result() if state.outcome else None,
+        )
 
     # -- public ----------------------------------------------------------------------
     async def get(self, url: str, *, headers: dict[str, str] | None = None) -> Fetched:
@@ -348,33 +374,40 @@ class Fetcher:
 
     # -- retries ---------------------------------------------------------------------
     async def _with_retries(self, url: str, headers: dict[str, str] | None) -> tuple[_Raw, int]:
-        retrying = AsyncRetrying(
-            # No attempt starts once total_timeout has passed since the first: a server that
-            # trickles or stalls costs at most two total timeouts, however many retries are allowed.
-            stop=stop_after_attempt(self.settings.retries + 1) | self._stop_on_long_retry_after
-            | stop_before_delay(self.settings.total_timeout),
-            wait=self._wait,
-            retry=retry_if_exception(lambda exc: isinstance(exc, _Failure) and exc.transient)
-            | retry_if_result(lambda response: response.status in RETRY_STATUSES),
-            sleep=self._sleep,
-            reraise=True,
-            retry_error_callback=lambda state: state.outcome.result() if state.outcome else None,
-        )
-        attempts = 0
-        response: _Raw | None = None
+        dead = self._known_dead(self._slots.get(_slot_key(url)))
+        if dead is not None:  # nothing is sent: the host failed for good a moment ago
+            dead.attempts = 0
+            raise dead
+        tries = [0]
         try:
-            async for attempt in retrying:
-                with attempt:
-                    attempts = attempt.retry_state.attempt_number
-                    response = await self._attempt(url, headers)
-                if attempt.retry_state.outcome is not None and not attempt.retry_state.outcome.failed:
-                    attempt.retry_state.set_result(response)
+            response = await self._retrying(self._counted_attempt, tries, url, headers)
         except _Failure as failure:
-            failure.attempts = attempts
+            failure.attempts = tries[0] if failure.sent else tries[0] - 1
             raise
-        if response is None:  # pragma: no cover - tenacity re-raises the last failure instead
-            raise _Failure("protocol", f"no response from {url}", transient=False)
-        return response, attempts
+        return response, tries[0]
+
+    async def _counted_attempt(self, tries: list[int], url: str, headers: dict[str, str] | None) -> _Raw:
+        tries[0] += 1
+        return await self._attempt(url, headers)
+
+    @staticmethod
+    def _known_dead(slot: _HostSlot | None) -> _Failure | None:
+        """The failure that condemned the slot's host, while the verdict lasts."""
+        if slot is None or slot.dead is None:
+            return None
+        if time.monotonic() >= slot.dead_until:
+            slot.dead = None  # lapsed: the host gets another chance
+            return None
+        kind, reason = slot.dead
+        return _Failure(kind, reason, transient=False, sent=False)
+
+    @staticmethod
+    def _condemn(slot: _HostSlot, failure: _Failure) -> _Failure:
+        """Remember a final failure to reach the host, so its next requests are not sent."""
+        if not failure.transient:
+            slot.dead = (failure.kind, str(failure))
+            slot.dead_until = time.monotonic() + DEAD_HOST_SECONDS
+        return failure
 
     def _retry_after(self, state: RetryCallState) -> float | None:
         if state.outcome is None or state.outcome.failed:
@@ -405,6 +438,9 @@ class Fetcher:
     async def _attempt_in(self, slot: _HostSlot, url: str, headers: dict[str, str] | None) -> _Raw:
         async with self._global, slot.semaphore:
             await self._pace(slot)
+            dead = self._known_dead(slot)
+            if dead is not None:  # condemned while this attempt waited its turn
+                raise dead
             departure = _Departure(slot)
             try:
                 async with asyncio.timeout(self.settings.total_timeout):
@@ -417,15 +453,18 @@ class Fetcher:
             except httpx.TimeoutException as exc:
                 raise _Failure("timeout", f"timed out talking to {url} ({type(exc).__name__})", transient=True) from exc
             except httpx.ProxyError as exc:
-                raise _Failure("connect", f"cannot reach {_host(url)} (the proxy said: {exc})", transient=True) from exc
+                raise self._condemn(slot, _Failure("connect", f"cannot reach {_host(url)} (the proxy said: {exc})",
+                                                   transient=not _proxy_refused(exc))) from exc
             except httpx.ConnectError as exc:
                 text = str(exc)
                 if isinstance(exc.__cause__, AddressRefused):  # the guard would not dial what the name resolved to
                     raise _Failure("refused", text, transient=False) from exc
                 if "CERTIFICATE" in text.upper() or "SSL" in text.upper():
-                    raise _Failure("tls", f"TLS failure for {_host(url)}: {text}", transient=False) from exc
-                raise _Failure("connect", f"cannot connect to {_host(url)}: {text or type(exc).__name__}",
-                               transient=True) from exc
+                    raise self._condemn(slot, _Failure("tls", f"TLS failure for {_host(url)}: {text}",
+                                                       transient=False)) from exc
+                raise self._condemn(slot, _Failure("connect", f"cannot connect to {_host(url)}: "
+                                                   f"{text or type(exc).__name__}",
+                                                   transient=not _unreachable(exc))) from exc
             except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
                 raise _Failure("protocol", f"{_host(url)} broke off the exchange: {exc or type(exc).__name__}",
                                transient=True) from exc
@@ -468,7 +507,7 @@ class Fetcher:
         return bytes(body)
 
     def _slot(self, url: str) -> _HostSlot:
-        key = urlsplit(url).netloc.lower()
+        key = _slot_key(url)
         slot = self._slots.get(key)
         if slot is None:
             slot = self._slots[key] = _HostSlot(asyncio.Semaphore(self.settings.per_host), self.settings.min_gap)
@@ -678,6 +717,45 @@ def _header_number(headers: httpx.Headers, names: tuple[str, ...]) -> float | No
 
 def _host(url: str) -> str:
     return urlsplit(url).netloc or url
+
+
+def _slot_key(url: str) -> str:
+    return urlsplit(url).netloc.lower()
+
+
+# What a resolver or the kernel says when a host does not exist or nothing listens there
+# (glibc, macOS, musl and Windows wordings); "Temporary failure in name resolution" is not final.
+_UNREACHABLE_TEXTS = ("name or service not known", "nodename nor servname", "no address associated",
+                      "name does not resolve", "getaddrinfo failed", "connection refused")
+_PROXY_STATUS = re.compile(r"^\s*(\d{3})\b")
+
+
+def _unreachable(exc: BaseException) -> bool:
+    """Whether a connect error says the host does not resolve or refuses connections: retrying cannot help."""
+    seen: list[BaseException] = [exc]
+    while seen:
+        error = seen.pop()
+        if isinstance(error, ConnectionRefusedError):
+            return True
+        if isinstance(error, socket.gaierror):
+            return error.errno not in (socket.EAI_AGAIN, getattr(socket, "EAI_SYSTEM", None))
+        if isinstance(error, BaseExceptionGroup):  # every address tried: final when every one was
+            return all(_unreachable(inner) for inner in error.exceptions)
+        if any(text in str(error).lower() for text in _UNREACHABLE_TEXTS):
+            return True
+        if error.__cause__ is not None:
+            seen.append(error.__cause__)
+    return False
+
+
+def _proxy_refused(exc: httpx.ProxyError) -> bool:
+    """Whether the proxy's answer to ``CONNECT`` is final: 502 (it could not resolve or reach the
+    host) or a 4xx other than 408 and 429; a 503 or 504 may pass."""
+    match = _PROXY_STATUS.match(str(exc))
+    if match is None:
+        return False
+    status = int(match.group(1))
+    return status == 502 or (400 <= status < 500 and status not in (408, 429))
 
 
 def summarise(records: list[RequestRecord]) -> FetchStats:

@@ -207,13 +207,19 @@ def install(client: httpx.AsyncClient, *, allow_private: bool = False, resolver:
         while transport is not None and hasattr(transport, "next_transport"):  # a caching wrapper
             transport = transport.next_transport
         pool = getattr(transport, "_pool", None)
-        if not isinstance(transport, httpx.AsyncHTTPTransport) or type(pool) is not httpcore.AsyncConnectionPool:
+        if not isinstance(transport, httpx.AsyncHTTPTransport) or not _direct(pool):
             continue  # a mock, or a proxy's pool: the proxy resolves, the name was checked by refusal()
         current = pool._network_backend
         below = current.inner if isinstance(current, GuardedBackend) else current
         pool._network_backend = GuardedBackend(inner or below, resolver)
         guarded += 1
     return guarded
+
+
+def _direct(pool: object) -> bool:
+    """A pool that dials hosts itself (the connection-keeping pass may have subclassed it), not a proxy's."""
+    return isinstance(pool, httpcore.AsyncConnectionPool) and not isinstance(
+        pool, (httpcore.AsyncHTTPProxy, httpcore.AsyncSOCKSProxy))
 
 
 def guarded(client: httpx.AsyncClient, *, allow_private: bool = False) -> httpx.AsyncClient:

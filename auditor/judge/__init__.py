@@ -11,6 +11,7 @@ Rules live in :mod:`auditor.judge.rules`, one module each; they never read the c
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import typing
 from collections.abc import Iterable, Mapping
@@ -88,8 +89,7 @@ def build_options(rule: Rule, raw: Mapping[str, Any], where: str = "") -> Any:
     Unknown keys and wrong types raise ConfigError naming ``where``, the key and the expected type.
     """
     where = where or f"rule {rule.CODE}"
-    fields = {f.name: f for f in dataclasses.fields(rule.Options)}
-    hints = typing.get_type_hints(rule.Options)
+    fields, hints = _option_types(rule.Options)
     defaults = rule.Options()
     values: dict[str, Any] = {}
     for key, value in raw.items():
@@ -104,6 +104,12 @@ def build_options(rule: Rule, raw: Mapping[str, Any], where: str = "") -> Any:
             value = {**getattr(defaults, name), **value}
         values[name] = float(value) if expected is float else value
     return rule.Options(**values)
+
+
+@functools.cache
+def _option_types(options: type) -> tuple[frozenset[str], dict[str, Any]]:
+    """An Options class's field names and resolved type hints, worked out once per class."""
+    return frozenset(f.name for f in dataclasses.fields(options)), typing.get_type_hints(options)
 
 
 def _fits(value: Any, expected: Any) -> bool:
