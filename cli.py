@@ -212,6 +212,8 @@ def audit(
         if (url is None) == (brands is None):
             raise InvalidInput("give one brand URL or --brands FILE")
         registry = load_registry()
+        for problem in registry.load_errors:
+            typer.echo(f"auditor: warning: {problem} (see `auditor plugins`)", err=True)
         file_config = load_config(config)
         for flag, value in (("--select", select), ("--extend-select", extend_select), ("--ignore", ignore)):
             check_selectors(codes(value), registry.rules, flag)
@@ -399,6 +401,17 @@ def history_command(
                                   as_json=format is HistoryFormat.json))
     except HistoryError as exc:
         raise fail(str(exc)) from None
+
+
+@app.command()
+def plugins(
+    format: Annotated[DiscoverFormat, typer.Option("--format", "-f", help="Output format.")] = DiscoverFormat.table,
+) -> None:
+    """List the installed plugins: the package each came from, its version, the platforms and rules it adds,
+    and any that failed to load (a broken third-party plugin is skipped, never fatal)."""
+    from auditor.report.plugins import render_plugins
+
+    sys.stdout.write(render_plugins(load_registry(), format.value))
 
 
 class InspectFormat(str, enum.Enum):

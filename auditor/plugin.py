@@ -21,7 +21,7 @@ import asyncio
 import enum
 import sys
 from collections.abc import Iterable
-from importlib.metadata import entry_points
+from importlib.metadata import EntryPoint, entry_points
 from typing import Any, Protocol
 
 import pluggy
@@ -311,11 +311,25 @@ class UnknownName(LookupError):
     """A platform name or rule code that no plugin registered."""
 
 
+@dataclass(frozen=True)
+class PluginInfo:
+    """One installed plugin as ``auditor plugins`` shows it: where it came from and what it added."""
+
+    name: str  # the entry point's name
+    module: str  # what the entry point loads
+    distribution: str = ""  # the package that installed it
+    version: str = ""
+    platforms: tuple[str, ...] = ()
+    rules: tuple[str, ...] = ()
+    error: str = ""  # why it failed to load ("" when it loaded)
+
+
 @dataclass
 class Registry:
     platforms: dict[str, Platform] = field(default_factory=dict)
     rules: dict[str, Rule] = field(default_factory=dict)
     load_errors: list[str] = field(default_factory=list)  # plugins that failed to load, for a person
+    plugins: list[PluginInfo] = field(default_factory=list)  # the entry points read, in load order
 
     def add_platform(self, platform: Platform) -> None:
         if platform.name in self.platforms:
@@ -356,12 +370,13 @@ def auditor_register_rules(registry: Registry) -> None:
 def load_registry(plugins: Iterable[object] | None = None, *, blocked: Iterable[str] = ()) -> Registry:
     """Registry from the installed ``auditor.plugins`` entry points, or from ``plugins`` when given.
 
-    A plugin that fails to import is skipped and named in ``load_errors``; one bad
-    third-party plugin must not stop an audit.
+    A plugin that fails to import is skipped and named in ``load_errors`` (and in its
+    :class:`PluginInfo`); one bad third-party plugin must not stop an audit.
     """
     manager = pluggy.PluginManager(PROJECT)
     manager.add_hookspecs(sys.modules[__name__])
     registry = Registry()
+    loaded: list[tuple[EntryPoint, str]] = []
     if plugins is None:
         skip = set(blocked)
         for entry in entry_points(group=ENTRY_POINT_GROUP):
@@ -369,12 +384,30 @@ def load_registry(plugins: Iterable[object] | None = None, *, blocked: Iterable[
                 continue
             try:
                 manager.register(entry.load(), name=entry.name)
+                loaded.append((entry, ""))
             except Exception as exc:  # noqa: BLE001 - any import-time failure of a third-party plugin
                 registry.load_errors.append(f"plugin {entry.name!r} ({entry.value}) failed to load: {exc}")
+                loaded.append((entry, f"{type(exc).__name__}: {exc}"))
     else:
         for plugin in plugins:
             manager.register(plugin)
     manager.check_pending()
     manager.hook.auditor_register_platforms(registry=registry)
     manager.hook.auditor_register_rules(registry=registry)
+    registry.plugins.extend(_info(entry, error, registry) for entry, error in loaded)
     return registry
+
+
+def _info(entry: EntryPoint, error: str, registry: Registry) -> PluginInfo:
+    """What one entry point added, told apart by the modules its platforms and rules are defined in."""
+    module = entry.value.split(":")[0]
+
+    def ours(defined_in: str) -> bool:
+        return defined_in == module or defined_in.startswith(module + ".")
+
+    platforms = tuple(name for name, p in registry.platforms.items() if ours(type(p).__module__))
+    rules = tuple(code for code, r in registry.rules.items()
+                  if ours(getattr(r, "__name__", "") or type(r).__module__))
+    dist = entry.dist
+    return PluginInfo(name=entry.name, module=entry.value, distribution=dist.name if dist else "",
+                      version=dist.version if dist else "", platforms=platforms, rules=rules, error=error)

@@ -22,7 +22,7 @@ from auditor.parse.page import Comment, interactions_from, link_flat_replies
 from auditor.parse.pages import owner_activity
 from auditor.parse.feeds import parse_date
 from auditor.fetch.client import Fetched
-from auditor.plugin import hookimpl
+from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
 from auditor.models import (
     Activity,
     Channel,
@@ -46,9 +46,11 @@ class ShapeError(ValueError):
 
 
 class BloggerPlatform(Platform):
-    name = "blogger"
-    kind = "blog"
-    priority = 45
+    spec = PlatformSpec(
+        name="blogger", kind="blog", summary='Blogger blogs, read through their JSON feeds with comments',
+        hosts=('blogspot.com', 'blogger.com'), priority=Priority.BLOG_ENGINE,
+        signals=(Signal.LAST_ACTIVITY, Signal.OWNER_REPLIES)
+    )
 
     def recognise(self, url: str) -> Channel | None:
         parts = urlsplit(url)

@@ -29,7 +29,7 @@ from urllib.parse import quote, urlsplit
 
 from auditor.parse.feeds import parse_date
 from auditor.fetch.client import Fetched
-from auditor.plugin import hookimpl
+from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
 from auditor.parse.jsonshape import Unreadable, json_object, string
 from auditor.models import Activity, Channel, Evidence, Interaction, Item, Status
 from auditor.plugin import FUTURE_TOLERANCE, Context, Platform, status_of_failure
@@ -58,9 +58,10 @@ def _q(value: str) -> str:
 
 
 class BlueskyPlatform(Platform):
-    name = "bluesky"
-    kind = "social"
-    priority = 20
+    spec = PlatformSpec(
+        name="bluesky", kind="social", summary='Bluesky accounts, read through the public AppView API',
+        hosts=('bsky.app',), priority=Priority.SPECIFIC, signals=(Signal.LAST_ACTIVITY, Signal.OWNER_REPLIES)
+    )
 
     def recognise(self, url: str) -> Channel | None:
         link = Link.of(url)

@@ -32,7 +32,7 @@ from urllib.parse import urljoin, urlsplit
 
 from auditor.parse.feeds import parse_date
 from auditor.fetch.client import Fetched, refusal
-from auditor.plugin import hookimpl
+from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
 from auditor.models import (
     Activity,
     Channel,
@@ -72,10 +72,10 @@ class Staff:
 
 
 class DiscoursePlatform(Platform):
-    name = "discourse"
-    kind = "forum"
-    priority = 20
-    speculative = True  # a forum-like host name is a guess; pages confirm it by the generator meta
+    spec = PlatformSpec(
+        name="discourse", kind="forum", summary='Discourse forums: latest topics and who of the staff answered',
+        priority=Priority.SPECIFIC, signals=(Signal.LAST_ACTIVITY, Signal.OWNER_REPLIES), speculative=True
+    )
 
     def recognise(self, url: str) -> Channel | None:
         try:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from auditor.fetch.client import Fetched
-from auditor.plugin import hookimpl
+from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
 from auditor.models import Channel
 from auditor.plugin import Registry
 from auditor.urls import Link, handle_from
@@ -36,7 +36,10 @@ NOT_PAGES = frozenset({
 
 
 class FacebookPlatform(WalledPlatform):
-    name = "facebook"
+    spec = PlatformSpec(
+        name="facebook", kind="social", summary='Facebook pages behind a login wall: existence only',
+        hosts=('facebook.com', 'fb.com'), priority=Priority.WALLED, walled=True, signals=(Signal.EXISTENCE,)
+    )
     label = "Facebook"
     wall_reason = ("posts and their dates are hidden without signing in, and reading another Page's posts needs the "
                    "Graph API with Page Public Content Access")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from auditor.parse.feeds import FeedError, parse_feed
-from auditor.plugin import hookimpl
+from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
 from auditor.models import Activity, Channel, Evidence, Status
 from auditor.plugin import Context, Platform, failed, latest
 from auditor.plugin import Registry
@@ -20,9 +20,10 @@ FEED_SUFFIXES = (".xml", ".rss", ".atom", ".rdf", "feed.json", "/feed", "/feed/"
 
 
 class FeedPlatform(Platform):
-    name = "feed"
-    kind = "blog"
-    priority = 50
+    spec = PlatformSpec(
+        name="feed", kind="blog", summary='RSS, Atom and JSON Feed on any host', priority=Priority.FEED,
+        signals=(Signal.LAST_ACTIVITY,)
+    )
 
     def recognise(self, url: str) -> Channel | None:
         path = urlsplit(url).path.lower()

@@ -11,7 +11,7 @@ import re
 
 from auditor.plugins._hosted import collect_via_feed, subdomain_of
 
-from auditor.plugin import hookimpl
+from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
 from auditor.models import Activity, Channel
 from auditor.plugin import Context, Platform
 from auditor.plugin import Registry
@@ -22,9 +22,10 @@ NOT_SITES = frozenset({"www", "account", "admin", "api", "status", "static", "cd
 
 
 class GhostPlatform(Platform):
-    name = "ghost"
-    kind = "blog"
-    priority = 40
+    spec = PlatformSpec(
+        name="ghost", kind="blog", summary='Ghost(Pro) sites on ghost.io, read through their RSS',
+        hosts=('ghost.io',), priority=Priority.HOSTED_BLOG, signals=(Signal.LAST_ACTIVITY,)
+    )
     KNOWN_PRESENT = "bigbrand"
     KNOWN_ABSENT = "nosuchbrand"
     PROBE_EXPECTS = ("found", "absent")

@@ -37,7 +37,7 @@ from urllib.parse import quote, urlsplit
 
 from auditor.parse.feeds import parse_date
 from auditor.fetch.client import Fetched
-from auditor.plugin import hookimpl
+from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
 from auditor.models import Activity, Channel, Evidence, Interaction, Item, Status
 from auditor.plugin import Context, Platform, failed
 from auditor.plugin import Registry
@@ -91,9 +91,12 @@ class _Session:
 
 
 class GitHubPlatform(Platform):
-    name = "github"
-    kind = "code"
-    priority = 20
+    spec = PlatformSpec(
+        name="github", kind="code",
+        summary="GitHub accounts: pushes, and visitors' issues the maintainers answered", hosts=('github.com',),
+        priority=Priority.SPECIFIC, signals=(Signal.LAST_ACTIVITY, Signal.OWNER_REPLIES),
+        credentials=('GITHUB_TOKEN',)
+    )
 
     def recognise(self, url: str) -> Channel | None:
         link = Link.of(url if "//" in url else f"https://{url}")

@@ -22,7 +22,7 @@ from auditor.parse.datetext import url_date
 from auditor.parse.pages import owner_activity, page_activity, read_posts
 from auditor.parse.regions import COMMENT, POST, SIDEBAR, walk
 from auditor.fetch.client import refusal
-from auditor.plugin import hookimpl
+from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
 from auditor.parse.htmldepth import parse_html
 from auditor.models import Activity, Channel, Confidence, Evidence, Status
 from auditor.plugin import Context, Page, Platform, failed
@@ -36,9 +36,10 @@ FEED_LINK = 'link[rel~="alternate"][type*="rss"], link[rel~="alternate"][type*="
 
 
 class HtmlBlogPlatform(Platform):
-    name = "htmlblog"
-    kind = "blog"
-    priority = 900  # after every platform that has an API or a feed
+    spec = PlatformSpec(
+        name="htmlblog", kind="blog", summary='blogs without a feed, dated from their pages',
+        priority=Priority.PAGE_SCRAPER, signals=(Signal.LAST_ACTIVITY, Signal.OWNER_REPLIES)
+    )
 
     async def discover(self, page: Page, context: Context) -> list[Channel]:
         if page.tree.css_first(FEED_LINK) is not None:

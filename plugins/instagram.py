@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from auditor.fetch.client import Fetched
-from auditor.plugin import hookimpl
+from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
 from auditor.models import Channel
 from auditor.plugin import Registry
 from auditor.urls import Link, handle_from
@@ -27,7 +27,10 @@ NOT_PROFILES = frozenset({
 
 
 class InstagramPlatform(WalledPlatform):
-    name = "instagram"
+    spec = PlatformSpec(
+        name="instagram", kind="social", summary='Instagram profiles behind a login wall: existence only',
+        hosts=('instagram.com',), priority=Priority.WALLED, walled=True, signals=(Signal.EXISTENCE,)
+    )
     label = "Instagram"
     wall_reason = ("posts and their dates are hidden without signing in; the Graph API serves only Business and "
                    "Creator accounts that authorise it")

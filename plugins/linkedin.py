@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from auditor.plugin import hookimpl
+from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
 from auditor.models import Channel
 from auditor.plugin import Registry
 from auditor.urls import Link, handle_from
@@ -23,7 +23,10 @@ SLUG = re.compile(r"[^/?#\s]{2,100}")
 
 
 class LinkedInPlatform(WalledPlatform):
-    name = "linkedin"
+    spec = PlatformSpec(
+        name="linkedin", kind="social", summary='LinkedIn pages behind a login wall: nothing can be read',
+        hosts=('linkedin.com',), priority=Priority.WALLED, walled=True, signals=()
+    )
     label = "LinkedIn"
     wall_reason = "activity cannot be seen without the partner API, and LinkedIn does not say whether an account exists"
     KNOWN_PRESENT = "bigbrand"

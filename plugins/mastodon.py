@@ -32,7 +32,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from auditor.parse.feeds import parse_date
 from auditor.fetch.client import Fetched
-from auditor.plugin import hookimpl
+from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
 from auditor.parse.jsonshape import Unreadable, json_list, json_object, string
 from auditor.models import Activity, Channel, Evidence, Interaction, Item, Status
 from auditor.plugin import Context, Platform, latest, status_of_failure
@@ -78,9 +78,10 @@ def parse_handle(channel: Channel) -> Handle:
 
 
 class MastodonPlatform(Platform):
-    name = "mastodon"
-    kind = "social"
-    priority = 20
+    spec = PlatformSpec(
+        name="mastodon", kind="social", summary="Mastodon accounts, read through the server's public API",
+        priority=Priority.SPECIFIC, signals=(Signal.LAST_ACTIVITY, Signal.OWNER_REPLIES)
+    )
 
     def recognise(self, url: str) -> Channel | None:
         try:

@@ -12,7 +12,7 @@ import re
 
 from auditor.plugins._hosted import collect_via_feed, subdomain_of
 
-from auditor.plugin import hookimpl
+from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
 from auditor.models import Activity, Channel
 from auditor.plugin import Context, Platform
 from auditor.plugin import Registry
@@ -28,9 +28,10 @@ NOT_USER_HOSTS = frozenset({"www", "help", "policy", "link", "cdn-images-1", "mi
 
 
 class MediumPlatform(Platform):
-    name = "medium"
-    kind = "blog"
-    priority = 40
+    spec = PlatformSpec(
+        name="medium", kind="blog", summary='Medium publications and authors, read through their feeds',
+        hosts=('medium.com',), priority=Priority.HOSTED_BLOG, signals=(Signal.LAST_ACTIVITY,)
+    )
     KNOWN_PRESENT = "bigbrand"
     KNOWN_ABSENT = "nosuchbrand"
     PROBE_EXPECTS = ("found", "absent")

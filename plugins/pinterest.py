@@ -18,7 +18,7 @@ import re
 from urllib.parse import urlsplit
 
 from auditor.parse.feeds import FeedError, parse_feed
-from auditor.plugin import hookimpl
+from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
 from auditor.models import Activity, Channel, Evidence, Status
 from auditor.plugin import Context, Platform, failed, latest
 from auditor.plugin import Registry
@@ -34,9 +34,10 @@ RESERVED = frozenset("""
 
 
 class PinterestPlatform(Platform):
-    name = "pinterest"
-    kind = "social"
-    priority = 20
+    spec = PlatformSpec(
+        name="pinterest", kind="social", summary='Pinterest accounts, read through their RSS',
+        hosts=('pinterest.com',), priority=Priority.SPECIFIC, signals=(Signal.LAST_ACTIVITY,)
+    )
 
     def recognise(self, url: str) -> Channel | None:
         link = Link.of(url if "//" in url else f"https://{url}")

@@ -36,7 +36,7 @@ import httpx
 
 from auditor.parse.feeds import FeedError, parse_feed
 from auditor.fetch.client import Fetched
-from auditor.plugin import hookimpl
+from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
 from auditor.models import Activity, Channel, Evidence, Interaction, Item, Status
 from auditor.plugin import Context, Platform, failed, latest
 from auditor.plugin import Registry
@@ -57,9 +57,11 @@ POSTS_READ = 5  # newest visitor posts whose comment trees are read
 
 
 class RedditPlatform(Platform):
-    name = "reddit"
-    kind = "social"
-    priority = 20
+    spec = PlatformSpec(
+        name="reddit", kind="social", summary='subreddits and users: Atom feed, or the API with credentials',
+        hosts=('reddit.com',), priority=Priority.SPECIFIC, signals=(Signal.LAST_ACTIVITY, Signal.OWNER_REPLIES),
+        credentials=('REDDIT_CLIENT_ID', 'REDDIT_CLIENT_SECRET')
+    )
 
     def recognise(self, url: str) -> Channel | None:
         link = Link.of(url if "//" in url else f"https://{url}")

@@ -13,7 +13,7 @@ import re
 
 from auditor.plugins._hosted import collect_via_feed, subdomain_of
 
-from auditor.plugin import hookimpl
+from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
 from auditor.models import Activity, Channel, Status
 from auditor.plugin import Context, Platform
 from auditor.plugin import Registry
@@ -25,9 +25,10 @@ NOT_PUBLICATIONS = frozenset({"www", "api", "cdn", "open", "on", "reader", "supp
 
 
 class SubstackPlatform(Platform):
-    name = "substack"
-    kind = "blog"
-    priority = 40  # before the generic feed plugin, which would take ``…/feed`` links
+    spec = PlatformSpec(
+        name="substack", kind="blog", summary='Substack newsletters, read through their feeds',
+        hosts=('substack.com',), priority=Priority.HOSTED_BLOG, signals=(Signal.LAST_ACTIVITY,)
+    )
     KNOWN_PRESENT = "bigbrand"
     KNOWN_ABSENT = "nosuchbrand"
     PROBE_EXPECTS = ("found", "absent")

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from auditor.fetch.client import Fetched
-from auditor.plugin import hookimpl
+from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
 from auditor.models import Channel
 from auditor.plugin import Registry
 from auditor.urls import Link, handle_from
@@ -22,7 +22,10 @@ USERNAME = re.compile(r"[A-Za-z0-9._]{1,30}")
 
 
 class ThreadsPlatform(WalledPlatform):
-    name = "threads"
+    spec = PlatformSpec(
+        name="threads", kind="social", summary='Threads profiles behind a login wall: existence only',
+        hosts=('threads.net', 'threads.com'), priority=Priority.WALLED, walled=True, signals=(Signal.EXISTENCE,)
+    )
     label = "Threads"
     wall_reason = "posts and their dates need a login or the Threads API with the account owner's OAuth"
     KNOWN_PRESENT = "bigbrand"

@@ -14,7 +14,7 @@ import re
 from urllib.parse import quote
 
 from auditor.fetch.client import Fetched
-from auditor.plugin import hookimpl
+from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
 from auditor.models import Activity, Channel, Status
 from auditor.plugin import Context
 from auditor.plugin import Registry
@@ -29,7 +29,10 @@ def oembed_url(profile: str) -> str:
 
 
 class TikTokPlatform(WalledPlatform):
-    name = "tiktok"
+    spec = PlatformSpec(
+        name="tiktok", kind="social", summary='TikTok accounts behind a login wall: existence through oEmbed',
+        hosts=('tiktok.com',), priority=Priority.WALLED, walled=True, signals=(Signal.EXISTENCE,)
+    )
     label = "TikTok"
     wall_reason = ("TikTok shows no post dates without a login or its Research/Display API (oEmbed gives none), so "
                    "activity is unknown")

@@ -10,7 +10,7 @@ import re
 
 from auditor.plugins._hosted import collect_via_feed, subdomain_of
 
-from auditor.plugin import hookimpl
+from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
 from auditor.models import Activity, Channel
 from auditor.plugin import Context, Platform
 from auditor.plugin import Registry
@@ -26,9 +26,10 @@ NOT_BLOGS = frozenset({
 
 
 class TumblrPlatform(Platform):
-    name = "tumblr"
-    kind = "blog"
-    priority = 40
+    spec = PlatformSpec(
+        name="tumblr", kind="blog", summary='Tumblr blogs, read through their RSS', hosts=('tumblr.com',),
+        priority=Priority.HOSTED_BLOG, signals=(Signal.LAST_ACTIVITY,)
+    )
     KNOWN_PRESENT = "bigbrand"
     KNOWN_ABSENT = "nosuchbrand"
     PROBE_EXPECTS = ("found", "absent")

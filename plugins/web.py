@@ -21,7 +21,7 @@ from urllib.parse import urljoin, urlsplit
 
 from auditor.parse.feeds import FeedError, parse_feed
 from auditor.fetch.client import refusal
-from auditor.plugin import hookimpl
+from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
 from auditor.models import Activity, Channel, Confidence, Evidence, Status
 from auditor.plugin import Context, Page, Platform, failed
 from auditor.plugin import Registry
@@ -42,9 +42,10 @@ def is_comment_feed(url: str, title: str) -> bool:
 
 
 class WebPlatform(Platform):
-    name = "web"
-    kind = "website"
-    priority = 1000  # any http(s) URL: the catch-all
+    spec = PlatformSpec(
+        name="web", kind="website", summary='any website: reachable or not, and the feeds it declares',
+        priority=Priority.CATCH_ALL, signals=()
+    )
 
     def recognise(self, url: str) -> Channel | None:
         if urlsplit(url).scheme not in ("http", "https"):

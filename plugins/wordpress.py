@@ -33,7 +33,7 @@ from auditor.parse.page import Comment, interactions_from, link_flat_replies
 from auditor.parse.pages import owner_activity, page_activity, read_posts
 from auditor.parse.feeds import FeedError, parse_date, parse_feed
 from auditor.fetch.client import Fetched, refusal
-from auditor.plugin import hookimpl
+from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
 from auditor.models import (
     Activity,
     Channel,
@@ -71,9 +71,12 @@ def api_link(headers: httpx.Headers) -> str:
 
 
 class WordPressPlatform(Platform):
-    name = "wordpress"
-    kind = "blog"
-    priority = 40
+    spec = PlatformSpec(
+        name="wordpress", kind="blog",
+        summary='WordPress sites through the REST API (posts and comments), or their feeds',
+        hosts=('wordpress.com',), priority=Priority.HOSTED_BLOG,
+        signals=(Signal.LAST_ACTIVITY, Signal.OWNER_REPLIES)
+    )
 
     def recognise(self, url: str) -> Channel | None:
         parts = urlsplit(url)

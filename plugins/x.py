@@ -19,7 +19,7 @@ import re
 
 from auditor.parse.feeds import parse_date
 from auditor.fetch.client import Fetched
-from auditor.plugin import hookimpl
+from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
 from auditor.models import Activity, Channel, Evidence, Item, Status
 from auditor.plugin import Context, latest
 from auditor.plugin import Registry
@@ -38,7 +38,11 @@ API = "https://api.x.com/2"
 
 
 class XPlatform(WalledPlatform):
-    name = "x"
+    spec = PlatformSpec(
+        name="x", kind="social", summary='X accounts: the API with a bearer token, else a login wall',
+        hosts=('x.com', 'twitter.com'), priority=Priority.WALLED, walled=True,
+        signals=(Signal.LAST_ACTIVITY, Signal.EXISTENCE), credentials=('X_BEARER_TOKEN',)
+    )
     label = "X"
     wall_reason = ("X shows posts only to signed-in users and its API needs a paid bearer token; set X_BEARER_TOKEN "
                    "to read the last posts")

@@ -33,7 +33,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from auditor.parse.feeds import FeedError, parse_date, parse_feed
 from auditor.fetch.client import Fetched
-from auditor.plugin import hookimpl
+from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
 from auditor.parse.jsonshape import string
 from auditor.models import Activity, Channel, Evidence, Interaction, Item, Status
 from auditor.plugin import Context, Platform, latest, status_of_failure
@@ -57,9 +57,11 @@ ATOM = "{http://www.w3.org/2005/Atom}"
 
 
 class YouTubePlatform(Platform):
-    name = "youtube"
-    kind = "video"
-    priority = 20
+    spec = PlatformSpec(
+        name="youtube", kind="video", summary='YouTube channels: uploads feed; comments with an API key',
+        hosts=('youtube.com',), priority=Priority.SPECIFIC, signals=(Signal.LAST_ACTIVITY, Signal.OWNER_REPLIES),
+        credentials=('YOUTUBE_API_KEY',)
+    )
 
     def recognise(self, url: str) -> Channel | None:
         try:
