@@ -230,7 +230,7 @@ def audit(
                                probe_handles=probe_handles)
         threshold = fail_on or FailOn(file_config.fail_on or "warning")
         report_options = ReportOptions(color=color_for(output, output_dir), width=terminal_width(output),
-                                       verbose=verbose, fail_on=severity_of(threshold))
+                                       verbose=verbose, fail_on=severity_of(threshold), rules=prepared)
         sink = open_sink(format.value, report_options, output=output, output_dir=output_dir, resume=resume,
                          many=brands is not None)
         cache = cache_settings(cache_dir, no_cache, max_age)

@@ -11,7 +11,11 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 
-from auditor.models import Activity, Audit, Finding, Severity, Status
+from typing import Any
+
+from auditor.judge import Rules
+from auditor.judge.rules import response_rate, stale
+from auditor.models import Activity, Audit, Channel, Finding, Severity, Status
 from auditor.collect.signals import ResponseSignals, response_signals
 
 
@@ -21,6 +25,27 @@ class ReportOptions:
     width: int = 110
     verbose: bool = False  # terminal: show healthy channels too
     fail_on: Severity | None = Severity.WARNING  # JUnit: findings at or above this are failures
+    rules: Rules | None = None  # the audit's checked configuration: limits and windows a report states come from it
+
+
+RULE_DEFAULTS: dict[str, Any] = {"STALE001": stale.Options, "SLOW002": response_rate.Options}
+
+
+def rule_options(options: ReportOptions, code: str, channel_url: str = "") -> Any:
+    """The options rule ``code`` ran with (on a channel), or its defaults when the report has no configuration."""
+    if options.rules is not None and code in options.rules.options:
+        return options.rules.options_for(code, channel_url)
+    return RULE_DEFAULTS[code]()
+
+
+def stale_limit(options: ReportOptions, channel: Channel) -> int:
+    """How many silent days make this channel stale, as STALE001 judged it."""
+    return int(rule_options(options, "STALE001", channel.url).threshold(channel))
+
+
+def reply_window(options: ReportOptions) -> int:
+    """The days of interactions the response-rate rule (SLOW002) weighs."""
+    return int(rule_options(options, "SLOW002").window_days)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,14 +119,14 @@ def findings_for(audit: Audit, channel_url: str) -> list[Finding]:
     return [f for f in audit.findings if f.channel_url == channel_url]
 
 
-def signals_of(activity: Activity | None, as_of: datetime) -> ResponseSignals | None:
+def signals_of(activity: Activity | None, as_of: datetime, window_days: int = 90) -> ResponseSignals | None:
     if activity is None or not activity.interactions:
         return None
-    return response_signals(activity.interactions, as_of)
+    return response_signals(activity.interactions, as_of, window_days)
 
 
 def responses(activity: Activity | None, as_of: datetime) -> str:
-    """"answered 3 of 7, median 6 h" over every interaction read (the rules judge a 90-day window)."""
+    """"answered 3 of 7, median 6 h" over every interaction read (the rules judge their own windows)."""
     if activity is None or not activity.interactions:
         return ""
     signals = response_signals(activity.interactions, as_of, window_days=365 * 100)

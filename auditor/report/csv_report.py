@@ -6,7 +6,7 @@ import csv
 import io
 
 from auditor.models import Audit
-from auditor.report.base import Reporter, days_since, findings_for, signals_of, worst_severity
+from auditor.report.base import Reporter, days_since, findings_for, reply_window, signals_of, worst_severity
 
 COLUMNS = ("brand", "platform", "channel_url", "kind", "confidence", "status", "reason", "last_activity",
            "days_since", "items", "interactions", "unanswered", "response_rate", "median_reply_hours",
@@ -25,7 +25,7 @@ class CsvReporter(Reporter):
         for channel in audit.channels:
             activity = audit.activity_for(channel)
             findings = findings_for(audit, channel.url)
-            signals = signals_of(activity, audit.as_of)
+            signals = signals_of(activity, audit.as_of, reply_window(self.options))
             worst = worst_severity(findings)
             median = signals.median_first_reply if signals else None
             rate = signals.response_rate if signals else None

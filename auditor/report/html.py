@@ -14,8 +14,8 @@ from datetime import datetime, timedelta
 from html import escape
 
 from auditor.models import Activity, Audit, Channel, Finding, TrendPoint
-from auditor.judge.rules import stale
-from auditor.report.base import BrandSummary, Reporter, days_since, findings_for, plural, responses, urgency, worst_severity
+from auditor.report.base import (BrandSummary, Reporter, days_since, findings_for, plural, responses, stale_limit,
+                                 urgency, worst_severity)
 
 STYLE = """
 body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;color:#1d2430;background:#f6f7f9}
@@ -89,7 +89,7 @@ class HtmlReporter(Reporter):
         findings = findings_for(audit, channel.url)
         parts = [f"<h3 id=\"{escape(_anchor(channel.url))}\">{escape(channel.platform)}: {_link(channel.url)}</h3>"]
         if activity is not None and (activity.items or activity.interactions or activity.last_activity):
-            parts.append(timeline(audit.as_of, channel, activity))
+            parts.append(timeline(audit.as_of, channel, activity, stale_limit(self.options, channel)))
         if activity is not None and activity.reason:
             parts.append(f"<p class=\"muted\">{escape(activity.reason)}</p>")
         for finding in findings:
@@ -105,11 +105,11 @@ class HtmlReporter(Reporter):
         return summary + "\n</main></body></html>\n"
 
 
-def timeline(as_of: datetime, channel: Channel, activity: Activity, width: int = 960, height: int = 64) -> str:
+def timeline(as_of: datetime, channel: Channel, activity: Activity, threshold: int, width: int = 960,
+             height: int = 64) -> str:
     """Inline SVG: the last two years (or more, to reach the first item) up to as_of."""
     dates = [d for item in activity.items if (d := item.published or item.updated) and d <= as_of]
     dates += [i.at for i in activity.interactions if i.at <= as_of]
-    threshold = stale.Options().threshold(channel)
     start = min([as_of - timedelta(days=730), *dates, as_of - timedelta(days=threshold + 30)])
     span = (as_of - start).total_seconds() or 1.0
 

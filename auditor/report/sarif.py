@@ -8,7 +8,9 @@ import json
 
 from auditor import __version__
 from auditor.models import Audit, Finding, Severity
+from auditor.judge import Rules
 from auditor.judge.rules import builtin_rules, summary
+from auditor.plugin import Rule
 from auditor.report.base import Reporter
 
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
@@ -60,7 +62,8 @@ class SarifReporter(Reporter):
         }
 
     def end(self) -> str:
-        docs = {rule.CODE: rule for rule in builtin_rules()}
+        configured = self.options.rules
+        docs = {rule.CODE: rule for rule in (configured.enabled if configured is not None else builtin_rules())}
         rules = []
         for code in sorted(self.fired):
             finding = self.fired[code]
@@ -71,9 +74,14 @@ class SarifReporter(Reporter):
                 "shortDescription": {"text": summary(rule) if rule else finding.category},
                 "fullDescription": {"text": (rule.__doc__ or "").strip() if rule else finding.category},
                 "helpUri": HELP_URI,
-                "defaultConfiguration": {"level": LEVEL[rule.SEVERITY if rule else finding.severity]},
+                "defaultConfiguration": {"level": LEVEL[_severity(rule, configured) if rule else finding.severity]},
                 "properties": {"category": finding.category},
             })
         tool = {"driver": {"name": "presence-auditor", "version": __version__, "informationUri": HELP_URI,
                            "rules": rules}}
         return "\n], " + f'"tool": {json.dumps(tool, ensure_ascii=False)}' + "}]}\n"
+
+
+def _severity(rule: Rule, configured: Rules | None) -> Severity:
+    """The rule's severity as this run configured it (its default without a configuration)."""
+    return configured.severity_of(rule) if configured is not None else rule.SEVERITY
