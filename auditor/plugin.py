@@ -41,8 +41,8 @@ from auditor.models import Activity, Brand, Channel, Evidence, Interaction, Item
 PROJECT = "auditor"
 ENTRY_POINT_GROUP = "auditor.plugins"
 
-hookspec = pluggy.HookspecMarker(PROJECT)
-hookimpl = pluggy.HookimplMarker(PROJECT)
+hookspec: pluggy.HookspecMarker = pluggy.HookspecMarker(PROJECT)
+hookimpl: pluggy.HookimplMarker = pluggy.HookimplMarker(PROJECT)
 
 
 class Priority(enum.IntEnum):

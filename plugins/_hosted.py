@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from auditor.plugins.feed import FeedPlatform
+from .feed import FeedPlatform
 
 from auditor.models import Activity, Channel, Evidence
 from auditor.plugin import Context

@@ -263,7 +263,7 @@ async def _topic_interaction(base: str, topic: dict[str, Any], users: dict[Any, 
     posts = [p for p in _list(stream.get("posts") if isinstance(stream, dict) else None) if isinstance(p, dict)]
     if not posts:
         return None
-    first = min(posts, key=lambda p: p.get("post_number") if isinstance(p.get("post_number"), int) else 1 << 30)
+    first = min(posts, key=_post_number)
     if staff.speaks_for_forum(first):
         return None  # the staff opened it (a flag that latest.json's users[] did not show)
     replies = [when for p in posts
@@ -309,6 +309,11 @@ def _failure(channel: Channel, fetched: Fetched) -> Activity:
     if error_type:
         return Activity(channel_url=channel.url, status=failure.status, reason=f"{failure.reason} ({error_type})")
     return failure
+
+
+def _post_number(post: dict[str, Any]) -> int:
+    number = post.get("post_number")
+    return number if isinstance(number, int) else 1 << 30
 
 
 def _json_object(fetched: Fetched) -> dict[str, Any] | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from auditor.plugins._hosted import collect_via_feed, subdomain_of
+from ._hosted import collect_via_feed, subdomain_of
 
 from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
 from auditor.models import Activity, Channel

@@ -245,7 +245,7 @@ def _visitor_issue(issue: Any) -> tuple[str, str, datetime] | None:
     """(url, author, opened) for an issue a visitor opened; None for PRs, bots, maintainers, junk."""
     if not isinstance(issue, dict) or "pull_request" in issue or not isinstance(issue.get("number"), int):
         return None
-    user = issue.get("user") if isinstance(issue.get("user"), dict) else {}
+    user: dict[str, Any] = issue["user"] if isinstance(issue.get("user"), dict) else {}
     if user.get("type") == "Bot" or issue.get("author_association") in MAINTAINERS:
         return None
     at = parse_date(issue.get("created_at"))

@@ -26,7 +26,7 @@ def test_type_hints_are_resolved_once_per_rule_however_many_brands_are_judged(mo
         return real(obj, *args, **kwargs)
 
     monkeypatch.setattr(engine.typing, "get_type_hints", counted)
-    engine._option_types.cache_clear()
+    engine._OPTION_TYPES.clear()
     channel = Channel(platform="feed", url="https://a.example/feed/", kind="blog")
     activity = Activity(channel_url=channel.url, status=Status.OK, reason="read")
     for n in range(20):

@@ -7,7 +7,6 @@ a reply later than ``as_of`` does not count as an answer yet.
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -35,16 +34,24 @@ class ResponseSignals:
 def response_signals(interactions: Iterable[Interaction], as_of: datetime, window_days: int = 90) -> ResponseSignals:
     start = as_of - timedelta(days=window_days)
     in_window = [i for i in interactions if start <= i.at <= as_of]
-    delays = [i.owner_replied_at - i.at for i in in_window if _answered(i, as_of)]
+    delays = [i.owner_replied_at - i.at for i in in_window if i.owner_replied_at is not None and _answered(i, as_of)]
     unanswered = sorted((i for i in in_window if not _answered(i, as_of)), key=lambda i: (i.at, i.url))
     return ResponseSignals(
         window_days=window_days,
         total=len(in_window),
         answered=len(delays),
-        median_first_reply=statistics.median(delays) if delays else None,
+        median_first_reply=_median(delays),
         unanswered=tuple(unanswered),
     )
 
 
 def _answered(interaction: Interaction, as_of: datetime) -> bool:
     return interaction.owner_replied_at is not None and interaction.owner_replied_at <= as_of
+
+
+def _median(delays: list[timedelta]) -> timedelta | None:
+    if not delays:
+        return None
+    ordered = sorted(delays)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2

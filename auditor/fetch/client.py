@@ -58,8 +58,10 @@ from tenacity import (
     retry_if_exception,
     retry_if_result,
     stop_after_attempt,
+    stop_any,
     stop_before_delay,
 )
+from tenacity.stop import stop_base
 from tenacity.wait import wait_exponential_jitter
 
 from auditor import __version__
@@ -270,6 +272,16 @@ def make_client(
                                          allow_private=settings.allow_private))
 
 
+
+class stop_when(stop_base):
+    """A tenacity stop condition from a plain predicate over the retry state."""
+
+    def __init__(self, predicate: Callable[[RetryCallState], bool]) -> None:
+        self.predicate = predicate
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        return self.predicate(retry_state)
+
 class Fetcher:
     """Polite GETs through one shared client. Create one per audit run and share it."""
 
@@ -300,8 +312,8 @@ class Fetcher:
         self._retrying = AsyncRetrying(
             # No attempt starts once total_timeout has passed since the first: a server that
             # trickles or stalls costs at most two total timeouts, however many retries are allowed.
-            stop=stop_after_attempt(settings.retries + 1) | self._stop_on_long_retry_after
-            | stop_before_delay(settings.total_timeout),
+            stop=stop_any(stop_after_attempt(settings.retries + 1), stop_when(self._stop_on_long_retry_after),
+                          stop_before_delay(settings.total_timeout)),
             wait=self._wait,
             retry=retry_if_exception(lambda exc: isinstance(exc, _Failure) and exc.transient)
             | retry_if_result(lambda response: response.status in RETRY_STATUSES),
@@ -380,7 +392,7 @@ class Fetcher:
             raise dead
         tries = [0]
         try:
-            response = await self._retrying(self._counted_attempt, tries, url, headers)
+            response: _Raw = await self._retrying(self._counted_attempt, tries, url, headers)
         except _Failure as failure:
             failure.attempts = tries[0] if failure.sent else tries[0] - 1
             raise

@@ -207,7 +207,8 @@ def install(client: httpx.AsyncClient, *, allow_private: bool = False, resolver:
         while transport is not None and hasattr(transport, "next_transport"):  # a caching wrapper
             transport = transport.next_transport
         pool = getattr(transport, "_pool", None)
-        if not isinstance(transport, httpx.AsyncHTTPTransport) or not _direct(pool):
+        if not isinstance(transport, httpx.AsyncHTTPTransport) or not isinstance(pool, httpcore.AsyncConnectionPool) \
+                or not _direct(pool):
             continue  # a mock, or a proxy's pool: the proxy resolves, the name was checked by refusal()
         current = pool._network_backend
         below = current.inner if isinstance(current, GuardedBackend) else current

@@ -23,7 +23,6 @@ left as it is.
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import httpcore
@@ -82,9 +81,15 @@ class _KeepingPass:
         return None
 
 
-@functools.cache
+_KEEPING: dict[type, type] = {}
+
+
 def _keeping(pool_class: type) -> type:
-    return type(f"Keeping{pool_class.__name__}", (_KeepingPass, pool_class), {})
+    """The pool class with the keeping pass mixed in, made once per pool class."""
+    made = _KEEPING.get(pool_class)
+    if made is None:
+        made = _KEEPING[pool_class] = type(f"Keeping{pool_class.__name__}", (_KeepingPass, pool_class), {})
+    return made
 
 
 def keep_idle_connections(client: httpx.AsyncClient) -> httpx.AsyncClient:

@@ -102,7 +102,8 @@ class Store:
             db.execute("INSERT INTO sightings (brand_id, fingerprint, first_seen) VALUES (?, ?, ?) "
                        "ON CONFLICT (brand_id, fingerprint) DO UPDATE SET first_seen = min(first_seen, excluded.first_seen)",
                        (brand_id, finding.fingerprint, iso(audit.as_of)))
-        return int(run_id)
+        assert run_id is not None  # an INSERT always gives a row id
+        return run_id
 
     def brands(self) -> list[str]:
         with _errors(self.path):

@@ -11,7 +11,6 @@ Rules live in :mod:`auditor.judge.rules`, one module each; they never read the c
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
 import typing
 from collections.abc import Iterable, Mapping
@@ -106,10 +105,16 @@ def build_options(rule: Rule, raw: Mapping[str, Any], where: str = "") -> Any:
     return rule.Options(**values)
 
 
-@functools.cache
+_OPTION_TYPES: dict[type, tuple[frozenset[str], dict[str, Any]]] = {}
+
+
 def _option_types(options: type) -> tuple[frozenset[str], dict[str, Any]]:
     """An Options class's field names and resolved type hints, worked out once per class."""
-    return frozenset(f.name for f in dataclasses.fields(options)), typing.get_type_hints(options)
+    known = _OPTION_TYPES.get(options)
+    if known is None:
+        known = _OPTION_TYPES[options] = (frozenset(f.name for f in dataclasses.fields(options)),
+                                          typing.get_type_hints(options))
+    return known
 
 
 def _fits(value: Any, expected: Any) -> bool:

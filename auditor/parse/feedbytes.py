@@ -87,8 +87,8 @@ def sniff(body: bytes, content_type: str | None = None) -> Sniffed:
             if text is None and encoding.startswith("utf-16"):  # an odd byte at the end of the file
                 text = _decode(body[: len(body) - len(body) % 2], encoding)
             if text is not None and encoding == "cp037":  # EBCDIC has variants: the declaration names which
-                declared = _DECLARATION.match(text[:300].encode("ascii", "replace"))
-                variant = _codec(declared.group(1).decode("ascii")) if declared else None
+                named = _DECLARATION.match(text[:300].encode("ascii", "replace"))
+                variant = _codec(named.group(1).decode("ascii")) if named else None
                 if variant is not None and variant != encoding:
                     text = _decode(body, variant) or text
             if text is not None:
@@ -102,22 +102,22 @@ def sniff(body: bytes, content_type: str | None = None) -> Sniffed:
         kind = "xml"
     else:
         kind = "other"
-    declared = None
+    declared: str | None = None
     if kind == "xml" and stripped.startswith(b"<?xml"):
-        found = _DECLARATION.match(stripped)
-        declared = found.group(1).decode("ascii") if found else None
+        match = _DECLARATION.match(stripped)
+        declared = match.group(1).decode("ascii") if match else None
     candidates = [name for name in (charset_of(content_type), declared) if name]
     for label in candidates:
-        encoding = _codec(label)
-        if encoding is None:
+        codec = _codec(label)
+        if codec is None:
             continue
-        if encoding in _UTF8_NAMES and (declared is None or _codec(declared) in _UTF8_NAMES):
+        if codec in _UTF8_NAMES and (declared is None or _codec(declared) in _UTF8_NAMES):
             if _is_utf8(stripped):
                 return Sniffed(kind, data=stripped)
             continue
-        text = _decode(stripped, encoding)
+        text = _decode(stripped, codec)
         if text is not None and (kind == "other" or text.lstrip()[:1] in ("<", "{", "[")):
-            return _from_text(text, encoding, kind)
+            return _from_text(text, codec, kind)
     if not candidates or declared is None or _codec(declared) in _UTF8_NAMES:
         if _is_utf8(stripped):
             return Sniffed(kind, data=stripped)
@@ -165,9 +165,10 @@ def _guess(data: bytes, said_utf8: bool) -> tuple[str, str]:
         from charset_normalizer import from_bytes
 
         best = from_bytes(data[:65536]).best()
-        text = _decode(data, best.encoding) if best is not None else None
-        if text is not None:
-            return text, best.encoding
+        if best is not None:
+            guessed = _decode(data, best.encoding)
+            if guessed is not None:
+                return guessed, best.encoding
     text = _decode(data, "cp1252")
     return (text, "cp1252") if text is not None else (data.decode("latin-1"), "latin-1")
 

@@ -23,6 +23,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
+from collections.abc import Iterator
 from typing import Any
 from urllib.parse import urljoin
 from xml.etree import ElementTree as ET
@@ -162,7 +163,8 @@ def _xml_root(source: bytes | str) -> Any:
 def _fromstring(source: bytes | str) -> Any:
     """The C parser for documents without a DTD (no DTD, no entity can be declared: nothing to
     expand or fetch); defusedxml, which refuses entity declarations, for the others."""
-    if (b"<!DOCTYPE" if isinstance(source, bytes) else "<!DOCTYPE") in source:
+    has_dtd = b"<!DOCTYPE" in source if isinstance(source, bytes) else "<!DOCTYPE" in source
+    if has_dtd:
         return SafeET.fromstring(source, **_SAFE)
     return ET.fromstring(source)
 
@@ -171,18 +173,23 @@ def _unsafe(exc: Exception) -> FeedError:
     return FeedError(f"refused unsafe XML ({type(exc).__name__}: entity or external reference)")
 
 
+def _events(parser: Any) -> Iterator[tuple[str, Any]]:
+    """The pull parser's (event, element) pairs so far."""
+    return iter(parser.read_events())
+
+
 def _salvage(text: str) -> Any:
     """The root of a document cut off before its end (a truncated download), with what was complete.
 
     Elements still open where the text stops are kept as far as they were read: the caller
     reads items, and an item whose own end was never seen is marked so it can be skipped.
     """
-    parser = ET.XMLPullParser(events=("start", "end"))
+    parser: Any = ET.XMLPullParser(events=("start", "end"))
     root = None
     open_elements: list[Any] = []
     try:
         parser.feed(text)
-        for event, element in parser.read_events():
+        for event, element in _events(parser):
             if event == "start":
                 root = element if root is None else root
                 open_elements.append(element)
@@ -190,7 +197,7 @@ def _salvage(text: str) -> Any:
                 open_elements.pop()
         parser.close()
     except ET.ParseError:
-        for event, element in parser.read_events():
+        for event, element in _events(parser):
             if event == "start":
                 root = element if root is None else root
                 open_elements.append(element)
@@ -378,7 +385,7 @@ def _rss_link(node: Any, fields: dict[str, Any], ns: str, base: str) -> str:
             return _resolve(value, _base(found, base))
     guid = fields.get(f"{ns}guid")
     guid_text = (guid.text or "").strip() if guid is not None else ""
-    if guid_text and guid.get("isPermaLink", "true").strip().lower() != "false":
+    if guid is not None and guid_text and guid.get("isPermaLink", "true").strip().lower() != "false":
         return _resolve(guid_text, base)
     if f"{ATOM}link" in fields:
         return _atom_link(node.findall(f"{ATOM}link"), base) or guid_text
