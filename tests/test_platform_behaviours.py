@@ -1,0 +1,73 @@
+"""Platforms as they really behave (issue 16): moves, boosts and reposts, pins, paging, through the fixture internet.
+
+Each case is audited end to end, the way a user would, and judged by its verdict: the
+findings the brand gets and the activity recorded for the channel.
+"""
+
+from __future__ import annotations
+
+from conftest import AS_OF, TEST_FETCH, audit_profile, utc
+
+from auditor import AuditOptions, Status, audit
+from auditor.models import Brand
+
+OPTIONS = AuditOptions(as_of=AS_OF, fetch=TEST_FETCH, credentials={})
+
+
+def codes(result, url: str) -> list[str]:
+    return sorted(f.code for f in result.findings if f.channel_url == url)
+
+
+# -- moves ------------------------------------------------------------------------------------
+
+def test_a_moved_mastodon_account_is_one_move_finding_and_its_new_account_is_audited(fixture_internet):
+    result, old, activity = audit_profile("https://mastodon.social/@acme_old", "mastodon", options=OPTIONS)
+    assert activity.moved_to == "https://fosstodon.org/@acme"
+    assert codes(result, old.url) == ["BROKEN002"]  # its last status is from March: no STALE on the old account
+    (move,) = [f for f in result.findings if f.code == "BROKEN002"]
+    assert "https://fosstodon.org/@acme" in move.message
+    (new,) = [c for c in result.channels if c.url == "https://fosstodon.org/@acme"]
+    assert new.found_through == old.url
+    assert [(e.url, e.field, e.value) for e in new.found_by] == [(old.url, "moved to", "https://fosstodon.org/@acme")]
+    moved = result.activity_for(new)
+    assert moved.status is Status.OK and moved.last_activity == utc(2026, 11, 20, 16)
+    assert codes(result, new.url) == []
+
+
+# -- every public act counts ------------------------------------------------------------------
+
+def test_an_account_that_only_boosts_is_active_and_its_last_act_is_a_boost(fixture_internet):
+    result, channel, activity = audit_profile("https://mastodon.social/@boostsonly", "mastodon", options=OPTIONS)
+    assert activity.last_activity == utc(2026, 11, 19, 8)
+    assert activity.last_activity_kind == "repost"
+    assert activity.last_activity_source.field == "newest boost created_at"
+    assert [i.kind for i in activity.items] == ["repost", "repost", "repost", "post"]
+    assert "boosts" in activity.reason
+    assert not [c for c in codes(result, channel.url) if c in ("STALE001", "STALE002")]
+
+
+def test_an_account_that_has_only_boosted_for_months_gets_the_softer_reposts_only_finding(fixture_internet):
+    result, channel, activity = audit_profile("https://mastodon.social/@echoonly", "mastodon", options=OPTIONS)
+    assert activity.last_activity_kind == "repost"
+    assert codes(result, channel.url) == ["STALE004"]
+    (finding,) = [f for f in result.findings if f.code == "STALE004"]
+    assert finding.severity.value == "info"
+    assert "2025-03-01" in finding.message
+
+
+def test_an_account_that_only_replies_to_others_is_active(fixture_internet):
+    result, channel, activity = audit_profile("https://mastodon.social/@helpdesk", "mastodon", options=OPTIONS)
+    assert (activity.last_activity, activity.last_activity_kind) == (utc(2026, 11, 21, 15), "reply")
+    assert codes(result, channel.url) == []
+
+
+# -- pins and paging --------------------------------------------------------------------------
+
+def test_pinned_statuses_are_never_the_newest_and_a_page_of_pins_sends_the_reader_to_the_next(fixture_internet):
+    result, channel, activity = audit_profile("https://mastodon.social/@pinnedtop", "mastodon", options=OPTIONS)
+    assert activity.last_activity == utc(2026, 11, 1, 10)
+    assert [(i.published.year, i.pinned) for i in activity.items] == [(2024, True), (2023, True),
+                                                                      (2026, False), (2026, False)]
+    (paged,) = [e for e in activity.evidence if e.field == "pages of statuses read"]
+    assert paged.value.startswith("2 ")
+    assert not [c for c in codes(result, channel.url) if c.startswith("STALE")]
