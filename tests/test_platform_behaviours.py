@@ -71,3 +71,45 @@ def test_pinned_statuses_are_never_the_newest_and_a_page_of_pins_sends_the_reade
     (paged,) = [e for e in activity.evidence if e.field == "pages of statuses read"]
     assert paged.value.startswith("2 ")
     assert not [c for c in codes(result, channel.url) if c.startswith("STALE")]
+
+
+def test_a_bluesky_did_whose_handle_now_points_at_another_account_has_moved_there(fixture_internet):
+    url = "https://bsky.app/profile/did:plc:oldacmeabcdefghijklmnopq"
+    result, old, activity = audit_profile(url, "bluesky", options=OPTIONS)
+    assert activity.moved_to == "https://bsky.app/profile/acmetrails.example"
+    assert codes(result, old.url) == ["BROKEN002"]  # its last post is from 2025: not stale, it moved
+    (new,) = [c for c in result.channels if c.found_through == old.url]
+    assert new.url == "https://bsky.app/profile/acmetrails.example"
+    assert result.activity_for(new).last_activity == utc(2026, 11, 19, 15)
+    assert codes(result, new.url) == []
+
+
+def test_a_bluesky_account_that_reposts_and_replies_is_active_and_its_pinned_post_is_not_the_newest(fixture_internet):
+    result, channel, activity = audit_profile("https://bsky.app/profile/reposter.bsky.social", "bluesky",
+                                              options=OPTIONS)
+    assert (activity.last_activity, activity.last_activity_kind) == (utc(2026, 11, 18, 9, 30), "repost")
+    assert [(i.kind, i.pinned) for i in activity.items] == [("post", True), ("repost", False), ("reply", False)]
+    assert codes(result, channel.url) == []
+
+
+def test_a_bluesky_first_page_holding_only_the_pin_sends_the_reader_to_the_cursor(fixture_internet):
+    result, channel, activity = audit_profile("https://bsky.app/profile/pagedsky.bsky.social", "bluesky",
+                                              options=OPTIONS)
+    assert activity.last_activity == utc(2026, 11, 9, 12)
+    (paged,) = [e for e in activity.evidence if e.field == "pages of the author feed read"]
+    assert paged.value.startswith("2 ")
+    assert codes(result, channel.url) == []
+
+
+def test_a_blog_host_that_301s_to_a_new_domain_is_one_move_and_the_new_blog_is_audited(fixture_internet):
+    result = audit("https://movedblog.example/", OPTIONS)
+    old = "https://blog.movedblog.example/"
+    assert codes(result, old) == ["BROKEN002"]
+    (move,) = [f for f in result.findings if f.channel_url == old]
+    assert "https://journal.newhome.example/" in move.message
+    through = {c.url: c for c in result.channels if c.found_through == old}
+    assert set(through) == {"https://journal.newhome.example/", "https://journal.newhome.example/feed.xml"}
+    feed = result.activity_for(through["https://journal.newhome.example/feed.xml"])
+    assert feed.status is Status.OK and feed.last_activity == utc(2026, 11, 10, 9)
+    assert [f.code for f in result.findings if f.channel_url in through] == []
+
