@@ -113,3 +113,30 @@ def test_a_blog_host_that_301s_to_a_new_domain_is_one_move_and_the_new_blog_is_a
     assert feed.status is Status.OK and feed.last_activity == utc(2026, 11, 10, 9)
     assert [f.code for f in result.findings if f.channel_url in through] == []
 
+
+
+# -- link-in-bio hubs -------------------------------------------------------------------------
+
+def test_the_channels_on_a_link_in_bio_hub_are_found_through_it_and_the_hub_is_no_channel(fixture_internet):
+    from auditor import discover
+
+    found = discover("https://hubbrand.example/", options=OPTIONS)
+    hub = "https://linktr.ee/hubbrand"
+    assert hub not in [c.url for c in found.channels]
+    through = {c.url: c for c in found.channels if c.found_through == hub}
+    assert set(through) == {"https://mastodon.social/@acme", "https://bsky.app/profile/acme.bsky.social"}
+    assert through["https://mastodon.social/@acme"].found_by[0].url == hub
+    assert "hub" in found.origins["https://mastodon.social/@acme"]
+    # the hub service's own footer profiles are not the brand's; share links and hubs on hubs are refused, with why
+    assert not [c for c in found.channels if "linktree" in c.url]
+    reasons = {r.url: r.reason for r in found.rejected}
+    assert "share or intent" in reasons["https://twitter.com/intent/tweet?text=I+love+Hub+Brand"]
+    assert "single post" in reasons["https://www.youtube.com/watch?v=dQw4w9WgXcQ"]
+    assert "one hop" in reasons["https://linktr.ee/hubbrand_wholesale"]
+
+
+def test_a_brand_with_a_hub_is_audited_through_the_channels_on_it(fixture_internet):
+    result = audit("https://hubbrand.example/", OPTIONS)
+    mastodon = result.activity_for(next(c for c in result.channels if c.url == "https://mastodon.social/@acme"))
+    assert mastodon.status is Status.OK
+    assert not [f for f in result.findings if "linktr.ee" in f.channel_url]
