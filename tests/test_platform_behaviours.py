@@ -140,3 +140,33 @@ def test_a_brand_with_a_hub_is_audited_through_the_channels_on_it(fixture_intern
     mastodon = result.activity_for(next(c for c in result.channels if c.url == "https://mastodon.social/@acme"))
     assert mastodon.status is Status.OK
     assert not [f for f in result.findings if "linktr.ee" in f.channel_url]
+
+
+# -- interstitials ----------------------------------------------------------------------------
+
+def test_a_youtube_handle_behind_the_consent_page_is_read_through_the_channel_id_on_the_brands_page(fixture_internet):
+    result = audit("https://consentbrand.example/", OPTIONS)
+    (channel,) = [c for c in result.channels if c.platform == "youtube"]
+    activity = result.activity_for(channel)
+    assert activity.status is Status.OK and activity.last_activity is not None
+    assert any(e.field.startswith("consent page") for e in activity.evidence)
+    assert not [f for f in result.findings if f.channel_url == channel.url and f.category == "broken"]
+
+
+def test_a_youtube_handle_behind_the_consent_page_with_no_other_way_in_is_unknown_never_broken(fixture_internet):
+    result, channel, activity = audit_profile("https://www.youtube.com/@walledonly", "youtube", options=OPTIONS)
+    assert activity.status is Status.BLOCKED and activity.interstitial == "consent"
+    assert "not broken, not gone" in activity.reason
+    assert codes(result, channel.url) == ["UNKNOWN001"]
+
+
+def test_discover_explain_prints_every_channels_origin_and_every_rejected_link(fixture_internet):
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    out = CliRunner().invoke(app, ["discover", "https://hubbrand.example/", "--explain"])
+    assert out.exit_code == 0, out.output
+    assert "origin: hub through https://linktr.ee/hubbrand" in out.output
+    assert "Rejected links:" in out.output
+    assert "https://twitter.com/intent/tweet?text=I+love+Hub+Brand (on https://linktr.ee/hubbrand): a share" in out.output
