@@ -301,6 +301,8 @@ def discover(
     probe_handles: Annotated[bool, typer.Option("--probe-handles", help="Look each --handle up on every platform "
                              "that has profile URLs: found, absent, blocked or unknown.")] = False,
     name: Annotated[str, typer.Option("--name", help="The brand's name (default: the host).")] = "",
+    explain: Annotated[bool, typer.Option("--explain", help="Also say how each channel was found (page, link, "
+                       "meta, sameAs, rel=me, hub, given, probe) and why each other link was rejected.")] = False,
     ignore_robots: IgnoreRobots = False,
     allow_private: AllowPrivate = False,
     timeout: Timeout = 60.0,
@@ -323,7 +325,7 @@ def discover(
         found = discover_brand(brand, options=options)
     except (InvalidInput, UnknownName) as exc:
         raise fail(str(exc)) from None
-    sys.stdout.write(render_discovery(found, format.value))
+    sys.stdout.write(render_discovery(found, format.value, explain=explain))
 
 
 @app.command()

@@ -79,6 +79,7 @@ class Channel:
     title: str = ""
     confidence: Confidence = Confidence.MEDIUM
     found_by: tuple[Evidence, ...] = ()
+    found_through: str = ""  # the hub page or moved channel this channel was reached through ("": found directly)
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +90,8 @@ class Item:
     title: str = ""
     published: datetime | None = None
     updated: datetime | None = None
+    kind: str = "post"  # post | repost (a boost or reblog of someone else's) | reply (to someone else)
+    pinned: bool = False  # pinned, sticky or the channel trailer: shown on top whatever its date, never the newest
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +126,8 @@ class Activity:
     expired_source: Evidence | None = None  # where the "finished" flag was read, when expired
     redirected_to: str = ""  # the URL the channel's address redirected to, when it did
     exists: bool | None = None  # whether the account exists, as far as a walled platform shows (None: unknown)
+    last_activity_kind: str = ""  # the Item.kind of the last act ("post", "repost", "reply"; "": not told)
+    interstitial: str = ""  # the wall that stood in front of the channel (consent, cookie wall, robot check, age gate)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,11 +7,20 @@ Reads the public AppView (``https://public.api.bsky.app/xrpc/``), without authen
 * ``app.bsky.actor.getProfile?actor={did}``: the profile, or one of three HTTP 400
   errors told apart: ``Profile not found`` (not_found), ``AccountTakedown`` (gone:
   suspended), ``AccountDeactivated`` (gone: deactivated by its owner);
-* ``app.bsky.feed.getAuthorFeed?actor={did}&limit=50&filter=posts_and_author_threads``:
-  the newest own post is the last activity (reposts and pins, marked by ``reason``, are
-  skipped). A post's time is its client-set ``record.createdAt`` unless the server's
-  ``indexedAt`` disagrees by more than a day (a backdated or mis-clocked post): then
-  ``indexedAt``, and the evidence says so;
+* ``app.bsky.feed.getAuthorFeed?actor={did}&limit=50&filter=posts_with_replies``: every
+  public act counts, and each item says which it is: a post (``post``), a reply to another
+  account (``reply``: ``record.reply`` under someone else's post) or a repost (``repost``:
+  ``reason`` is ``reasonRepost``, dated by its ``indexedAt``). The newest act is the last
+  activity and its kind ``last_activity_kind``. The pinned post (``reasonPin``, or the
+  profile's ``pinnedPost``) is never the newest. When a page holds no dated act, the
+  ``cursor`` is followed, up to :data:`FEED_PAGES` pages, and the evidence says how far.
+  A post's time is its client-set ``record.createdAt`` unless the server's ``indexedAt``
+  disagrees by more than a day (a backdated or mis-clocked post): then ``indexedAt``, and
+  the evidence says so;
+* a profile named by its DID whose handle no longer points back at it (the AppView shows
+  ``handle.invalid``) has moved when the handle of its DID document (``alsoKnownAs`` at
+  ``https://plc.directory/{did}``) now resolves to another DID: ``moved_to`` names that
+  account, which collection then audits;
 * ``app.bsky.feed.getPostThread?uri=...&depth=6`` for the five most recent own posts with
   replies: a reply by another DID to one of the account's posts is an interaction,
   answered at the first reply by the account's DID under it. The account's own replies
@@ -38,6 +47,9 @@ from auditor.urls import Link
 
 APPVIEW = "https://public.api.bsky.app/xrpc"
 FEED_LIMIT = 50
+FEED_PAGES = 3  # author-feed pages read at most, when the first holds no dated act
+PLC = "https://plc.directory"
+INVALID_HANDLE = "handle.invalid"
 THREADS_READ = 5
 THREAD_DEPTH = 6
 CLOCK_SKEW = timedelta(days=1)  # createdAt and indexedAt further apart than this: trust indexedAt
@@ -107,28 +119,29 @@ class BlueskyPlatform(Platform):
         handle = string(profile.get("handle")) or channel.handle
         title = string(profile.get("displayName")) or handle
         evidence.append(Evidence(profile_url, "postsCount", string(profile.get("postsCount"))))
+        moved_to = ""
+        if handle == INVALID_HANDLE:
+            moved_to = await _moved_to(did, context, evidence)
+        pinned_uri = string(_dict(profile.get("pinnedPost")).get("uri"))
         feed_url = (f"{APPVIEW}/app.bsky.feed.getAuthorFeed?actor={_q(did)}&limit={FEED_LIMIT}"
-                    "&filter=posts_and_author_threads")
-        fetched = await context.get(feed_url)
-        failure = _failure(channel, fetched, handle)
+                    "&filter=posts_with_replies")
+        entries, pages, failure = await _read_feed(channel, feed_url, did, handle, context)
         if failure is not None:
             return failure
-        entries = json_object(fetched, "an XRPC answer").get("feed")
-        if not isinstance(entries, list):
-            raise Unreadable(f"{feed_url} answered JSON without a feed list")
-        posts = [e["post"] for e in entries
-                 if isinstance(e, dict) and not e.get("reason") and isinstance(e.get("post"), dict)
-                 and _author(e["post"]) == did]
-        dated = [(post, _post_time(post)) for post in posts]
-        items = tuple(Item(url=_post_url(post, handle), title=_text(post), published=t.at if t else None)
-                      for post, t in dated)
+        if pages > 1:
+            evidence.append(Evidence(feed_url, "pages of the author feed read",
+                                     f"{pages} (the first held no dated act but the pinned post)"))
+        acts = [_act(e, did, handle, pinned_uri) for e in entries]
+        acts = [a for a in acts if a is not None]
+        dated = [(post, t) for post, t, kind, _ in acts if kind != "repost"]  # its own posts, for the threads
+        items = tuple(item for _, _, _, item in acts)
         limit = context.as_of + FUTURE_TOLERANCE
-        candidates: list[tuple[datetime, Evidence]] = []
-        for post, t in dated:
-            if t is not None and t.at <= limit:
-                field = f"newest own post {t.field}" + (" (record.createdAt is over a day off)" if t.note else "")
-                candidates.append((t.at, Evidence(_post_url(post, handle), field, t.at.isoformat())))
-        reasons = [f"{len(items)} own posts read"]
+        candidates: list[tuple[datetime, Evidence, str]] = []
+        for post, t, kind, item in acts:
+            if t is not None and t.at <= limit and not item.pinned:
+                field = KIND_FIELD[kind].format(t.field) + (" (record.createdAt is over a day off)" if t.note else "")
+                candidates.append((t.at, Evidence(item.url, field, t.at.isoformat()), kind))
+        reasons = [_count(items)]
         for post, t in dated:
             if t is not None and t.note:
                 evidence.append(Evidence(_post_url(post, handle), "indexedAt used", t.note))
@@ -138,13 +151,106 @@ class BlueskyPlatform(Platform):
         for at, url in owner_replies:
             if at <= limit:
                 candidates.append((at, Evidence(url, "newest own reply in a thread",
-                                                at.isoformat())))
-        when, source = max(candidates, key=lambda c: c[0]) if candidates else (None, None)
+                                                at.isoformat()), "reply"))
+        when, source, kind = max(candidates, key=lambda c: c[0]) if candidates else (None, None, "")
         if when is None:
             reasons.append("no dated post found")
         return Activity(channel_url=channel.url, status=Status.OK, reason="; ".join(reasons), last_activity=when,
                         last_activity_source=source, items=items, interactions=interactions, title=title,
-                        evidence=tuple(evidence))
+                        evidence=tuple(evidence), moved_to=moved_to, last_activity_kind=kind)
+
+
+KIND_FIELD = {"post": "newest own post {}", "reply": "newest own reply {}", "repost": "newest repost {}"}
+
+
+async def _read_feed(channel: Channel, feed_url: str, did: str, handle: str,
+                     context: Context) -> tuple[list[dict[str, Any]], int, Activity | None]:
+    """The author feed's entries, the pages read, and the Activity when the first page failed.
+
+    The ``cursor`` is followed only while no page so far holds a dated act other than the pin.
+    """
+    entries: list[dict[str, Any]] = []
+    url, pages = feed_url, 0
+    while url and pages < FEED_PAGES:
+        fetched = await context.get(url)
+        if not fetched.ok:
+            return entries, pages, (_failure(channel, fetched, handle) if pages == 0 else None)
+        answer = json_object(fetched, "an XRPC answer")
+        page = answer.get("feed")
+        if not isinstance(page, list):
+            raise Unreadable(f"{url} answered JSON without a feed list")
+        pages += 1
+        entries += [e for e in page if isinstance(e, dict) and isinstance(e.get("post"), dict)]
+        if any(_act(e, did, handle, "") is not None and _dict(e.get("reason")).get("$type") != PIN
+               for e in entries):
+            break
+        cursor = string(answer.get("cursor"))
+        url = f"{feed_url}&cursor={_q(cursor)}" if cursor else ""
+    return entries, pages, None
+
+
+PIN = "app.bsky.feed.defs#reasonPin"
+REPOST = "app.bsky.feed.defs#reasonRepost"
+
+
+def _act(entry: dict[str, Any], did: str, handle: str,
+         pinned_uri: str) -> tuple[dict[str, Any], PostTime | None, str, Item] | None:
+    """One feed entry as the account's act (its post, reply or repost, with its time and item), or None."""
+    post = entry["post"]
+    reason = _dict(entry.get("reason"))
+    if reason.get("$type") == REPOST:
+        if _author(_dict(reason.get("by"))) != did and string(_dict(reason.get("by")).get("did")) != did:
+            return None
+        at = parse_date(string(reason.get("indexedAt")))
+        when = PostTime(at, "reasonRepost.indexedAt") if at else None
+        return post, when, "repost", Item(url=_post_url(post, handle), title=_text(post), published=at, kind="repost")
+    if _author(post) != did:
+        return None
+    pinned = reason.get("$type") == PIN or (bool(pinned_uri) and string(post.get("uri")) == pinned_uri)
+    reply = _dict(_record(post).get("reply"))
+    parent = string(_dict(reply.get("parent")).get("uri"))
+    kind = "reply" if parent and not parent.startswith(f"at://{did}/") else "post"
+    t = _post_time(post)
+    return post, t, kind, Item(url=_post_url(post, handle), title=_text(post), published=t.at if t else None,
+                               kind=kind, pinned=pinned)
+
+
+def _count(items: tuple[Item, ...]) -> str:
+    counts = {kind: sum(1 for i in items if i.kind == kind) for kind in ("post", "repost", "reply")}
+    extra = [f"{n} {word}" for kind, word in (("repost", "reposts"), ("reply", "replies to others"))
+             if (n := counts[kind])]
+    return f"{counts['post']} own posts read" + (f" (and {', '.join(extra)})" if extra else "")
+
+
+async def _moved_to(did: str, context: Context, evidence: list[Evidence]) -> str:
+    """The profile its DID's handle now belongs to, when that is another account ("" when it is not)."""
+    if not did.startswith("did:plc:"):
+        return ""
+    document_url = f"{PLC}/{did}"
+    fetched = await context.get(document_url)
+    try:
+        document = json_object(fetched, "a DID document") if fetched.ok else {}
+    except Unreadable:
+        return ""
+    names = document.get("alsoKnownAs")
+    handles = [n[len("at://"):] for n in names if isinstance(n, str) and n.startswith("at://")] \
+        if isinstance(names, list) else []
+    for handle in handles[:1]:
+        url = f"{APPVIEW}/com.atproto.identity.resolveHandle?handle={_q(handle)}"
+        answer = await context.get(url)
+        try:
+            other = string(json_object(answer, "an XRPC answer").get("did")) if answer.ok else ""
+        except Unreadable:
+            return ""
+        if other.startswith("did:") and other != did:
+            evidence.append(Evidence(document_url, "alsoKnownAs", f"at://{handle}"))
+            evidence.append(Evidence(url, "did (another account now holds the handle)", other))
+            return f"https://bsky.app/profile/{handle}"
+    return ""
+
+
+def _dict(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
 
 
 # -- reading answers -----------------------------------------------------------------------

@@ -7,17 +7,23 @@ Reads, through the shared fetcher and without authentication:
   ``limited``). When the handle's domain is not the server (``@news@brand.example``
   served from ``social.brand.example``), or the named host has no Mastodon API, the
   server comes from WebFinger: ``GET https://{domain}/.well-known/webfinger?resource=acct:user@domain``;
-* ``GET /api/v1/accounts/{id}/statuses?limit=40&exclude_reblogs=true``: the newest own
-  status's ``created_at`` is the last activity (the account's ``last_status_at`` date is the
-  fallback when no status can be read, and the evidence says it is a date only);
+* ``GET /api/v1/accounts/{id}/statuses?limit=40``: every public act counts, and each item
+  says which it is: a status of its own (``post``), a boost (``repost``: a status whose
+  ``reblog`` is set, dated when the account boosted) or a reply to another account
+  (``reply``: ``in_reply_to_account_id`` is not its own). The newest act's ``created_at`` is
+  the last activity and its kind is ``last_activity_kind``. A ``pinned`` status is never the
+  newest. When a page holds no dated act (all pinned, say), the ``Link: rel="next"`` page
+  (``max_id``) is read, up to :data:`STATUS_PAGES` pages, and the evidence says how many
+  were read. The account's ``last_status_at`` date is the fallback when no status can be
+  read, and the evidence says it is a date only;
 * ``GET /api/v1/statuses/{id}/context`` for the five most recent own statuses that have
   replies: a reply by another account to one of the account's statuses is an
   interaction, answered at the account's first reply to it (matched by ``in_reply_to_id``
   and ``account.id``, never by name).
 
 Statuses: 404 ``Record not found`` is not_found; 410 or ``suspended: true`` is gone; a
-``moved`` account is ok with ``moved_to`` set; 401 (an instance that hides its API from
-anonymous clients) is login_wall, never gone.
+``moved`` account is ok with ``moved_to`` set (collection then audits the new account); 401
+(an instance that hides its API from anonymous clients) is login_wall, never gone.
 """
 
 from __future__ import annotations
@@ -26,8 +32,9 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
+import httpx
 from selectolax.lexbor import LexborHTMLParser
 
 from auditor.parse.feeds import parse_date
@@ -39,6 +46,7 @@ from auditor.plugin import Context, Platform, latest, status_of_failure
 from auditor.plugin import Registry
 
 STATUS_LIMIT = 40
+STATUS_PAGES = 3  # pages of statuses read at most, when the first holds no dated act
 THREADS_READ = 5  # context fetches per account: the most recent own statuses with replies
 
 USERNAME = re.compile(r"^[A-Za-z0-9_]+(?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?$")
@@ -156,18 +164,21 @@ class MastodonPlatform(Platform):
         evidence.append(Evidence(where, "statuses_count", str(account.get("statuses_count", ""))))
 
         statuses_url = (f"https://{server}/api/v1/accounts/{quote(account_id, safe='')}/statuses"
-                        f"?limit={STATUS_LIMIT}&exclude_reblogs=true")
-        fetched = await context.get(statuses_url)
-        statuses: list[dict[str, Any]] = []
-        if fetched.ok:
-            statuses = [s for s in json_list(fetched, "a list of statuses") if _account_id(s) == account_id and not s.get("reblog")]
-        else:
-            reasons.append(f"its statuses could not be read ({_describe(fetched)})")
-        items = tuple(_item(s) for s in statuses)
-        newest, when = latest(items, context.as_of)
+                        f"?limit={STATUS_LIMIT}")
+        acts, pages, failure = await _read_statuses(statuses_url, account_id, context)
+        if failure:
+            reasons.append(f"its statuses could not be read ({failure})")
+        if pages > 1:
+            evidence.append(Evidence(statuses_url, "pages of statuses read",
+                                     f"{pages} (the first held no dated act but pins)"))
+        statuses = [s for s in acts if not s.get("reblog")]  # its own statuses, for the threads of replies
+        items = tuple(_item(s, account_id) for s in acts)
+        newest, when = latest(tuple(i for i in items if not i.pinned), context.as_of)
         source: Evidence | None = None
+        kind = ""
         if newest is not None and when is not None:
-            source = Evidence(newest.url or statuses_url, "newest own status created_at", when.isoformat())
+            kind = newest.kind
+            source = Evidence(newest.url or statuses_url, FIELD_OF_KIND[kind], when.isoformat())
         elif last_status_day is not None:
             when = last_status_day
             source = Evidence(where, "last_status_at (a date only: no status could be read)", when.date().isoformat())
@@ -177,10 +188,10 @@ class MastodonPlatform(Platform):
 
         interactions, read = await _interactions(server, account_id, statuses, context)
         evidence.extend(Evidence(url, "thread read for replies", status_id) for url, status_id in read)
-        reason = "; ".join([f"{len(items)} own statuses read", *reasons])
+        reason = "; ".join([_count(items), *reasons])
         return Activity(channel_url=channel.url, status=Status.OK, reason=reason, last_activity=when,
                         last_activity_source=source, items=items, interactions=interactions,
-                        moved_to=moved_to, title=title, evidence=tuple(evidence))
+                        moved_to=moved_to, title=title, evidence=tuple(evidence), last_activity_kind=kind)
 
 
 # -- fetching and reading ----------------------------------------------------------------
@@ -260,10 +271,59 @@ def _account_id(status: dict[str, Any]) -> str:
     return string(account.get("id")) if isinstance(account, dict) else ""
 
 
-def _item(status: dict[str, Any]) -> Item:
-    return Item(url=string(status.get("url")) or string(status.get("uri")), title=_snippet(status.get("content")),
-                published=parse_date(string(status.get("created_at"))),
-                updated=parse_date(string(status.get("edited_at"))))
+FIELD_OF_KIND = {"post": "newest own status created_at", "repost": "newest boost created_at",
+                 "reply": "newest own status created_at"}  # a reply to another account is its own status too
+
+
+async def _read_statuses(first_url: str, account_id: str,
+                         context: Context) -> tuple[list[dict[str, Any]], int, str]:
+    """The account's own acts (its statuses and boosts), the pages read, and why reading stopped early ("").
+
+    The next page (``Link: rel="next"``) is read only while no page so far holds a dated act
+    that is not pinned, up to :data:`STATUS_PAGES` pages.
+    """
+    acts: list[dict[str, Any]] = []
+    url, pages = first_url, 0
+    while url and pages < STATUS_PAGES:
+        fetched = await context.get(url)
+        if not fetched.ok:
+            return acts, pages, _describe(fetched)
+        pages += 1
+        acts += [s for s in json_list(fetched, "a list of statuses") if _account_id(s) == account_id]
+        if any(s.get("pinned") is not True and parse_date(string(s.get("created_at"))) for s in acts):
+            break
+        url = _next_link(fetched)
+    return acts, pages, ""
+
+
+def _next_link(fetched: Fetched) -> str:
+    """The ``rel="next"`` URL of a paged answer's Link header, on the same host ("" when there is none)."""
+    link = httpx.Response(200, headers={"link": fetched.headers.get("link", "")}).links.get("next", {})
+    url = urljoin(fetched.final_url, link.get("url", ""))
+    return url if link and urlsplit(url).hostname == urlsplit(fetched.final_url).hostname else ""
+
+
+def _kind(status: dict[str, Any], account_id: str) -> str:
+    if isinstance(status.get("reblog"), dict):
+        return "repost"
+    to = string(status.get("in_reply_to_account_id"))
+    return "reply" if to and to != account_id else "post"
+
+
+def _count(items: tuple[Item, ...]) -> str:
+    counts = {kind: sum(1 for i in items if i.kind == kind) for kind in ("post", "repost", "reply")}
+    extra = [f"{n} {word}" for kind, word in (("repost", "boosts"), ("reply", "replies to others"))
+             if (n := counts[kind])]
+    return f"{counts['post']} own statuses read" + (f" (and {', '.join(extra)})" if extra else "")
+
+
+def _item(status: dict[str, Any], account_id: str = "") -> Item:
+    kind = _kind(status, account_id)
+    shown = status["reblog"] if kind == "repost" else status
+    return Item(url=string(status.get("url")) or string(status.get("uri")) or string(shown.get("url")),
+                title=_snippet(shown.get("content")), published=parse_date(string(status.get("created_at"))),
+                updated=None if kind == "repost" else parse_date(string(status.get("edited_at"))),
+                kind=kind, pinned=status.get("pinned") is True)
 
 
 def _snippet(html: object, length: int = 80) -> str:

@@ -11,7 +11,9 @@ pages (about, contact), and its answers are remembered in the context. Profile l
 :mod:`auditor.discover.candidates` for every page discovery reads.
 
 Collection reports whether the page answers; a website has no activity date of its own
-here (its feeds and profiles carry that).
+here (its feeds and profiles carry that). A site whose address answers only with permanent
+redirects (301/308) to another registered domain has moved there: ``moved_to`` names the
+destination, which collection then audits as the brand's (see :mod:`auditor.collect`).
 """
 
 from __future__ import annotations
@@ -20,11 +22,14 @@ import asyncio
 from urllib.parse import urljoin, urlsplit
 
 from auditor.parse.feeds import FeedError, parse_feed
-from auditor.fetch.client import refusal
+from auditor.fetch.client import Fetched, refusal
 from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
 from auditor.models import Activity, Channel, Confidence, Evidence, Status
 from auditor.plugin import Context, Page, Platform, failed
 from auditor.plugin import Registry
+from auditor.urls import same_site
+
+PERMANENT = frozenset({301, 308})
 
 FEED_TYPES = frozenset(
     {"application/rss+xml", "application/atom+xml", "application/feed+json", "application/json",
@@ -66,15 +71,27 @@ class WebPlatform(Platform):
         if failure is not None:
             return failure
         evidence = [Evidence(fetched.final_url, "HTTP status", str(fetched.status))]
+        moved_to = ""
         if fetched.redirects:
             evidence.append(Evidence(channel.url, "redirected to", fetched.final_url))
+            if moved_site(fetched):
+                moved_to = fetched.final_url
+                codes = ", ".join(str(code) for code in fetched.redirect_statuses)
+                evidence.append(Evidence(channel.url, "moved permanently", f"HTTP {codes} to {fetched.final_url}"))
         return Activity(
             channel_url=channel.url,
             status=Status.OK,
             reason=f"reachable (HTTP {fetched.status}); a website's activity is read from its feeds",
             evidence=tuple(evidence),
             redirected_to=fetched.final_url if fetched.redirects else "",
+            moved_to=moved_to,
         )
+
+
+def moved_site(fetched: Fetched) -> bool:
+    """True when a page reached another registered domain through permanent redirects only."""
+    return (bool(fetched.redirect_statuses) and all(code in PERMANENT for code in fetched.redirect_statuses)
+            and not same_site(fetched.final_url, fetched.url))
 
 
 def declared_feeds(page: Page) -> list[Channel]:

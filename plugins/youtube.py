@@ -6,6 +6,11 @@ Reads, through the shared fetcher:
   (``UC`` + 22 characters): ``<link rel="canonical">``, ``<meta itemprop="identifier">``
   or ``itemprop="channelId"``, ``"externalId":"UC…"`` in the page's data, or the RSS
   ``<link rel="alternate">``. An unknown channel answers 404; a terminated one says so;
+* a consent page (``consent.youtube.com``), cookie wall, robot check or age gate in place of
+  the channel page is never a verdict: the channel ID is then taken from the brand's own
+  page that linked the channel (a ``/channel/UC…`` link or a subscribe button's
+  ``data-channelid``), and when none names it the status is blocked with the wall in
+  ``interstitial`` (activity unknown; never broken, never gone);
 * the uploads feed ``https://www.youtube.com/feeds/videos.xml?channel_id=UC…`` (Atom, the
   latest 15 videos): the newest video's ``published`` is the last activity. The feed
   answers 404 or 500 now and then for channels that exist, so a failed feed is checked
@@ -32,6 +37,7 @@ from defusedxml import DefusedXmlException
 from selectolax.lexbor import LexborHTMLParser
 
 from auditor.parse.feeds import FeedError, parse_date, parse_feed
+from auditor.collect.interstitial import interstitial_of
 from auditor.fetch.client import Fetched
 from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
 from auditor.parse.jsonshape import string
@@ -96,14 +102,23 @@ class YouTubePlatform(Platform):
         channel_id = path.split("/")[-1] if path.startswith("/channel/") else ""
         if not channel_id:
             page = await context.get(channel.url)
-            missing = _missing(channel, page)
-            if missing is not None:
-                return missing
-            channel_id, found_in = _channel_id(page)
+            wall = interstitial_of(page)
+            if wall:
+                channel_id, found_in = _id_from_brand_pages(channel, context)
+                if not channel_id:
+                    return _walled(channel, page, wall)
+                evidence.append(Evidence(page.final_url, f"{wall} page instead of the channel", page.final_url))
+                page = None
+            else:
+                missing = _missing(channel, page)
+                if missing is not None:
+                    return missing
+                channel_id, found_in = _channel_id(page)
             if not channel_id:
                 return Activity(channel_url=channel.url, status=Status.ERROR,
                                 reason=f"{page.final_url} answered, but no channel ID could be read from it")
-            evidence.append(Evidence(page.final_url, f"channel ID ({found_in})", channel_id))
+            evidence.append(Evidence(page.final_url if page is not None else channel.url,
+                                     f"channel ID ({found_in})", channel_id))
 
         feed_url = f"{SITE}/feeds/videos.xml?channel_id={channel_id}"
         feed = await context.get(feed_url)
@@ -157,6 +172,30 @@ class YouTubePlatform(Platform):
 
 # -- the channel page ------------------------------------------------------------------------
 
+BRAND_CHANNEL_ID = re.compile(r'/channel/(UC[0-9A-Za-z_-]{22})|data-channelid="(UC[0-9A-Za-z_-]{22})"')
+
+
+def _id_from_brand_pages(channel: Channel, context: Context) -> tuple[str, str]:
+    """The channel ID the brand's own pages that link the channel name (a subscribe button, a
+    ``/channel/UC…`` link), when they name exactly one; nothing is fetched."""
+    for evidence in channel.found_by:
+        page = context.pages.get(evidence.url)
+        if page is None or not page.ok:
+            continue
+        ids = {a or b for a, b in BRAND_CHANNEL_ID.findall(page.text())}
+        if len(ids) == 1:
+            return ids.pop(), f"the brand's page {evidence.url}"
+    return "", ""
+
+
+def _walled(channel: Channel, page: Fetched, wall: str) -> Activity:
+    """A channel page hidden behind a consent page, cookie wall, robot check or age gate: activity unknown."""
+    return Activity(channel_url=channel.url, status=Status.BLOCKED, interstitial=wall,
+                    reason=f"YouTube showed a {wall} page ({page.final_url}) instead of the channel, and no "
+                           "channel ID could be found another way: activity unknown (not broken, not gone)",
+                    evidence=(Evidence(page.final_url, "interstitial", wall),))
+
+
 def _missing(channel: Channel, page: Fetched, also: str = "") -> Activity | None:
     """The Activity when the channel page shows no usable channel (missing, terminated, failed)."""
     tail = f"; {also}" if also else ""
@@ -166,10 +205,8 @@ def _missing(channel: Channel, page: Fetched, also: str = "") -> Activity | None
                         reason=f"{page.final_url} says the channel was terminated{tail}",
                         evidence=(Evidence(page.final_url, "page text", "This account has been terminated"),))
     if page.ok:
-        if (urlsplit(page.final_url).hostname or "").startswith("consent."):
-            return Activity(channel_url=channel.url, status=Status.ERROR,
-                            reason=f"YouTube answered with a cookie-consent page ({page.final_url}), not the channel")
-        return None
+        wall = interstitial_of(page)
+        return _walled(channel, page, wall) if wall else None
     if page.status == 404:
         return Activity(channel_url=channel.url, status=Status.NOT_FOUND,
                         reason=f"{page.final_url} answered 404 Not Found: no such channel{tail}")

@@ -26,10 +26,10 @@ def utc(*parts: int) -> datetime:
 def audit_profile(url: str, platform: str, *, credentials: dict[str, str] | None = None,
                   options: AuditOptions | None = None) -> tuple[Audit, Channel, Activity]:
     """Audit one profile named by the user beside a homepage without feeds: the audit, the
-    profile's channel (found by platform) and its activity."""
+    profile's channel (found by platform, not through a move) and its activity."""
     brand = Brand(name="acme", homepages=("https://nofeed.example/",), channels=(url,))
     result = audit(brand, options or AuditOptions(as_of=AS_OF, fetch=TEST_FETCH, credentials=credentials or {}))
-    (channel,) = [c for c in result.channels if c.platform == platform]
+    (channel,) = [c for c in result.channels if c.platform == platform and not c.found_through]
     activity = result.activity_for(channel)
     assert activity is not None
     return result, channel, activity

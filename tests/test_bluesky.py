@@ -50,15 +50,15 @@ def test_rejects_compose_links_single_posts_and_other_hosts(url):
     assert PLATFORM.recognise(url) is None
 
 
-def test_an_active_account_skips_reposts_and_answers_most_replies(fixture_internet):
+def test_an_active_account_counts_its_repost_and_answers_most_replies(fixture_internet):
     _, activity = collect("https://bsky.app/profile/acme.bsky.social")
     assert activity.status is Status.OK
     assert activity.title == "Acme Outdoor"
-    # its newest post is 10:00 on the 20th and its reply to alice 14:00; the repost on the 21st is not its own
-    assert activity.last_activity == utc(2026, 11, 20, 14)
-    assert activity.last_activity_source.field == "newest own reply in a thread"
-    assert [i.published for i in activity.items] == [utc(2026, 11, 20, 10), utc(2026, 11, 15, 8, 30),
-                                                      utc(2026, 10, 1, 9)]
+    # its newest post is 10:00 on the 20th and its reply to alice 14:00; its repost at 19:00 on the 21st is newer
+    assert (activity.last_activity, activity.last_activity_kind) == (utc(2026, 11, 21, 19), "repost")
+    assert activity.last_activity_source.field == "newest repost reasonRepost.indexedAt"
+    assert [(i.published, i.kind) for i in activity.items if i.kind == "post"] == [
+        (utc(2026, 11, 20, 10), "post"), (utc(2026, 11, 15, 8, 30), "post"), (utc(2026, 10, 1, 9), "post")]
     assert [(i.author, i.at, i.owner_replied_at) for i in activity.interactions] == [
         ("dave.bsky.social", utc(2026, 10, 1, 10), utc(2026, 10, 3, 10)),
         ("alice.bsky.social", utc(2026, 11, 20, 12), utc(2026, 11, 20, 14)),

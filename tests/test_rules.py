@@ -222,3 +222,27 @@ def test_codes_are_unique_and_well_formed():
     codes = [rule.CODE for rule in RULES]
     assert len(codes) == len(set(codes))
     assert all(code.rstrip("0123456789").isalpha() and code[-3:].isdigit() for code in codes)
+
+
+def test_stale004_flags_an_account_whose_only_recent_acts_are_reposts():
+    from auditor.judge.rules import reposts_only
+
+    def acts(*spec: tuple[float, str]) -> Activity:
+        items = tuple(Item(url=f"https://mastodon.social/@acme/{n}", published=days_ago(d), kind=k)
+                      for n, (d, k) in enumerate(spec))
+        newest = min(spec)
+        return activity(last_activity=days_ago(newest[0]), last_activity_kind=newest[1], items=items)
+
+    (violation,) = run(reposts_only, acts((3, "repost"), (40, "repost"), (400, "post")), SOCIAL)
+    assert "Only reposts in the last 90 days (2 of them)" in violation.message
+    assert run(reposts_only, acts((3, "repost"), (40, "reply")), SOCIAL) == []  # it answered someone: not only reposts
+    assert run(reposts_only, acts((3, "post"), (4, "repost")), SOCIAL) == []
+    assert run(reposts_only, activity(), SOCIAL) == []
+
+
+def test_stale001_and_stale002_leave_a_moved_channel_to_broken002():
+    moved_away = activity(last_activity=days_ago(400), moved_to="https://fosstodon.org/@acme",
+                          items=tuple(Item(url=f"https://x.example/{n}", published=days_ago(400 + 7 * n))
+                                      for n in range(6)))
+    assert run(stale, moved_away) == [] and run(cadence, moved_away) == []
+    assert run(moved, moved_away)

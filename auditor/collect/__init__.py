@@ -4,25 +4,32 @@ Takes a :class:`~auditor.discover.Discovery` (the channels, and the responses di
 already fetched, which are reused rather than fetched again); gives a :class:`Collection`:
 one :class:`~auditor.models.Activity` per channel (status, last activity, items,
 interactions, typed facts, evidence) and the requests made. A plugin that fails becomes
-its channel's ``error``, never the audit's. ``walled`` holds the platforms whose activity
+its channel's ``error``, never the audit's. A channel that moved (its ``moved_to`` fact) has
+its destination collected too, as the brand's channel found through the move
+(:func:`collect_moves`: one hop, each destination once). ``walled`` holds the platforms whose activity
 sits behind a login; ``signals`` turns interactions into response signals.
 """
 
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
+import logging
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 import httpx
 
-from auditor.discover import Discovery
+from auditor.discover import Discovery, without_covered
 from auditor.fetch.client import Fetcher
 from auditor.fetch.session import fetcher_for
-from auditor.models import Activity, Brand, Channel, RequestRecord, Status
+from auditor.models import Activity, Brand, Channel, Evidence, RequestRecord, Status
 from auditor.options import AuditOptions, context_for
-from auditor.plugin import Context, Registry, load_registry
+from auditor.plugin import Context, Page, Registry, load_registry
+from auditor.urls import canonical_url
+
+log = logging.getLogger(__name__)
+CATCH_ALL = "web"
 
 
 @dataclass(frozen=True)
@@ -53,8 +60,9 @@ async def collect_async(
         context = context_for(options, own, as_of, discovery.responses)
         with own.recording() as records:
             activities = await asyncio.gather(*(collect_channel(registry, c, context) for c in discovery.channels))
-    return Collection(brand=discovery.brand, as_of=as_of, channels=discovery.channels, activities=tuple(activities),
-                      requests=discovery.requests + tuple(records))
+            moved_channels, moved_activities = await collect_moves(registry, discovery.channels, activities, context)
+    return Collection(brand=discovery.brand, as_of=as_of, channels=discovery.channels + moved_channels,
+                      activities=tuple(activities) + moved_activities, requests=discovery.requests + tuple(records))
 
 
 def collect(discovery: Discovery, **kwargs: Any) -> Collection:
@@ -69,3 +77,64 @@ async def collect_channel(registry: Registry, channel: Channel, context: Context
     except Exception as exc:  # noqa: BLE001 - a plugin bug becomes this channel's error, not the audit's
         return Activity(channel_url=channel.url, status=Status.ERROR,
                         reason=f"the {channel.platform} plugin failed: {type(exc).__name__}: {exc}")
+
+
+async def collect_moves(registry: Registry, channels: tuple[Channel, ...], activities: list[Activity],
+                        context: Context) -> tuple[tuple[Channel, ...], tuple[Activity, ...]]:
+    """The destinations of the channels that moved, collected as the brand's channels.
+
+    Each destination is recognised like a link the brand named, found through the old channel
+    with the move as its evidence, and collected once; a destination that is itself a plain
+    website also brings the feeds and profiles its page declares. Moves of destinations are
+    not followed (one hop), and a destination that is already one of the brand's channels is
+    not collected again.
+    """
+    known = {canonical_url(c.url) for c in channels}
+    destinations: list[Channel] = []
+    for channel, activity in zip(channels, activities):
+        if activity.status is not Status.OK or not activity.moved_to:
+            continue
+        destination = moved_channel(registry, channel, activity.moved_to)
+        if destination is None or canonical_url(destination.url) in known:
+            continue
+        known.add(canonical_url(destination.url))
+        destinations.append(destination)
+        if destination.platform == CATCH_ALL:
+            for declared in await declared_by(registry, destination, context):
+                if canonical_url(declared.url) not in known:
+                    known.add(canonical_url(declared.url))
+                    destinations.append(declared)
+    found = await asyncio.gather(*(collect_channel(registry, c, context) for c in destinations))
+    return tuple(destinations), tuple(found)
+
+
+def moved_channel(registry: Registry, old: Channel, url: str) -> Channel | None:
+    """The channel ``old`` moved to, as the first platform in priority order recognises ``url``."""
+    for platform in registry.platforms_by_priority():
+        try:
+            channel = platform.recognise(url)
+        except Exception:  # noqa: BLE001 - a plugin bug only loses this destination
+            log.exception("the %s plugin failed to recognise %s", platform.name, url)
+            continue
+        if channel is not None:
+            return replace(channel, confidence=old.confidence, found_through=old.url,
+                           found_by=(Evidence(old.url, "moved to", url),))
+    return None
+
+
+async def declared_by(registry: Registry, site: Channel, context: Context) -> list[Channel]:
+    """The channels a moved-to website's page declares (its feeds, its blog engine), found through the move."""
+    fetched = await context.get(site.url)
+    if not fetched.ok or "html" not in (fetched.content_type or "text/html"):
+        return []
+    page = Page.parse(fetched)
+    found: list[Channel] = []
+    for platform in registry.platforms_by_priority():
+        try:
+            channels = await platform.discover(page, context)
+        except Exception:  # noqa: BLE001 - a plugin bug only loses what it would have found
+            log.exception("the %s plugin failed while reading %s", platform.name, page.url)
+            continue
+        found += [replace(c, confidence=site.confidence, found_through=site.found_through,
+                          found_by=(*site.found_by, *c.found_by)) for c in channels]
+    return without_covered(found, registry)

@@ -8,7 +8,14 @@ Reads, in order:
 2. up to ``max_pages`` of the site's own pages where profiles usually live (about,
    contact, press, blog; linked from the homepage, same registered domain, subdomains
    included), found through the sitemaps when the homepage links too few;
-3. the channels and handles the user named (``given``; handles are probed only on request).
+3. the channels and handles the user named (``given``; handles are probed only on request);
+4. the link-in-bio hubs (Linktree, Beacons, ...) found on those pages or named by the user,
+   one hop deep: each is a page of channel links, not a channel, and the channels it lists
+   are found through it (``Channel.found_through``), by the same rules as any link.
+
+Discovery explains itself: ``Discovery.origins`` says for each channel how it was found
+(page, link, meta, sameAs, rel=me, hub, given, probe) and ``Discovery.rejected`` each link it
+did not take, and why (:mod:`auditor.discover.explain`).
 
 Each candidate URL is classified by asking the registered platforms' ``recognise`` in
 priority order (the catch-all ``web`` platform excepted), so any installed plugin takes
@@ -32,6 +39,8 @@ import httpx
 
 from auditor.discover.candidates import Candidate, SiteLink, read_page
 from auditor.discover.brand import brand_from
+from auditor.discover.explain import HUB_ON_HUB, THEME_DEMO, Rejection, why_rejected
+from auditor.discover.hubs import hub_candidates
 from auditor.fetch.client import Fetched, Fetcher
 from auditor.fetch.session import fetcher_for
 from auditor.models import Activity, Brand, Channel, Confidence, Evidence, RequestRecord, Status
@@ -45,6 +54,8 @@ log = logging.getLogger(__name__)
 
 CONFIDENCE_ORDER = [Confidence.LOW, Confidence.MEDIUM, Confidence.HIGH, Confidence.GIVEN]
 CATCH_ALL = "web"
+HUB_KIND = "hub"  # a link-in-bio page of channel links (plugins/linkinbio.py): read, never a channel
+MAX_HUBS = 3  # hubs read per brand
 # Profiles that themes and CMS templates link by default; never the brand's unless it is that vendor.
 THEME_DEMO_HANDLES = frozenset({
     "wordpress", "wordpressdotcom", "automattic", "jetpack", "woocommerce", "themeforest", "envato", "elementor",
@@ -92,6 +103,8 @@ class Discovery:
     as_of: datetime | None = None
     responses: Mapping[str, Fetched] = field(default_factory=dict, compare=False, repr=False)
     requests: tuple[RequestRecord, ...] = field(default=(), compare=False, repr=False)
+    origins: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False)  # channel URL → how found
+    rejected: tuple[Rejection, ...] = field(default=(), compare=False)  # links not taken as channels, and why
 
 
 # -- the stage function ------------------------------------------------------------------
@@ -117,14 +130,17 @@ async def discover_async(
             run = _Run(brand, context, registry, options.max_pages)
             await run.pages()
             run.given()
+            await run.read_hubs()
             probes: tuple[HandleProbe, ...] = ()
             if options.probe_handles and brand.handles:
                 probes = await probe_handles(brand.handles, context, registry)
                 run.probed(probes)
     for note in run.notes:
         log.info("discovery: %s", note)
-    return Discovery(tuple(without_covered(list(run.found.values()), registry)), probes, tuple(run.notes),
-                     brand=brand, as_of=as_of, responses=dict(context.pages), requests=tuple(records))
+    channels = tuple(without_covered(list(run.found.values()), registry))
+    origins = {c.url: tuple(sorted(run.origins.get(canonical_url(c.url), ()))) for c in channels}
+    return Discovery(channels, probes, tuple(run.notes), brand=brand, as_of=as_of, responses=dict(context.pages),
+                     requests=tuple(records), origins=origins, rejected=tuple(run.rejected.values()))
 
 
 def discover(target: str | Brand, **kwargs: Any) -> Discovery:
@@ -160,13 +176,16 @@ class _Run:
         self.found: dict[str, Channel] = {}
         self.notes: list[str] = []
         self.read: set[str] = set()  # canonical URLs of pages already parsed
+        self.hubs: dict[str, tuple[Channel, Candidate | None]] = {}  # link-in-bio hubs to read, by canonical URL
+        self.origins: dict[str, set[str]] = {}  # canonical channel URL → how it was found
+        self.rejected: dict[str, Rejection] = {}  # by URL: links not taken, and why
         self.sites = {registered_domain(host_of(url)) for url in brand.homepages}
 
     async def pages(self) -> None:
         web = self.registry.platform(CATCH_ALL)
         for homepage in self.brand.homepages:
-            _merge(self.found, Channel(platform=web.name, url=homepage, kind=web.kind, confidence=Confidence.GIVEN,
-                                       found_by=(Evidence(homepage, "homepage given by the user"),)))
+            self.take(Channel(platform=web.name, url=homepage, kind=web.kind, confidence=Confidence.GIVEN,
+                              found_by=(Evidence(homepage, "homepage given by the user"),)), "given")
             fetched = await self.context.get(homepage)
             if not _is_html(fetched):
                 continue
@@ -186,20 +205,54 @@ class _Run:
         results = await asyncio.gather(*(_discover_on(p, page, self.context) for p in self.platforms))
         for channels in results:
             for channel in channels:
-                _merge(self.found, channel)
+                self.take(channel, "page")
         reading = read_page(page, role=role)
         self.notes += reading.notes
         for candidate in reading.candidates:
             self.consider(candidate, page)
         return reading.links
 
-    def consider(self, candidate: Candidate, page: Page) -> None:
+    def take(self, channel: Channel, origin: str) -> None:
+        _merge(self.found, channel)
+        self.origins.setdefault(canonical_url(channel.url), set()).add(origin)
+
+    def reject(self, url: str, page: Page, reason: str) -> None:
+        self.rejected.setdefault(url, Rejection(url, page.url, reason))
+
+    def consider(self, candidate: Candidate, page: Page, *, through: str = "") -> None:
         channel = recognise(self.platforms, candidate.url, include_catch_all=False)
         if channel is None:
             channel = self._own_subdomain(candidate, page)
-        if channel is None or self.is_theme_demo(channel):
+        if channel is None:
+            self.reject(candidate.url, page, why_rejected(candidate.url, own=self.is_own(candidate.url)))
             return
-        _merge(self.found, replace(channel, confidence=candidate.confidence, found_by=(candidate.evidence,)))
+        if self.is_theme_demo(channel):
+            self.reject(candidate.url, page, THEME_DEMO)
+            return
+        if channel.kind == HUB_KIND:
+            if through:
+                self.reject(candidate.url, page, HUB_ON_HUB)
+            else:
+                self.hubs.setdefault(canonical_url(channel.url), (channel, candidate))
+            return
+        self.take(replace(channel, confidence=candidate.confidence, found_by=(candidate.evidence,),
+                          found_through=through), candidate.origin)
+
+    async def read_hubs(self) -> None:
+        """Read each link-in-bio hub found (at most :data:`MAX_HUBS`) and take the channels it lists."""
+        hubs = list(self.hubs.values())
+        if len(hubs) > MAX_HUBS:
+            self.notes.append(f"{len(hubs)} link-in-bio hubs found; only the first {MAX_HUBS} were read")
+        for hub, candidate in hubs[:MAX_HUBS]:
+            fetched = await self.context.get(hub.url)
+            if not _is_html(fetched):
+                self.notes.append(f"link-in-bio hub {hub.url} not read: {fetched.describe()}")
+                continue
+            page = Page.parse(fetched, "hub")
+            confidence = candidate.confidence if candidate is not None else Confidence.MEDIUM
+            for found in hub_candidates(page, confidence, hub.title):
+                if canonical_url(found.url) != canonical_url(hub.url):
+                    self.consider(found, page, through=hub.url)
 
     def _own_subdomain(self, candidate: Candidate, page: Page) -> Channel | None:
         """Another host of the brand's own domain linked at its root (``blog.bigbrand.example``) is a website."""
@@ -311,9 +364,12 @@ class _Run:
     def given(self) -> None:
         for url in self.brand.channels:
             channel = recognise(self.platforms, url)
-            if channel is not None:
-                _merge(self.found, replace(channel, confidence=Confidence.GIVEN,
-                                           found_by=(Evidence(url, "channel given by the user"),)))
+            if channel is not None and channel.kind == HUB_KIND:
+                self.hubs.setdefault(canonical_url(channel.url), (channel, Candidate(
+                    url, Confidence.HIGH, Evidence(url, "hub given by the user"), origin="given")))
+            elif channel is not None:
+                self.take(replace(channel, confidence=Confidence.GIVEN,
+                                  found_by=(Evidence(url, "channel given by the user"),)), "given")
 
     def probed(self, probes: tuple[HandleProbe, ...]) -> None:
         for probe in probes:
@@ -323,7 +379,7 @@ class _Run:
             if channel is None:
                 continue
             evidence = Evidence(probe.url, "handle given by the user, probed", f"{probe.handle}: {probe.reason}")
-            _merge(self.found, replace(channel, confidence=Confidence.LOW, found_by=(evidence,)))
+            self.take(replace(channel, confidence=Confidence.LOW, found_by=(evidence,)), "probe")
 
 
 def _page_word(link: SiteLink) -> str | None:

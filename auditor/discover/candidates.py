@@ -62,6 +62,7 @@ class Candidate:
     url: str
     confidence: Confidence
     evidence: Evidence
+    origin: str = "link"  # how it was found: link, meta, rel=me, sameAs, hub
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,7 +125,7 @@ def _meta_candidates(page: Page) -> list[Candidate]:
             match = FEDIVERSE_CREATOR.fullmatch(content)
             url = absolute(page, f"https://{match.group(2)}/@{match.group(1)}") if match else None
         if url:
-            found.append(Candidate(url, Confidence.HIGH, Evidence(page.url, f"meta {key}", content)))
+            found.append(Candidate(url, Confidence.HIGH, Evidence(page.url, f"meta {key}", content), origin="meta"))
     return found
 
 
@@ -144,7 +145,8 @@ def _rel_me_candidates(page: Page) -> list[Candidate]:
         href = node.attributes.get("href") or ""
         url = absolute(page, href)
         if url:
-            found.append(Candidate(url, Confidence.HIGH, Evidence(page.url, f"{node.tag}[rel=me]", href.strip())))
+            found.append(Candidate(url, Confidence.HIGH, Evidence(page.url, f"{node.tag}[rel=me]", href.strip()),
+                                   origin="rel=me"))
     return found
 
 
@@ -166,7 +168,8 @@ def _json_ld_candidates(page: Page, notes: list[str]) -> list[Candidate]:
         for value in _same_as(document):
             url = absolute(page, value)
             if url:
-                found.append(Candidate(url, Confidence.HIGH, Evidence(page.url, "JSON-LD sameAs", value)))
+                found.append(Candidate(url, Confidence.HIGH, Evidence(page.url, "JSON-LD sameAs", value),
+                                       origin="sameAs"))
     return found
 
 
@@ -210,7 +213,7 @@ def _anchor_candidates(page: Page, role: str, notes: list[str]) -> tuple[list[Ca
         url = absolute(page, href)
         if url is None:
             continue
-        region, element = _region(node)
+        region, element = region_of(node)
         if region == "embed":
             continue
         key = (url, region)
@@ -230,7 +233,7 @@ def _anchor_candidates(page: Page, role: str, notes: list[str]) -> tuple[list[Ca
     return found, links
 
 
-def _region(node: LexborNode) -> tuple[str, str]:
+def region_of(node: LexborNode) -> tuple[str, str]:
     """Where a link sits: ("chrome", "footer"), ("article", "article"), ("embed", …) or ("body", "body")."""
     landmark: str | None = None  # header, footer, nav, aside (or their ARIA roles)
     styled: str | None = None  # an element whose class or id says header, footer, social, ...

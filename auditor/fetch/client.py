@@ -118,6 +118,7 @@ class Fetched:
     error: str = ""  # for a person: why there is no usable response
     error_kind: str = ""  # timeout | connect | tls | too_large | redirects | robots | refused | protocol
     redirects: tuple[str, ...] = ()
+    redirect_statuses: tuple[int, ...] = ()  # the status of each hop in ``redirects`` (301, 302, 307, 308)
     fetched_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
 
     @property
@@ -328,6 +329,7 @@ class Fetcher:
         started = time.monotonic()
         attempts = 0
         hops: list[str] = []
+        hop_statuses: list[int] = []
         current = url
         result: Fetched | None = None
         try:
@@ -342,6 +344,7 @@ class Fetcher:
                 location = response.headers.get("location")
                 if response.status in REDIRECT_STATUSES and location:
                     hops.append(current)
+                    hop_statuses.append(response.status)
                     current = urljoin(current, location.strip())
                     if current in hops:
                         raise _Failure("redirects", f"redirect loop: {' -> '.join([*hops, current])}", transient=False)
@@ -349,7 +352,8 @@ class Fetcher:
                         raise _Failure("timeout", f"{url} did not arrive within {self.settings.total_timeout:g} s "
                                                   f"({len(hops)} redirects)", transient=False)
                     continue
-                result = Fetched(url, current, response.status, response.headers, response.body, redirects=tuple(hops))
+                result = Fetched(url, current, response.status, response.headers, response.body, redirects=tuple(hops),
+                                 redirect_statuses=tuple(hop_statuses))
                 break
             else:
                 raise _Failure(

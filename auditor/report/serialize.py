@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
-from auditor.models import Activity, Audit, Finding
+from auditor.models import Activity, Audit, Channel, Finding, Item
 
 SCHEMA_VERSION = "1"
 
@@ -22,9 +22,13 @@ _converter.register_structure_hook(datetime, lambda value, _: datetime.fromisofo
 _omitted = override(omit_if_default=True)
 _converter.register_unstructure_hook(Finding, make_dict_unstructure_fn(
     Finding, _converter, first_seen=_omitted, stale_since=_omitted))
-# Typed facts are written when they say something, so reports of channels without them read as before.
+# Typed facts are written when they say something, so reports of channels without them read as before
+# (items and channels first: the Activity and Audit hooks are built with theirs).
+_converter.register_unstructure_hook(Item, make_dict_unstructure_fn(Item, _converter, kind=_omitted, pinned=_omitted))
+_converter.register_unstructure_hook(Channel, make_dict_unstructure_fn(Channel, _converter, found_through=_omitted))
 _converter.register_unstructure_hook(Activity, make_dict_unstructure_fn(
-    Activity, _converter, empty=_omitted, expired_source=_omitted, redirected_to=_omitted, exists=_omitted))
+    Activity, _converter, empty=_omitted, expired_source=_omitted, redirected_to=_omitted, exists=_omitted,
+    last_activity_kind=_omitted, interstitial=_omitted))
 _converter.register_unstructure_hook(Audit, make_dict_unstructure_fn(Audit, _converter, trend=_omitted))
 
 

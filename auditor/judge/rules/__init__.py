@@ -43,6 +43,7 @@ def builtin_rules() -> list[Rule]:
         missing,
         moved,
         never_replies,
+        reposts_only,
         response_rate,
         slow_reply,
         stale,
@@ -51,7 +52,7 @@ def builtin_rules() -> list[Rule]:
         unreachable,
     )
 
-    return [stale, cadence, declared_finished, unanswered, never_replies, slow_reply, response_rate,
+    return [stale, cadence, declared_finished, reposts_only, unanswered, never_replies, slow_reply, response_rate,
             missing, moved, unreachable, unknown]
 
 

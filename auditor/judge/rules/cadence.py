@@ -47,7 +47,7 @@ class Options:
 
 
 def check(brand: Brand, channel: Channel, activity: Activity, options: Options, as_of: datetime) -> Iterator[Violation]:
-    if activity.status is not Status.OK or activity.last_activity is None:
+    if activity.status is not Status.OK or activity.last_activity is None or activity.moved_to:
         return
     dates = sorted({d for item in activity.items if (d := item.published or item.updated) and d <= as_of})
     if len(dates) < options.min_items:

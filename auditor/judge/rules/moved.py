@@ -1,8 +1,11 @@
 """BROKEN002 channel-moved: the channel says it moved, or redirects to another site.
 
 What it flags
-    An account that declares a new home (Mastodon ``moved``), or a channel URL that
-    now redirects to a different registered domain.
+    An account that declares a new home (Mastodon ``moved``, a Bluesky handle that now
+    belongs to another account, a site that redirects permanently to a new domain), or a
+    channel URL that now redirects to a different registered domain. A move is this one
+    finding: the old channel is not also called stale (its owner posts elsewhere), and the
+    destination is audited as the brand's channel in its place.
 
 Why it matters
     Links to the old place cost every visitor a detour, and a redirect to another
@@ -45,7 +48,8 @@ def check(brand: Brand, channel: Channel, activity: Activity, options: Options, 
         return
     if activity.moved_to:
         yield Violation(
-            message=f"The channel moved to {activity.moved_to}. Update the links that point to the old address.",
+            message=(f"The channel moved to {activity.moved_to}, which is audited in its place. "
+                     "Update the links that point to the old address."),
             evidence=(Evidence(channel.url, "moved to", activity.moved_to),),
         )
         return

@@ -3,6 +3,8 @@
 What it flags
     A channel whose newest post, video or topic is older than the threshold for its
     kind of channel (blogs: 180 days by default), measured from the audit's as-of date.
+    A channel that moved is not stale: its owner posts at the new address (BROKEN002
+    reports the move, and the destination is audited).
 
 Why it matters
     Visitors who find a blog whose last post is years old conclude the business is gone
@@ -55,7 +57,7 @@ class Options:
 
 
 def check(brand: Brand, channel: Channel, activity: Activity, options: Options, as_of: datetime) -> Iterator[Violation]:
-    if activity.status is not Status.OK or activity.last_activity is None:
+    if activity.status is not Status.OK or activity.last_activity is None or activity.moved_to:
         return
     limit = options.threshold(channel)
     silence = (as_of - activity.last_activity).days

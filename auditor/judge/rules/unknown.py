@@ -45,7 +45,7 @@ class Options:
 def check(brand: Brand, channel: Channel, activity: Activity, options: Options, as_of: datetime) -> Iterator[Violation]:
     blind = activity.status in (Status.LOGIN_WALL, Status.BLOCKED)
     undated = (activity.status is Status.OK and activity.last_activity is None and channel.kind in DATED_KINDS
-               and not activity.empty)
+               and not activity.empty and not activity.moved_to)
     if not (blind or undated):
         return
     yield Violation(
