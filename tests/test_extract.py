@@ -42,23 +42,10 @@ def test_slash_dates_follow_the_page_language_unless_one_part_is_over_12():
     assert find_dates("Posted on 25/03/2009", month_first=True)[0].value == utc(2009, 3, 25)
 
 
-@pytest.mark.parametrize("text, back", [
-    ("3 days ago", timedelta(days=3)), ("2 hours ago", timedelta(hours=2)), ("a week ago", timedelta(days=7)),
-    ("vor 2 Stunden", timedelta(hours=2)), ("il y a 3 jours", timedelta(days=3)), ("hace 2 días", timedelta(days=2)),
-    ("5 dagen geleden", timedelta(days=5)), ("yesterday", timedelta(days=1)),
-])
-def test_relative_dates_count_back_from_the_fetch_not_the_clock(text, back):
-    fetched = utc(2026, 11, 22, 12)
-    (found,) = find_dates(text, fetched_at=fetched)
-    assert found.precision == "relative"
-    if "hour" in text or "Stunden" in text:
-        assert found.value == fetched - back
-    else:
-        assert found.value.date() == (fetched - back).date()
-
-
-def test_relative_dates_need_a_fetch_time():
-    assert find_dates("3 days ago") == []
+@pytest.mark.parametrize("text", ["3 days ago", "2 hours ago", "a week ago", "vor 2 Stunden", "il y a 3 jours",
+                                  "hace 2 días", "5 dagen geleden", "yesterday", "heute", "hier", "Today, 10:15"])
+def test_relative_words_are_not_dates(text):
+    assert find_dates(text, month_first=True) == []
 
 
 def test_copyright_years_and_url_dates():
@@ -107,7 +94,7 @@ def test_a_same_day_time_refines_a_day_only_choice():
 
 
 def test_dates_after_the_fetch_never_count():
-    html = '<html><body><article><p>Posted on 2 March 2031</p><p>Updated 2 March 2019</p></article></body></html>'
+    html = '<html><body><article><p>Posted on 2 March 2031</p><p>Filed 2 March 2019</p></article></body></html>'
     extract = extract_page(html, "https://x.example/post", AS_OF)
     assert extract.published.value == utc(2019, 3, 2)
 

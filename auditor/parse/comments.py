@@ -119,7 +119,7 @@ class _Scope:
         return self.owned.share(self.node.mem_id, selector)
 
 
-def find_comments(tree: LexborHTMLParser, page_url: str, post_author: str, *, fetched_at: datetime,
+def find_comments(tree: LexborHTMLParser, page_url: str, post_author: str, *,
                   month_first: bool) -> tuple[Comment, ...]:
     """Every comment on the page in reading order, owner flags and "@Name" replies resolved."""
     base = page_url.split("#", 1)[0]
@@ -151,12 +151,12 @@ def find_comments(tree: LexborHTMLParser, page_url: str, post_author: str, *, fe
             classes = set(tokens(node))
             marked = classes & OWNER_CLASSES or {w for m in scope.all(".blog-author, .bypostauthor") for w in tokens(m)}
             comments.append(Comment(
-                id=ident, author=_author(scope), at=_time(scope, fetched_at, month_first), url=f"{base}#{ident}",
+                id=ident, author=_author(scope), at=_time(scope, month_first), url=f"{base}#{ident}",
                 parent=parent, is_owner=bool(marked),
                 owner_because=f"class {sorted(marked & OWNER_CLASSES)[0]}" if marked & OWNER_CLASSES else "",
                 text=_body(scope)))
     else:
-        comments = _classic_blogger(blocks[0] if blocks else None, base, fetched_at, month_first)
+        comments = _classic_blogger(blocks[0] if blocks else None, base, month_first)
     return link_flat_replies(mark_owner_by_name(comments, post_author))
 
 
@@ -170,14 +170,14 @@ def _author(scope: _Scope) -> str:
     return ""
 
 
-def _time(scope: _Scope, fetched_at: datetime, month_first: bool) -> datetime | None:
+def _time(scope: _Scope, month_first: bool) -> datetime | None:
     for found in scope.all("time[datetime], abbr[title]"):
         value = parse_machine_date(found.attributes.get("datetime") or found.attributes.get("title") or "")
         if value is not None:
             return value
     for selector in TIME_SELECTORS:
         for found in scope.all(selector):
-            dates = find_dates(found.text(deep=True), month_first=month_first, fetched_at=fetched_at)
+            dates = find_dates(found.text(deep=True), month_first=month_first)
             if dates:
                 return dates[0].value
     return None
@@ -193,7 +193,7 @@ def _body(scope: _Scope) -> str:
     return _clean(" ".join(p.text(deep=True) for p in paragraphs))[:300]
 
 
-def _classic_blogger(block: LexborNode | None, base: str, fetched_at: datetime, month_first: bool) -> list[Comment]:
+def _classic_blogger(block: LexborNode | None, base: str, month_first: bool) -> list[Comment]:
     """Classic Blogger templates: ``<dl id="comments-block">`` of dt (author) / dd (body, footer) runs."""
     if block is None:
         return []
@@ -219,7 +219,7 @@ def _classic_blogger(block: LexborNode | None, base: str, fetched_at: datetime, 
         elif current is not None and "comment-body" in words:
             current["text"] = _clean(child.text(deep=True))[:300]
         elif current is not None and "comment-footer" in words:
-            dates = find_dates(child.text(deep=True), month_first=month_first, fetched_at=fetched_at)
+            dates = find_dates(child.text(deep=True), month_first=month_first)
             current["at"] = dates[0].value if dates else None
     close()
     return comments

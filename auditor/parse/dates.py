@@ -16,6 +16,7 @@ and dates past the fetch (plus a day) never count as the post's date.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -29,14 +30,36 @@ from auditor.parse.regions import COMMENT, FOOTER, PAGE, POST, SEPARATOR, SIDEBA
 PUBLISHED, MODIFIED, DATE, COPYRIGHT = "published", "modified", "date", "copyright"
 HEAD, URL = "head", "url"
 ARTICLE_TYPES = frozenset({"Article", "BlogPosting", "NewsArticle", "Report", "TechArticle", "SocialMediaPosting",
-                           "LiveBlogPosting", "DiscussionForumPosting", "OpinionNewsArticle", "Posting"})
-META_PUBLISHED = frozenset({"article:published_time", "og:article:published_time", "datepublished", "dc.date.issued",
-                            "dc.date", "dcterms.date", "date", "pubdate", "publishdate", "publish-date",
-                            "parsely-pub-date", "sailthru.date", "article.published"})
+                           "LiveBlogPosting", "DiscussionForumPosting", "OpinionNewsArticle", "Posting",
+                           "ReportageNewsArticle", "AnalysisNewsArticle", "ScholarlyArticle", "AdvertiserContentArticle",
+                           "BackgroundNewsArticle", "ReviewNewsArticle", "Review", "Recipe", "VideoObject"})
+META_PUBLISHED = frozenset({
+    "article:published_time", "og:article:published_time", "og:published_time", "article:published",
+    "datepublished", "dc.date.issued", "dc.date", "dcterms.date", "dcterms.issued", "dcterms.created",
+    "dc.date.created", "dc.created", "date", "pubdate", "publishdate", "publish-date", "publish_date",
+    "published_time", "published-date", "publication_date", "publication-date", "pub_date", "date_published",
+    "parsely-pub-date", "sailthru.date", "article.published", "article.created", "article_date_original",
+    "cxenseparse:recs:publishtime", "citation_publication_date", "citation_date", "prism.publicationdate",
+    "originalpublicationdate", "bt:pubdate", "og:pubdate", "release_date", "created", "creation_date", "datecreated",
+    "rnews:datepublished", "article:post_date", "displaydate", "dcterms.available", "uploaddate"})
 META_MODIFIED = frozenset({"article:modified_time", "og:updated_time", "og:article:modified_time", "datemodified",
-                           "dcterms.modified", "last-modified"})
+                           "dcterms.modified", "last-modified", "article:modified", "lastmod", "modified",
+                           "dc.date.modified", "revised", "article.updated", "updated_time"})
 EARLIEST = datetime(1995, 1, 1, tzinfo=timezone.utc)
-_BRITISH = ("en-gb", "en-au", "en-nz", "en-ie", "en-in", "en-za")
+_ENGLISH_MONTH_FIRST = ("en-us", "en_us", "en")  # other English locales write the day first
+_PUBLISHED_WORDS = re.compile(
+    r"(?:published|posted|veröffentlicht|erschienen|erstellt|publiziert|publié|publie|publicado|publicada|"
+    r"pubblicato|gepubliceerd|geplaatst|opublikowano|опубликовано|yayınlanma|yayınlandı|"
+    r"written|date|datum|fecha|data|дата|tarih)\W{0,6}(?:\w+\W{1,3}){0,3}$", re.IGNORECASE)
+_MODIFIED_WORDS = re.compile(
+    r"(?:updated?|modified|changed|revised|aktualisiert|geändert|überarbeitet|stand|mis\s+à\s+jour|modifié|"
+    r"actualizado|actualización|aggiornato|aggiornamento|bijgewerkt|gewijzigd|zaktualizowano|aktualizacja|"
+    r"обновлено|изменено|güncellenme|güncellendi|atualizado)\W{0,6}(?:\w+\W{1,3}){0,3}$", re.IGNORECASE)
+_MACHINE_PUBLISHED = frozenset({"published", "datepublished", "pubdate", "entry-date", "date-published",
+                                "post-date", "publish-date", "published-date", "article-date", "datecreated",
+                                "dt-published", "created", "publishdate", "posted-on"})
+_MACHINE_MODIFIED = frozenset({"updated", "modified", "datemodified", "date-modified", "date-updated",
+                               "updated-date", "dt-updated", "last-modified", "lastmod"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +77,21 @@ class DateCandidate:
         return f"{self.source} in {self.region}: {self.text!r}"
 
 
-def month_first(tree: LexborHTMLParser) -> bool:
+def month_first(tree: LexborHTMLParser, metas: list[LexborNode] | None = None) -> bool:
+    """Whether the page writes slash dates month first: US English, as its language says.
+
+    The language is ``<html lang>``, else ``og:locale``, else the ``content-language`` meta; a
+    page that names none is taken as US English (the pattern's first reading).
+    """
     html = tree.root
-    lang = (html.attributes.get("lang") or "").lower() if html is not None else ""
-    return (not lang or lang.startswith("en")) and not lang.startswith(_BRITISH)
+    lang = (html.attributes.get("lang") or html.attributes.get("xml:lang") or "").strip().lower() if html else ""
+    if not lang:
+        for meta in metas or ():
+            key = (meta.attributes.get("property") or meta.attributes.get("http-equiv") or "").lower()
+            if key in ("og:locale", "content-language"):
+                lang = (meta.attributes.get("content") or "").strip().lower()
+                break
+    return not lang or lang.replace("_", "-") in ("en-us", "en")
 
 
 def json_ld_documents(tree: LexborHTMLParser) -> list[Any]:
@@ -65,13 +99,14 @@ def json_ld_documents(tree: LexborHTMLParser) -> list[Any]:
     documents = []
     for script in tree.css('script[type="application/ld+json"]'):
         try:
-            documents.append(json.loads(script.text(deep=True) or ""))
+            documents.append(json.loads(script.text(deep=True) or "", strict=False))
         except (ValueError, RecursionError):
             continue
     return documents
 
 
-def head_candidates(metas: list[LexborNode], documents: list[Any]) -> Iterator[DateCandidate]:
+def head_candidates(metas: list[LexborNode], documents: list[Any], month_first_dates: bool = False
+                    ) -> Iterator[DateCandidate]:
     """Dates of ``<meta content>`` elements (``metas``, in page order) and of the JSON-LD ``documents``."""
     for meta in metas:
         attributes = meta.attributes
@@ -81,21 +116,35 @@ def head_candidates(metas: list[LexborNode], documents: list[Any]) -> Iterator[D
         if role is None:
             continue
         raw = attributes.get("content") or ""
-        value = parse_machine_date(raw)
+        value, precision = _machine_value(raw, month_first_dates)
         if value is not None:
-            yield DateCandidate(value, f"meta {key}", role, HEAD, "time" if "T" in raw else "day", raw)
+            yield DateCandidate(value, f"meta {key}", role, HEAD, precision, raw)
     for document in documents:
         for kind, node in _json_ld_nodes(document, 0):
-            for key, role in (("datePublished", PUBLISHED), ("dateModified", MODIFIED), ("dateCreated", DATE)):
+            for key, role in (("datePublished", PUBLISHED), ("dateModified", MODIFIED), ("dateCreated", DATE),
+                              ("uploadDate", DATE)):
                 raw = node.get(key)
-                value = parse_machine_date(raw) if isinstance(raw, str) else None
-                if value is not None and raw is not None:
-                    yield DateCandidate(value, f"json-ld {kind}.{key}", role, HEAD,
-                                        "time" if "T" in raw else "day", raw)
+                value, precision = _machine_value(raw, month_first_dates) if isinstance(raw, str) else (None, "")
+                if value is not None and isinstance(raw, str):
+                    yield DateCandidate(value, f"json-ld {kind}.{key}", role, HEAD, precision, raw)
+
+
+def _machine_value(raw: str, month_first_dates: bool) -> tuple[datetime | None, str]:
+    """A machine date (ISO 8601), else a date written for people, with its precision."""
+    value = parse_machine_date(raw)
+    if value is not None:
+        return value, "time" if ("T" in raw or ":" in raw) else "day"
+    found = find_dates(raw, month_first=month_first_dates) if len(raw) < 80 else []
+    return (found[0].value, found[0].precision) if found else (None, "")
+
+
+_NOT_ENTITIES = frozenset({"Comment", "Person", "Organization", "ImageObject", "Brand", "Offer", "Rating",
+                           "AggregateRating", "Question", "Answer"})
 
 
 def _json_ld_nodes(document: Any, depth: int) -> Iterator[tuple[str, dict[str, Any]]]:
-    if depth > 6:
+    """Every typed node of a JSON-LD document, however deep its ``@graph``, lists and nestings go."""
+    if depth > 8:
         return
     if isinstance(document, list):
         for entry in document:
@@ -106,23 +155,24 @@ def _json_ld_nodes(document: Any, depth: int) -> Iterator[tuple[str, dict[str, A
     kind = document.get("@type")
     kinds = kind if isinstance(kind, list) else [kind]
     names = [k for k in kinds if isinstance(k, str)]
-    if names and "Comment" not in names:
+    if names and _NOT_ENTITIES.intersection(names):
+        return  # a comment's, a person's or a product's dates are not the page's
+    if names:
         yield "/".join(names), document
     for key, value in document.items():
-        if key in ("@graph", "mainEntity", "mainEntityOfPage", "hasPart") or isinstance(value, list) and key == "itemListElement":
+        if isinstance(value, (dict, list)) and key not in ("author", "publisher", "comment", "review", "creator"):
             yield from _json_ld_nodes(value, depth + 1)
 
 
-def body_candidates(tree: LexborHTMLParser, regions: Regions, fetched_at: datetime,
-                    month_first_dates: bool) -> Iterator[DateCandidate]:
+def body_candidates(tree: LexborHTMLParser, regions: Regions, month_first_dates: bool) -> Iterator[DateCandidate]:
     """Machine dates of the body's elements, then dates and copyright notices in its text, in page order.
 
-    The same candidates a :func:`~.walk.walk` over every node gives, found without one: the body's
-    text comes out of lexbor in one piece, one scan finds the few runs that may hold a date, and
-    only those runs are read and placed in their region.
+    The same candidates a :func:`~.regions.walk` over every node gives, found without one: the
+    body's text comes out of lexbor in one piece, one scan finds the few runs that may hold a
+    date, and only those runs are read and placed in their region.
     """
     for node, region in regions.date_elements():
-        yield from _machine_candidate(node, region)
+        yield from _machine_candidate(node, region, month_first_dates)
     body = regions.body
     if body is None:
         return
@@ -132,48 +182,47 @@ def body_candidates(tree: LexborHTMLParser, regions: Regions, fetched_at: dateti
     placed = regions.text_regions(hinted)  # placing first spares reading runs the walk skips (<time> text…)
     if placed is None:  # the text did not line up with the tree: read it the slow, sure way
         for text, region in walk(tree).texts:
-            yield from _text_candidates(text, region, fetched_at, month_first_dates)
+            yield from _text_candidates(text, region, month_first_dates)
         return
     for (_, text), region in zip(hinted, placed):
         if region is not None:
-            for value, source, role, precision, found in _read_text(text, fetched_at, month_first_dates):
-                yield DateCandidate(value, source, role, region, precision, found)
+            yield from _text_candidates(text, region, month_first_dates)
 
 
-def _machine_candidate(node: LexborNode, region: str) -> Iterator[DateCandidate]:
+def _machine_candidate(node: LexborNode, region: str, month_first_dates: bool = False) -> Iterator[DateCandidate]:
     attributes = node.attributes
     raw = (attributes.get("datetime") or attributes.get("content")
            or (attributes.get("title") if node.tag == "abbr" else "") or "")
-    value = parse_machine_date(raw)
+    value, precision = _machine_value(raw, month_first_dates)
     if value is None:
         return
-    words = " ".join(tokens(node)) + " " + (attributes.get("itemprop") or "").lower()
-    if "published" in words or "pubdate" in attributes or "datecreated" in words:
-        role = PUBLISHED
-    elif "modified" in words or "updated" in words:
+    words = set(tokens(node))
+    words.add((attributes.get("itemprop") or "").lower())
+    if "pubdate" in attributes or not _MACHINE_PUBLISHED.isdisjoint(words):
+        role = MODIFIED if not _MACHINE_MODIFIED.isdisjoint(words) and "published" not in words else PUBLISHED
+    elif not _MACHINE_MODIFIED.isdisjoint(words):
         role = MODIFIED
-    elif "entry-date" in words:
-        role = PUBLISHED
     else:
         role = DATE
     source = "<time datetime>" if node.tag == "time" else (
         "<abbr title>" if node.tag == "abbr" else f"[itemprop={attributes.get('itemprop')}]")
-    yield DateCandidate(value, source, role, region, "time" if "T" in raw else "day", raw)
+    yield DateCandidate(value, source, role, region, precision, raw)
 
 
-def _text_candidates(text: str, region: str, fetched_at: datetime, month_first_dates: bool) -> Iterator[DateCandidate]:
-    for value, source, role, precision, found in _read_text(text, fetched_at, month_first_dates):
-        yield DateCandidate(value, source, role, region, precision, found)
-
-
-def _read_text(text: str, fetched_at: datetime, month_first_dates: bool) -> list[tuple[datetime, str, str, str, str]]:
-    """Copyright notices, then dates, in one text run: (value, source, role, precision, text) each."""
-    read = [(datetime(year, 1, 1, tzinfo=timezone.utc), "copyright notice", COPYRIGHT, "year", notice)
-            for year, notice in copyright_years(text)]
-    for found in find_dates(text, month_first=month_first_dates, fetched_at=fetched_at):
-        read.append((found.value, "relative text" if found.precision == "relative" else "text", DATE,
-                     found.precision, found.text))
-    return read
+def _text_candidates(text: str, region: str, month_first_dates: bool) -> Iterator[DateCandidate]:
+    """Copyright notices, then dates, in one text run; a date after "Updated" is a modification date."""
+    for year, notice in copyright_years(text):
+        yield DateCandidate(datetime(year, 1, 1, tzinfo=timezone.utc), "copyright notice", COPYRIGHT, region, "year",
+                            notice)
+    for found in find_dates(text, month_first=month_first_dates):
+        before = text[max(0, found.start - 48):found.start]
+        role = DATE
+        if before:
+            if _MODIFIED_WORDS.search(before):
+                role = MODIFIED
+            elif _PUBLISHED_WORDS.search(before):
+                role = PUBLISHED
+        yield DateCandidate(found.value, "text", role, region, found.precision, found.text)
 
 
 def url_candidates(url: str) -> Iterator[DateCandidate]:
@@ -186,31 +235,37 @@ def plausible(candidate: DateCandidate, fetched_at: datetime) -> bool:
     return EARLIEST <= candidate.value <= fetched_at + timedelta(days=1)
 
 
+_EXCLUDED = (COMMENT, SIDEBAR, FOOTER)
+
+
 def _tiers_published(c: DateCandidate) -> int | None:
     """The candidate's rank for the publication date (lower wins); None: never the post's date."""
-    if c.role == COPYRIGHT or c.region in (COMMENT, SIDEBAR, FOOTER):
+    if c.role in (COPYRIGHT, MODIFIED) or c.region in _EXCLUDED:
         return None
+    if c.region == URL:
+        return 0 if c.precision == "day" else None
     if c.region == HEAD:
         if c.role == PUBLISHED and c.source.startswith("json-ld") and _is_article(c.source):
-            return 0
-        if c.role == PUBLISHED and c.source.startswith("meta"):
             return 1
-        if c.role == PUBLISHED:
+        if c.role == PUBLISHED and c.source.startswith("meta"):
             return 2
-        return None
-    if c.region == POST and c.source != "text" and c.source != "relative text" and c.role in (PUBLISHED, DATE):
-        return 3 if c.role == PUBLISHED else 4
+        if c.role == PUBLISHED:
+            return 4
+        return 9 if _is_article(c.source) else None
+    machine = c.source != "text"
     if c.region == POST:
-        return 5
-    if c.region == URL:
-        return 6 if c.precision == "day" else None
-    if c.region == PAGE and c.role in (PUBLISHED, DATE):
-        return 7 if c.source not in ("text", "relative text") else 8
+        if c.role == PUBLISHED:
+            return 3 if machine else 5
+        return 6 if machine else 7
+    if c.region == PAGE:
+        if c.role == PUBLISHED:
+            return 8
+        return 10 if machine else 11
     return None
 
 
 def _tiers_modified(c: DateCandidate) -> int | None:
-    if c.role != MODIFIED or c.region in (COMMENT, SIDEBAR, FOOTER):
+    if c.role != MODIFIED or c.region in _EXCLUDED:
         return None
     if c.region == HEAD:
         return 0 if c.source.startswith("json-ld") and _is_article(c.source) else 1
@@ -226,6 +281,8 @@ def choose(candidates: tuple[DateCandidate, ...], fetched_at: datetime) -> tuple
                                                                                   DateCandidate | None, str]:
     """The publication date, the last-modified date, and a note when there is no publication date."""
     published = _best(candidates, fetched_at, _tiers_published)
+    if published is not None:
+        published = _local_day(published, candidates, fetched_at)
     if published is not None and published.precision == "day":
         published = _with_time_of_day(published, candidates, fetched_at)
     modified = _best(candidates, fetched_at, _tiers_modified)
@@ -235,15 +292,53 @@ def choose(candidates: tuple[DateCandidate, ...], fetched_at: datetime) -> tuple
     return published, modified, note
 
 
+def _local_day(chosen: DateCandidate, candidates: tuple[DateCandidate, ...], fetched_at: datetime) -> DateCandidate:
+    """A UTC moment replaced by the day the page writes for it, when the page writes one.
+
+    "2023-11-09T01:09Z" is the evening of 8 November where the post was written: when the
+    page's own text, permalink or a date with a local offset gives a neighbouring day that the
+    moment falls on in some time zone (UTC-12 to UTC+14), and nothing of the post writes the UTC
+    day itself, that written day is the publication day.
+    """
+    offset = chosen.value.utcoffset()
+    if chosen.precision not in ("time", "minute") or offset is None or offset != timedelta(0) or chosen.region != HEAD:
+        return chosen
+    utc_day = chosen.value.date()
+    earliest = (chosen.value - timedelta(hours=12)).date()
+    latest = (chosen.value + timedelta(hours=14)).date()
+    local: DateCandidate | None = None
+    for candidate in candidates:
+        if (_tiers_published(candidate) is None or not plausible(candidate, fetched_at) or candidate is chosen
+                or not _same_moment(chosen.value, candidate)):
+            continue
+        day = candidate.value.date()
+        if day == utc_day:
+            return chosen
+        if local is None and earliest <= day <= latest and (candidate.precision != "day"
+                                                            or candidate.region in (URL, POST)):
+            local = candidate  # a day alone: from the permalink or the post, not the page around it
+    return local or chosen
+
+
+def _same_moment(moment: datetime, candidate: DateCandidate) -> bool:
+    """Whether ``candidate`` may write ``moment`` (a UTC time) as some time zone's day or clock shows it."""
+    offset = candidate.value.utcoffset()
+    if candidate.precision == "time" and offset:  # a machine time with its zone: the same instant, or another
+        return abs((candidate.value - moment).total_seconds()) < 60
+    if candidate.precision == "time":
+        return False  # another UTC time is the same reading again, or a different moment
+    if candidate.precision == "minute":  # a clock time without zone: off by whole quarter hours
+        shift = (candidate.value.replace(tzinfo=None) - moment.replace(tzinfo=None)).total_seconds()
+        return -12 * 3600 <= shift <= 14 * 3600 and shift % 900 == 0
+    return True
+
+
 def _with_time_of_day(chosen: DateCandidate, candidates: tuple[DateCandidate, ...],
                       fetched_at: datetime) -> DateCandidate:
-    """A day-precise choice, replaced by a same-day candidate of the post that also gives the time."""
-    for candidate in candidates:
-        if (candidate.value.date() == chosen.value.date() and candidate.precision in ("minute", "time")
-                and candidate.region == chosen.region and _tiers_published(candidate) is not None
-                and plausible(candidate, fetched_at)):
-            return candidate
-    return chosen
+    """A day-precise choice, replaced by the best-ranked same-day candidate of the post that also gives the time."""
+    timed = tuple(c for c in candidates if c.value.date() == chosen.value.date() and c.precision in ("minute", "time")
+                  and c.region in (chosen.region, HEAD, POST))
+    return _best(timed, fetched_at, _tiers_published) or chosen
 
 
 def _best(candidates: tuple[DateCandidate, ...], fetched_at: datetime, rank: Any) -> DateCandidate | None:
@@ -267,9 +362,11 @@ def why_undated(candidates: tuple[DateCandidate, ...], fetched_at: datetime) -> 
     if notices and not others:
         return (f"no publication date: the only date on the page is the copyright notice {notices[0].text!r}, "
                 "which says nothing about when anything was posted")
-    placed = sorted({c.region for c in others if c.region in (COMMENT, SIDEBAR, FOOTER)})
-    if placed and all(c.region in (COMMENT, SIDEBAR, FOOTER) for c in others):
+    placed = sorted({c.region for c in others if c.region in _EXCLUDED})
+    if placed and all(c.region in _EXCLUDED for c in others):
         return f"no publication date: every date on the page is in the {'/'.join(placed)}, none belongs to the post"
+    if others and all(c.role == MODIFIED for c in others if c.region not in _EXCLUDED):
+        return "no publication date: the page only says when it was updated"
     if any(c.region == URL for c in others):
         return "no publication date: only the permalink's month is known"
     if any(not plausible(c, fetched_at) for c in others):

@@ -15,6 +15,8 @@ It reads only the string it is given.
 
 from __future__ import annotations
 
+from itertools import accumulate
+
 from selectolax.lexbor import LexborHTMLParser
 
 import re
@@ -41,10 +43,63 @@ _RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "iframe", 
 _FOREIGN = frozenset({"svg", "math"})  # inside these, <x/> closes itself
 
 
+# Where the scan below skips text: a comment, or a raw-text element's content (when its start tag is whole).
+# Letters are spelled in both cases: an IGNORECASE scan of a whole page is several times slower.
+_HIDDEN_START = re.compile(r"<(?:!--|(" + "|".join("".join(f"[{c}{c.upper()}]" for c in name) for name in sorted(_RAW_TEXT))
+                           + r")(?=[\t\n\f\r />]))")
+_TAG_REST = re.compile(r"[^<>]*>")
+_RAW_END: dict[str, re.Pattern[str]] = {name: re.compile(rf"</{name}", re.IGNORECASE) for name in _RAW_TEXT}
+# A start tag's name ("div"), or a whole end tag without attributes ("/div>").
+_TAG_NAME = re.compile(r"<(/[A-Za-z][^\t\n\f\r /<>]*\s*>|[A-Za-z][^\t\n\f\r /<>]*)")
+
+
+def _tag_names(html: str) -> list[str]:
+    """The :data:`_TAG_NAME` matches of ``html`` outside comments and raw-text content, in order."""
+    names: list[str] = []
+    kept_from = position = 0
+    while True:
+        match = _HIDDEN_START.search(html, position)
+        if match is None:
+            break
+        name = match.group(1)
+        if name is None:  # a comment
+            end = html.find("-->", match.end())
+            end = len(html) if end < 0 else end + 3
+        else:
+            rest = _TAG_REST.match(html, match.end())
+            if rest is None:  # not a whole start tag: the scan does not treat what follows as raw text
+                position = match.end()
+                continue
+            closing = _RAW_END[name.lower()].search(html, rest.end())
+            end = len(html) if closing is None else closing.start()
+        names += _TAG_NAME.findall(html, kept_from, match.start())
+        kept_from = position = end
+    names += _TAG_NAME.findall(html, kept_from)
+    return names
+
+
+def _depth_bound(html: str) -> int:
+    """An upper bound of the depth the scan in :func:`flatten_deep_nesting` reaches, without its Python loop.
+
+    Over the same visible text: each counted start tag is +1 (unfinished and self-closed foreign
+    ones too, which only raises the bound), each counted end tag without attributes -1 (ones with
+    attributes are left out, which only raises it too). The scan floors its depth at zero, so its
+    depth never exceeds the highest running sum minus the lowest (or zero).
+    """
+    names = _tag_names(html)
+    weights = {}
+    for name in set(names):
+        closing = name.startswith("/")
+        bare = name[1:].rstrip("> \t\n\f\r").lower() if closing else name.lower()
+        weights[name] = 0 if bare in _NOT_COUNTED else (-1 if closing else 1)
+    sums = list(accumulate(map(weights.__getitem__, names)))
+    return max(sums, default=0) - min(0, min(sums, default=0))
+
+
 def flatten_deep_nesting(html: str, max_depth: int = MAX_DEPTH) -> str:
     """``html`` with elements nested deeper than ``max_depth`` unwrapped (their content kept)."""
-    if html.count("<") <= max_depth:
-        return html  # too few tags to nest that deep: the common case costs one count
+    if html.count("<") <= max_depth or _depth_bound(html) < max_depth:
+        return html  # cannot nest that deep: the common case costs a few passes in C
     pieces: list[str] = []
     kept_from = 0
     depth = 0  # counted elements open

@@ -4,10 +4,11 @@
 over that one tree: date candidates (:mod:`.dates`), the choice of the publication and
 last-modified dates, the post's author, and the comments (:mod:`.comments`). Which region
 (post, comments, sidebar, footer) an element belongs to is worked out on demand from its
-ancestors (:class:`.walk.Regions`), and the body's text is read in one piece with only the runs
+ancestors (:class:`.regions.Regions`), and the body's text is read in one piece with only the runs
 that may hold a date looked at closely, so no Python loop visits every element. It reads nothing
-but the HTML, the URL and the fetch time, and never reads the clock: "3 days ago" is three days
-before ``fetched_at``.
+but the HTML, the URL and the fetch time, and never reads the clock; ``fetched_at`` only bounds
+which dates are possible. Relative words ("3 days ago", "heute") are never a date: the page
+does not say what they are relative to.
 """
 
 from __future__ import annotations
@@ -79,14 +80,14 @@ def extract_page(html: str, url: str, fetched_at: datetime) -> PageExtract:
         fetched_at = fetched_at.replace(tzinfo=timezone.utc)
     tree = parse_html(html)
     regions = Regions(tree)
-    english_order = month_first(tree)
     heads = tree.css("meta[content], title")  # one pass for both: a <meta> only matches the first, a <title> the second
     metas, documents = [n for n in heads if n.tag == "meta"], json_ld_documents(tree)
-    candidates = tuple([*head_candidates(metas, documents),
-                        *body_candidates(tree, regions, fetched_at, english_order), *url_candidates(url)])
+    english_order = month_first(tree, metas)
+    candidates = tuple([*head_candidates(metas, documents, english_order),
+                        *body_candidates(tree, regions, english_order), *url_candidates(url)])
     published, modified, note = choose(candidates, fetched_at)
     author = post_author(tree, regions, metas, documents)
-    comments = find_comments(tree, url, author, fetched_at=fetched_at, month_first=english_order)
+    comments = find_comments(tree, url, author, month_first=english_order)
     title_node = next((n for n in heads if n.tag == "title"), None)
     title = " ".join(title_node.text().split()) if title_node is not None else ""
     return PageExtract(url=url, fetched_at=fetched_at, title=title, author=author, candidates=candidates,
