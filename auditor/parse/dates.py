@@ -25,7 +25,7 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from auditor.parse.datetext import copyright_years, find_dates, parse_machine_date, runs_with_hints, url_date
-from auditor.parse.regions import COMMENT, FOOTER, PAGE, POST, SEPARATOR, SIDEBAR, Regions, tokens, walk
+from auditor.parse.regions import COMMENT, FOOTER, PAGE, POST, SEPARATOR, SIDEBAR, Regions, dateline, tokens, walk
 
 PUBLISHED, MODIFIED, DATE, COPYRIGHT = "published", "modified", "date", "copyright"
 HEAD, URL = "head", "url"
@@ -110,6 +110,8 @@ def head_candidates(metas: list[LexborNode], documents: list[Any], month_first_d
     """Dates of ``<meta content>`` elements (``metas``, in page order) and of the JSON-LD ``documents``."""
     for meta in metas:
         attributes = meta.attributes
+        if "itemprop" in attributes and meta.parent is not None and meta.parent.tag != "head":
+            continue  # microdata of an item in the body: read with the body's dated elements, in its region
         key = (attributes.get("property") or attributes.get("name") or attributes.get("itemprop")
                or attributes.get("http-equiv") or "").strip().lower()
         role = PUBLISHED if key in META_PUBLISHED else MODIFIED if key in META_MODIFIED else None
@@ -165,28 +167,38 @@ def _json_ld_nodes(document: Any, depth: int) -> Iterator[tuple[str, dict[str, A
 
 
 def body_candidates(tree: LexborHTMLParser, regions: Regions, month_first_dates: bool) -> Iterator[DateCandidate]:
-    """Machine dates of the body's elements, then dates and copyright notices in its text, in page order.
+    """Machine dates of the body's elements, then dates and copyright notices in its text, in page order."""
+    yield from machine_candidates(regions, month_first_dates)
+    yield from text_candidates(tree, regions, month_first_dates)
+
+
+def machine_candidates(regions: Regions, month_first_dates: bool) -> Iterator[DateCandidate]:
+    """``<time datetime>``, ``<abbr title>`` and dated ``[itemprop]`` elements of the body, in page order."""
+    for node, region in regions.date_elements():
+        yield from _machine_candidate(node, region, month_first_dates)
+
+
+def text_candidates(tree: LexborHTMLParser, regions: Regions, month_first_dates: bool) -> Iterator[DateCandidate]:
+    """Dates and copyright notices in the body's text, in page order.
 
     The same candidates a :func:`~.regions.walk` over every node gives, found without one: the
     body's text comes out of lexbor in one piece, one scan finds the few runs that may hold a
     date, and only those runs are read and placed in their region.
     """
-    for node, region in regions.date_elements():
-        yield from _machine_candidate(node, region, month_first_dates)
     body = regions.body
     if body is None:
         return
     hinted = runs_with_hints(body.text(deep=True, separator=SEPARATOR, skip_empty=True), SEPARATOR)
     if not hinted:
         return
-    placed = regions.text_regions(hinted)  # placing first spares reading runs the walk skips (<time> text…)
+    placed = regions.text_places(hinted)  # placing first spares reading runs the walk skips (<time> text…)
     if placed is None:  # the text did not line up with the tree: read it the slow, sure way
-        for text, region in walk(tree).texts:
-            yield from _text_candidates(text, region, month_first_dates)
+        for text, region, element in walk(tree).texts:
+            yield from _text_candidates(text, region, month_first_dates, dateline(element))
         return
-    for (_, text), region in zip(hinted, placed):
+    for (_, text), (region, element) in zip(hinted, placed):
         if region is not None:
-            yield from _text_candidates(text, region, month_first_dates)
+            yield from _text_candidates(text, region, month_first_dates, dateline(element))
 
 
 def _machine_candidate(node: LexborNode, region: str, month_first_dates: bool = False) -> Iterator[DateCandidate]:
@@ -198,9 +210,12 @@ def _machine_candidate(node: LexborNode, region: str, month_first_dates: bool = 
         return
     words = set(tokens(node))
     words.add((attributes.get("itemprop") or "").lower())
-    if "pubdate" in attributes or not _MACHINE_PUBLISHED.isdisjoint(words):
-        role = MODIFIED if not _MACHINE_MODIFIED.isdisjoint(words) and "published" not in words else PUBLISHED
-    elif not _MACHINE_MODIFIED.isdisjoint(words):
+    parent = node.parent
+    if parent is not None and parent.tag not in ("body", "html"):
+        words.update(tokens(parent))  # Gutenberg's <div class="wp-block-post-date"><time>
+    if "pubdate" in attributes or _names_any(words, _MACHINE_PUBLISHED):
+        role = MODIFIED if _names_any(words, _MACHINE_MODIFIED) and "published" not in words else PUBLISHED
+    elif _names_any(words, _MACHINE_MODIFIED):
         role = MODIFIED
     else:
         role = DATE
@@ -209,8 +224,24 @@ def _machine_candidate(node: LexborNode, region: str, month_first_dates: bool = 
     yield DateCandidate(value, source, role, region, precision, raw)
 
 
-def _text_candidates(text: str, region: str, month_first_dates: bool) -> Iterator[DateCandidate]:
-    """Copyright notices, then dates, in one text run; a date after "Updated" is a modification date."""
+_SUFFIXES = {id(names): tuple("-" + n for n in names) for names in (_MACHINE_PUBLISHED, _MACHINE_MODIFIED)}
+
+
+def _names_any(words: set[str], names: frozenset[str]) -> bool:
+    """Whether a class word is one of ``names`` or ends in one ("wp-block-post-date" ends in "post-date")."""
+    if not names.isdisjoint(words):
+        return True
+    suffixes = _SUFFIXES[id(names)]
+    return any(w.endswith(suffixes) for w in words if "-" in w)
+
+
+def _text_candidates(text: str, region: str, month_first_dates: bool, in_dateline: bool = False
+                     ) -> Iterator[DateCandidate]:
+    """Copyright notices, then dates, in one text run; a date after "Updated" is a modification date.
+
+    ``in_dateline``: the run's element is named as a date line (see :func:`~.regions.dateline`).
+    """
+    source = "dateline text" if in_dateline else "text"
     for year, notice in copyright_years(text):
         yield DateCandidate(datetime(year, 1, 1, tzinfo=timezone.utc), "copyright notice", COPYRIGHT, region, "year",
                             notice)
@@ -222,7 +253,29 @@ def _text_candidates(text: str, region: str, month_first_dates: bool) -> Iterato
                 role = MODIFIED
             elif _PUBLISHED_WORDS.search(before):
                 role = PUBLISHED
-        yield DateCandidate(found.value, "text", role, region, found.precision, found.text)
+        yield DateCandidate(found.value, source, role, region, found.precision, found.text)
+
+
+SCRIPT_SOURCE = "script data"
+_QUOTE = r"""(?:"|'|&quot;|\\")"""
+_SCRIPT_DATE = re.compile(
+    _QUOTE + r"(?P<key>datePublished|published_at|publishedAt|publishDate|publish_date|pubDate|date_published|"
+    r"firstPublished|created_at|createdAt|dateCreated|uploadDate)" + _QUOTE + r"\s*:\s*" + _QUOTE
+    + r"(?P<value>(?:19|20)\d{2}-\d{2}-\d{2}[0-9T:.+\-Z ]{0,25})" + _QUOTE)
+_CREATED_KEYS = frozenset({"created_at", "createdAt", "dateCreated", "uploadDate"})
+
+
+def script_candidates(html: str) -> Iterator[DateCandidate]:
+    """Publication dates in the page's script data ("published_at": "2019-03-02T06:22:28+01:00"), first ones first.
+
+    Shops and single-page apps state them only there. Publication keys come before creation keys.
+    """
+    found = [(match.group("key") in _CREATED_KEYS, match.start(), match) for match in _SCRIPT_DATE.finditer(html)]
+    for _, _, match in sorted(found, key=lambda f: (f[0], f[1]))[:3]:
+        value = parse_machine_date(match.group("value"))
+        if value is not None:
+            yield DateCandidate(value, SCRIPT_SOURCE, PUBLISHED, HEAD, "time" if "T" in match.group("value") else "day",
+                                match.group(0))
 
 
 def url_candidates(url: str) -> Iterator[DateCandidate]:
@@ -238,29 +291,40 @@ def plausible(candidate: DateCandidate, fetched_at: datetime) -> bool:
 _EXCLUDED = (COMMENT, SIDEBAR, FOOTER)
 
 
+_TEXT_SOURCES = ("text", "dateline text")
+
+
 def _tiers_published(c: DateCandidate) -> int | None:
-    """The candidate's rank for the publication date (lower wins); None: never the post's date."""
+    """The candidate's rank for the publication date (lower wins); None: never the post's date.
+
+    The permalink's day, the article's JSON-LD and ``<meta>``, then what the post's date line
+    says (a machine date, a labelled or date-line text), then the same in the page around the
+    post, and only then a date mentioned in the post's or the page's running text.
+    """
     if c.role in (COPYRIGHT, MODIFIED) or c.region in _EXCLUDED:
         return None
     if c.region == URL:
         return 0 if c.precision == "day" else None
     if c.region == HEAD:
+        if c.source == SCRIPT_SOURCE:
+            return 13
         if c.role == PUBLISHED and c.source.startswith("json-ld") and _is_article(c.source):
             return 1
         if c.role == PUBLISHED and c.source.startswith("meta"):
             return 2
         if c.role == PUBLISHED:
             return 4
-        return 9 if _is_article(c.source) else None
-    machine = c.source != "text"
+        return 11 if _is_article(c.source) else None
+    machine = c.source not in _TEXT_SOURCES
+    lined = c.source == "dateline text"
     if c.region == POST:
         if c.role == PUBLISHED:
-            return 3 if machine else 5
-        return 6 if machine else 7
+            return 3 if machine else 4
+        return 5 if machine or lined else 9
     if c.region == PAGE:
         if c.role == PUBLISHED:
-            return 8
-        return 10 if machine else 11
+            return 6
+        return 7 if machine else 8 if lined else 12
     return None
 
 
@@ -277,12 +341,25 @@ def _is_article(source: str) -> bool:
     return any(k in ARTICLE_TYPES for k in kinds)
 
 
+def settled(published: DateCandidate | None, candidates: tuple[DateCandidate, ...], fetched_at: datetime) -> bool:
+    """Whether the page's text can change nothing about ``published``, chosen from ``candidates`` without it.
+
+    True when the permalink's day, the article's metadata or the post's machine date gave it and
+    the metadata claims one day only (else the post's date lines decide, see :func:`_best_supported`).
+    """
+    if published is None or (_tiers_published(published) or 99) > 3:
+        return False
+    days = {c.value.date() for c in candidates if c.region == HEAD and c.role == PUBLISHED
+            and _tiers_published(c) is not None and plausible(c, fetched_at)}
+    return len(days) <= 1
+
+
 def choose(candidates: tuple[DateCandidate, ...], fetched_at: datetime) -> tuple[DateCandidate | None,
                                                                                   DateCandidate | None, str]:
     """The publication date, the last-modified date, and a note when there is no publication date."""
     published = _best(candidates, fetched_at, _tiers_published)
-    if published is not None:
-        published = _local_day(published, candidates, fetched_at)
+    if published is not None and published.region == HEAD:
+        published = _best_supported(published, candidates, fetched_at)
     if published is not None and published.precision == "day":
         published = _with_time_of_day(published, candidates, fetched_at)
     modified = _best(candidates, fetched_at, _tiers_modified)
@@ -292,45 +369,28 @@ def choose(candidates: tuple[DateCandidate, ...], fetched_at: datetime) -> tuple
     return published, modified, note
 
 
-def _local_day(chosen: DateCandidate, candidates: tuple[DateCandidate, ...], fetched_at: datetime) -> DateCandidate:
-    """A UTC moment replaced by the day the page writes for it, when the page writes one.
+def _best_supported(chosen: DateCandidate, candidates: tuple[DateCandidate, ...],
+                    fetched_at: datetime) -> DateCandidate:
+    """When the page's metadata claims two publication days, the one its permalink and post also show.
 
-    "2023-11-09T01:09Z" is the evening of 8 November where the post was written: when the
-    page's own text, permalink or a date with a local offset gives a neighbouring day that the
-    moment falls on in some time zone (UTC-12 to UTC+14), and nothing of the post writes the UTC
-    day itself, that written day is the publication day.
+    Each head claim's support is the number of dates on its day in the permalink and the post's
+    date lines (machine dates, date-line text, a date written with its time); the best-supported
+    claim wins, ties going to the usual rank.
     """
-    offset = chosen.value.utcoffset()
-    if chosen.precision not in ("time", "minute") or offset is None or offset != timedelta(0) or chosen.region != HEAD:
+    claims = [c for c in candidates if c.region == HEAD and c.role == PUBLISHED and plausible(c, fetched_at)
+              and _tiers_published(c) is not None]
+    if len({c.value.date() for c in claims}) < 2:
         return chosen
-    utc_day = chosen.value.date()
-    earliest = (chosen.value - timedelta(hours=12)).date()
-    latest = (chosen.value + timedelta(hours=14)).date()
-    local: DateCandidate | None = None
-    for candidate in candidates:
-        if (_tiers_published(candidate) is None or not plausible(candidate, fetched_at) or candidate is chosen
-                or not _same_moment(chosen.value, candidate)):
-            continue
-        day = candidate.value.date()
-        if day == utc_day:
-            return chosen
-        if local is None and earliest <= day <= latest and (candidate.precision != "day"
-                                                            or candidate.region in (URL, POST)):
-            local = candidate  # a day alone: from the permalink or the post, not the page around it
-    return local or chosen
-
-
-def _same_moment(moment: datetime, candidate: DateCandidate) -> bool:
-    """Whether ``candidate`` may write ``moment`` (a UTC time) as some time zone's day or clock shows it."""
-    offset = candidate.value.utcoffset()
-    if candidate.precision == "time" and offset:  # a machine time with its zone: the same instant, or another
-        return abs((candidate.value - moment).total_seconds()) < 60
-    if candidate.precision == "time":
-        return False  # another UTC time is the same reading again, or a different moment
-    if candidate.precision == "minute":  # a clock time without zone: off by whole quarter hours
-        shift = (candidate.value.replace(tzinfo=None) - moment.replace(tzinfo=None)).total_seconds()
-        return -12 * 3600 <= shift <= 14 * 3600 and shift % 900 == 0
-    return True
+    shown: dict[object, int] = {}
+    for c in candidates:
+        if (c.region == URL or c.region == POST and (c.source != "text" or c.precision == "minute")) and (
+                c.role not in (COPYRIGHT, MODIFIED) and plausible(c, fetched_at)):
+            shown[c.value.date()] = shown.get(c.value.date(), 0) + 1  # a date line, not a date the post mentions
+    best = max(shown.get(c.value.date(), 0) for c in claims)
+    if best == shown.get(chosen.value.date(), 0):
+        return chosen
+    return _best(tuple(c for c in claims if shown.get(c.value.date(), 0) == best), fetched_at,
+                 _tiers_published) or chosen
 
 
 def _with_time_of_day(chosen: DateCandidate, candidates: tuple[DateCandidate, ...],

@@ -2,7 +2,9 @@
 
 :func:`extract_page` parses the page once (selectolax, lexbor backend) and runs every extractor
 over that one tree: date candidates (:mod:`.dates`), the choice of the publication and
-last-modified dates, the post's author, and the comments (:mod:`.comments`). Which region
+last-modified dates, the post's author, and the comments (:mod:`.comments`). The body's text is
+read for dates only when the permalink, the metadata and the post's machine dates do not settle
+the day (:func:`.dates.settled`), so ``candidates`` then holds only those. Which region
 (post, comments, sidebar, footer) an element belongs to is worked out on demand from its
 ancestors (:class:`.regions.Regions`), and the body's text is read in one piece with only the runs
 that may hold a date looked at closely, so no Python loop visits every element. It reads nothing
@@ -23,8 +25,8 @@ from auditor.parse.htmldepth import parse_html
 
 from auditor.models import Interaction
 from auditor.parse.comments import Comment, find_comments, interactions_from, link_flat_replies, mark_owner_by_name
-from auditor.parse.dates import (DateCandidate, body_candidates, choose, head_candidates, json_ld_documents, month_first,
-                    url_candidates)
+from auditor.parse.dates import (DateCandidate, choose, head_candidates, json_ld_documents, machine_candidates,
+                                  month_first, script_candidates, settled, text_candidates, url_candidates)
 from auditor.parse.regions import COMMENT, SIDEBAR, Regions
 
 __all__ = ["Comment", "DateCandidate", "PageExtract", "extract_page", "interactions_from", "link_flat_replies",
@@ -83,9 +85,18 @@ def extract_page(html: str, url: str, fetched_at: datetime) -> PageExtract:
     heads = tree.css("meta[content], title")  # one pass for both: a <meta> only matches the first, a <title> the second
     metas, documents = [n for n in heads if n.tag == "meta"], json_ld_documents(tree)
     english_order = month_first(tree, metas)
-    candidates = tuple([*head_candidates(metas, documents, english_order),
-                        *body_candidates(tree, regions, english_order), *url_candidates(url)])
+    head_dates, machines, urls = (tuple(head_candidates(metas, documents, english_order)),
+                                  tuple(machine_candidates(regions, english_order)), tuple(url_candidates(url)))
+    candidates = head_dates + machines + urls
     published, modified, note = choose(candidates, fetched_at)
+    if not settled(published, candidates, fetched_at):  # the body's text may hold the day, or a better one
+        candidates = head_dates + machines + tuple(text_candidates(tree, regions, english_order)) + urls
+        published, modified, note = choose(candidates, fetched_at)
+    if published is None:  # the last resort: dates in the page's script data
+        extra = tuple(script_candidates(html))
+        if extra:
+            candidates += extra
+            published, modified, note = choose(candidates, fetched_at)
     author = post_author(tree, regions, metas, documents)
     comments = find_comments(tree, url, author, month_first=english_order)
     title_node = next((n for n in heads if n.tag == "title"), None)

@@ -99,7 +99,7 @@ class Walk:
     """The regions found in one walk: per element (by ``mem_id``) and every visible text run."""
 
     regions: dict[int, str] = field(default_factory=dict)
-    texts: list[tuple[str, str]] = field(default_factory=list)  # (text, region) in reading order
+    texts: list[tuple[str, str, LexborNode]] = field(default_factory=list)  # (text, region, element) in order
     date_elements: list[tuple[LexborNode, str]] = field(default_factory=list)  # <time>, <abbr>, [itemprop]
 
     def region(self, node: LexborNode) -> str:
@@ -158,7 +158,7 @@ def walk(tree: LexborHTMLParser) -> Walk:
     while stack:
         node, inherited = stack.pop()
         if node.tag == "-text":
-            result.texts.append((node.text_content or "", inherited))
+            result.texts.append((node.text_content or "", inherited, node.parent))
             continue
         region = own_region(node, inherited)
         result.regions[node.mem_id] = region
@@ -246,7 +246,12 @@ class Regions:
         return found
 
     def text_regions(self, wanted: list[tuple[int, str]]) -> list[str | None] | None:
-        """The region of each wanted text run of the body, or None for a run :func:`walk` leaves out.
+        """The region of each wanted text run of the body (see :meth:`text_places`)."""
+        places = self.text_places(wanted)
+        return None if places is None else [region for region, _ in places]
+
+    def text_places(self, wanted: list[tuple[int, str]]) -> list[tuple[str | None, LexborNode | None]] | None:
+        """The region and element of each wanted text run of the body; None for a run :func:`walk` leaves out.
 
         ``wanted`` holds (index, text) pairs in increasing index order, where the index counts the
         runs of ``body.text(separator=SEPARATOR, skip_empty=True)``. Lexbor lists the body's nodes
@@ -257,7 +262,7 @@ class Regions:
         body = self.body
         if body is None:
             return None if wanted else []
-        regions: list[str | None] = []
+        places: list[tuple[str | None, LexborNode | None]] = []
         position, target = 0, wanted[0][0] if wanted else -1
         index = -1
         for node in body.traverse(include_text=True, skip_empty=True):
@@ -272,9 +277,38 @@ class Regions:
             region = self.visited(parent) if parent is not None else None
             if region is not None and _is_machine(parent.tag, parent.attributes):  # type: ignore[union-attr]
                 region = None  # the walk reads a dated element's attribute, not its text
-            regions.append(region)
+            places.append((region, parent))
             position += 1
             if position == len(wanted):
                 break
             target = wanted[position][0]
-        return regions if position == len(wanted) else None
+        return places if position == len(wanted) else None
+
+
+# Words of the elements that hold a post's date line: "post-date", "entry-meta", "artikeldatum", "byline".
+_DATELINE_PARTS = frozenset({"date", "dates", "datum", "time", "published", "posted", "pubdate", "dateline",
+                             "timestamp", "byline", "meta", "postmeta", "fecha", "data", "zeit", "datetime", "publish",
+                             "publication", "postedon", "posted-on", "info", "entry-meta"})
+_NOT_DATELINE_PARTS = frozenset({"updated", "modified", "update", "event", "events", "birth", "deadline"})
+
+
+@lru_cache(maxsize=65536)
+def _is_dateline_word(word: str) -> bool:
+    parts = _parts(word)
+    return _NOT_DATELINE_PARTS.isdisjoint(parts) and any(
+        p in _DATELINE_PARTS or p.endswith(("date", "datum")) for p in parts)
+
+
+def dateline(element: LexborNode | None) -> bool:
+    """Whether a text's element, or one of its two nearest ancestors, is named as a date line.
+
+    A date in "<span class='post-date'>" or "<div class='entry-meta'>" states when the post was
+    written; one in a paragraph of the post may be anything it talks about.
+    """
+    for _ in range(3):
+        if element is None or element.tag in ("body", "html", "p", "article", "main"):
+            return False
+        if any(_is_dateline_word(word) for word in tokens(element)):
+            return True
+        element = element.parent
+    return False
