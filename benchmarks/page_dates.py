@@ -87,7 +87,8 @@ def cause(extract: PageExtract, gold: date) -> str:
     return "ranking"
 
 
-_COMMENT_ID = re.compile(r"""<(?:li|article|div)\b[^>]*\bid=["'](?:li-)?comment-(\d+)["'][^>]*>""", re.IGNORECASE)
+_COMMENT_ID = re.compile(r"""<(?:li|article|div)\b[^>]*\bid=["'](?:li-|wc-comm-)?comment-(\d+)["'][^>]*>"""
+                         r"""|<div\b[^>]*\bid=["']wc-comm-(\d+)_\d+["'][^>]*>""", re.IGNORECASE)
 _BLOGGER_ID = re.compile(r"""<(?:li|dt)\b[^>]*\bid=["']c(\d{5,})["'][^>]*>""", re.IGNORECASE)
 _CLASSES = re.compile(r"""\bclass=["']([^"']*)["']""", re.IGNORECASE)
 
@@ -95,8 +96,9 @@ _CLASSES = re.compile(r"""\bclass=["']([^"']*)["']""", re.IGNORECASE)
 def markup_threads(html: str) -> tuple[set[str], set[str]] | None:
     """(comment numbers, owner comment numbers) as the markup states them, or None without owner markup.
 
-    WordPress: one comment per number in ``id="comment-N"`` / ``id="li-comment-N"`` elements, the
-    owner's when its own element's classes hold ``bypostauthor``. Blogger: one per ``id="cN"``,
+    WordPress: one comment per number in ``id="comment-N"`` / ``id="li-comment-N"`` elements (not
+    pingbacks), the owner's when its own element's classes hold ``bypostauthor``; wpDiscuz's
+    ``id="wc-comm-N_M"``, the owner's with ``wc-blog-post_author``. Blogger: one per ``id="cN"``,
     the owner's when ``blog-author`` appears before the next comment starts and before its reply list.
     """
     if "bypostauthor" not in html and "blog-author" not in html:
@@ -104,10 +106,14 @@ def markup_threads(html: str) -> tuple[set[str], set[str]] | None:
     numbers: set[str] = set()
     owners: set[str] = set()
     for match in _COMMENT_ID.finditer(html):
-        numbers.add(match.group(1))
+        number = match.group(1) or match.group(2)
         classes = _CLASSES.search(match.group(0))
-        if classes and "bypostauthor" in classes.group(1).split():
-            owners.add(match.group(1))
+        words = classes.group(1).split() if classes else []
+        if "pingback" in words or "trackback" in words:
+            continue
+        numbers.add(number)
+        if "bypostauthor" in words or "wc-blog-post_author" in words:
+            owners.add(number)
     if not numbers:
         matches = list(_BLOGGER_ID.finditer(html))
         for index, match in enumerate(matches):
@@ -120,9 +126,42 @@ def markup_threads(html: str) -> tuple[set[str], set[str]] | None:
     return (numbers, owners) if numbers else None
 
 
+_THREAD_ID = re.compile(r"(?:li-|div-)?comment-(\d+)|wc-comm-(\d+)_\d+|c(\d{10,})")
+_OWNER_WORDS = {"bypostauthor", "wc-blog-post_author"}
+
+
+def markup_answered(html: str) -> set[str]:
+    """Numbers of the visitors' comments the markup shows an owner reply nested under (WordPress, wpDiscuz, Blogger)."""
+    from selectolax.lexbor import LexborHTMLParser
+
+    def number_and_owner(node) -> tuple[str | None, bool]:
+        found = _THREAD_ID.fullmatch(node.attributes.get("id") or "")
+        if found is None:
+            return None, False
+        if found.group(3):  # Blogger: the blog-author mark sits in the comment's own block
+            block = next((child for child in node.iter() if "comment-block" in (child.attributes.get("class") or "")), None)
+            return found.group(3), block is not None and block.css_first(".blog-author") is not None
+        return found.group(1) or found.group(2), bool(_OWNER_WORDS & set((node.attributes.get("class") or "").split()))
+
+    answered: set[str] = set()
+    for node in LexborHTMLParser(html).css("li[id], div[id], article[id]"):
+        number, owner = number_and_owner(node)
+        if number is None or not owner:
+            continue
+        ancestor = node.parent
+        while ancestor is not None:
+            other, other_owner = number_and_owner(ancestor)
+            if other is not None and other != number:
+                if not other_owner:
+                    answered.add(other)
+                break
+            ancestor = ancestor.parent
+    return answered
+
+
 def _number(ident: str) -> str:
-    found = re.search(r"(\d+)$", ident)
-    return found.group(1) if found else ident
+    found = re.search(r"comm(?:ent)?-(\d+)|c(\d{10,})$|(\d+)$", ident)
+    return (found.group(1) or found.group(2) or found.group(3)) if found else ident
 
 
 def main() -> None:
@@ -184,6 +223,7 @@ def main() -> None:
     print(f"pages dated within two days of the fetch, gold not: {len(near)}")
 
     threads = listed = duplicated = dated = owner_true = owner_found = owner_right = 0
+    answered_true = answered_found = answered_right = answered_flat = 0
     for page in pages:
         stated = markup_threads(page.html)
         if stated is None:
@@ -199,11 +239,22 @@ def main() -> None:
         owner_true += len(owners)
         owner_found += len(found)
         owner_right += len(found & owners)
+        answered = markup_answered(page.html)
+        seen = {_number(i.url.rsplit("#", 1)[-1]) for i in extracts[page.name].interactions() if i.owner_replied_at}
+        flat = {_number(t) for c in comments if c.is_owner for t in c.replies_to}
+        answered_flat += len((seen - answered) & flat)
+        answered_true += len(answered)
+        answered_found += len(seen)
+        answered_right += len(seen & answered)
     if threads:
         print(f"\ncomment pages with owner markup: {threads}; comments listed {listed}, listed twice {duplicated}, "
               f"dated {dated / max(listed, 1):.3f}; owner replies: recall {owner_right / max(owner_true, 1):.3f} "
               f"({owner_right}/{owner_true}), precision {owner_right / max(owner_found, 1):.3f} "
               f"({owner_right}/{owner_found})")
+        print(f"answered visitors (an owner reply threaded under them): recall "
+              f"{answered_right / max(answered_true, 1):.3f} ({answered_right}/{answered_true}), precision "
+              f"{answered_right / max(answered_found, 1):.3f} ({answered_right}/{answered_found}; "
+              f"{answered_flat} more answered by an unthreaded \"@Name\" reply)")
 
     if args.show_wrong:
         print("\nauditor's wrong and undated pages:")

@@ -182,3 +182,54 @@ def test_a_short_page_nested_deeper_than_the_cap_is_flattened():
     while node is not None:
         node, depth = node.parent, depth + 1
     assert depth <= MAX_DEPTH + 5 and tree.css_first("a").text() == "deep"
+
+
+# Comments: each once, dated from markup or bare text, the owner's replies from markup or name.
+
+WORDPRESS_TWINS = """<html><body><article class="post"><span class="byline">By <a rel="author"
+href="https://blog.example/author/jdoe/">Jane Doe</a></span></article><ol class="commentlist">
+<li class="comment even depth-1" id="li-comment-7"><div id="comment-7" class="comment">
+ <div class="comment-author vcard"><cite class="fn">Bob</cite> says:</div>
+ <p><cite>Comment by Bob — 2019-01-01 @ 00:39</cite></p><div class="comment-content"><p>Is 2 March 2020 ok?</p></div>
+ <ol class="children"><li class="comment byuser comment-author-jdoe odd depth-2" id="li-comment-8">
+  <div id="comment-8" class="comment"><div class="comment-author vcard"><cite class="fn">J.</cite></div>
+  <div class="comment-meta">1. Januar 2019 um 10:15</div><div class="comment-content"><p>Yes</p></div></div></li></ol>
+</div></li></ol></body></html>"""
+
+
+def test_a_wrapped_comment_is_listed_once_under_its_permalink_id():
+    extract = extract_page(WORDPRESS_TWINS, "https://blog.example/p", AS_OF)
+    assert [(c.id, c.parent) for c in extract.comments] == [("comment-7", ""), ("comment-8", "comment-7")]
+
+
+def test_a_bare_text_comment_date_is_read_but_not_one_the_comment_mentions():
+    bob = extract_page(WORDPRESS_TWINS, "https://blog.example/p", AS_OF).comments[0]
+    assert bob.at.date() == date(2019, 1, 1)
+
+
+def test_the_post_authors_user_name_class_marks_the_owner():
+    (bob, jane) = extract_page(WORDPRESS_TWINS, "https://blog.example/p", AS_OF).comments
+    assert not bob.is_owner and jane.is_owner and jane.owner_because == "class comment-author-jdoe"
+    (asked,) = extract_page(WORDPRESS_TWINS, "https://blog.example/p", AS_OF).interactions()
+    assert asked.owner_replied_at.date() == date(2019, 1, 1)
+
+
+def test_another_authors_user_name_is_not_the_owners():
+    html = WORDPRESS_TWINS.replace("comment-author-jdoe", "comment-author-markus")
+    assert not any(c.is_owner for c in extract_page(html, "https://blog.example/p", AS_OF).comments)
+
+
+def test_wpdiscuz_threads_and_their_post_author_mark():
+    html = """<html><body><div class="wc-thread-wrapper">
+    <div id="wc-comm-10_0" class="wc-comment wc-blog-guest"><div id="comment-10" class="wc-comment-right">
+    <div class="wc-comment-author">Ann</div><div class="wc-comment-text"><p>Frage</p></div>
+    <div class="wc-comment-date">19. Februar 2017 20:00</div></div>
+    <div id="wc-comm-11_10" class="wc-comment wc-reply wc-blog-user wc-blog-post_author"><div id="comment-11"
+    class="wc-comment-right"><div class="wc-comment-author">Kathrin</div><div class="wc-comment-text"><p>Ja</p></div>
+    <div class="wc-comment-date">20. Februar 2017 08:00</div></div></div></div>
+    <div id="wc-comm-12_0" class="wc-comment wc-blog-guest"><div class="wc-comment-right">
+    <div class="wc-comment-author">Cem</div><div class="wc-comment-date">5 Minuten her</div></div></div></div></body></html>"""
+    comments = extract_page(html, "https://x.example/p", AS_OF).comments
+    assert [(c.author, c.parent, c.is_owner) for c in comments] == [
+        ("Ann", "", False), ("Kathrin", "wc-comm-10_0", True), ("Cem", "", False)]
+    assert [c.at.date() if c.at else None for c in comments] == [date(2017, 2, 19), date(2017, 2, 20), None]

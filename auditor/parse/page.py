@@ -15,6 +15,7 @@ does not say what they are relative to.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -98,7 +99,7 @@ def extract_page(html: str, url: str, fetched_at: datetime) -> PageExtract:
             candidates += extra
             published, modified, note = choose(candidates, fetched_at)
     author = post_author(tree, regions, metas, documents)
-    comments = find_comments(tree, url, author, month_first=english_order)
+    comments = find_comments(tree, url, author, month_first=english_order, owner_slugs=author_slugs(tree, author))
     title_node = next((n for n in heads if n.tag == "title"), None)
     title = " ".join(title_node.text().split()) if title_node is not None else ""
     return PageExtract(url=url, fetched_at=fetched_at, title=title, author=author, candidates=candidates,
@@ -130,6 +131,23 @@ def post_author(tree: LexborHTMLParser, regions: Regions, metas: list[LexborNode
             if usable.get(node.mem_id):
                 return usable[node.mem_id]
     return ""
+
+
+_AUTHOR_PATH = re.compile(r"/author/([^/?#]+)")
+
+
+def author_slugs(tree: LexborHTMLParser, author: str) -> frozenset[str]:
+    """The post author's WordPress user names: from the name ("Jane Doe" → "jane-doe") and from the
+    /author/ links that name them (a page may link other authors too)."""
+    if not author:
+        return frozenset()
+    slugs = {re.sub(r"[^a-z0-9]+", "-", author.lower()).strip("-")}
+    name = " ".join(author.split()).casefold()
+    for link in tree.css('a[href*="/author/"]'):
+        found = _AUTHOR_PATH.search(link.attributes.get("href") or "")
+        if found and " ".join(link.text(deep=True).split()).casefold() == name:
+            slugs.add(found.group(1).lower())
+    return frozenset(s for s in slugs if s)
 
 
 def _byline_name(node: LexborNode) -> str:
