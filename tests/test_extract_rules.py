@@ -233,3 +233,13 @@ def test_wpdiscuz_threads_and_their_post_author_mark():
     assert [(c.author, c.parent, c.is_owner) for c in comments] == [
         ("Ann", "", False), ("Kathrin", "wc-comm-10_0", True), ("Cem", "", False)]
     assert [c.at.date() if c.at else None for c in comments] == [date(2017, 2, 19), date(2017, 2, 20), None]
+
+
+def test_a_day_first_permalink_date_is_a_day():
+    assert day(page("<p>x</p>"), "https://x.example/media-news/meldungen/29-10-2021") == date(2021, 10, 29)
+
+
+def test_the_words_of_a_time_element_name_the_publication_day_its_attribute_does_not():
+    html = page("<article><div class='time'><time datetime='2019-07-03T10:18:46Z'>Publié le 29 juin 2019</time>"
+                "</div></article>", lang="fr")
+    assert day(html) == date(2019, 6, 29)

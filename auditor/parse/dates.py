@@ -1,16 +1,21 @@
-"""Date candidates on a page, each with its source and region, and the choice among them.
+"""Date candidates on a page, each with its source, role, region, precision and text, and the choice among them.
 
 Sources, read from one parsed tree: ``<meta>`` (``article:published_time``,
-``article:modified_time``, ``og:updated_time``, ``itemprop``…), JSON-LD
-``datePublished``/``dateModified`` (also inside ``@graph``), ``<time datetime>`` and
-hAtom ``<abbr title>``, visible date text (see :mod:`.datetext`), the permalink path and
-copyright notices.
+``article:modified_time``, ``og:updated_time``, Dublin Core…), JSON-LD
+``datePublished``/``dateModified`` (at any depth of ``@graph`` and nested nodes), ``<time
+datetime>``, hAtom ``<abbr title>`` and dated microdata, visible date text (see
+:mod:`.datetext`), the permalink path, copyright notices and, as a last resort, dates in the
+page's script data. Roles come from the markup and from the words before a date ("Updated",
+"Aktualisiert" → modified; "Published", "Veröffentlicht" → published).
 
-The publication date is the first usable candidate in this order: JSON-LD of an
-article-like node, ``<meta>``, other JSON-LD, a machine date in the post, date text in the
-post, a day-precise permalink date, then a machine date or text in the rest of the page.
-Dates in sidebars, comments and the site footer, copyright years, month-only permalinks
-and dates past the fetch (plus a day) never count as the post's date.
+The publication date is the first usable candidate in this order: a day-precise permalink
+date, the article's JSON-LD, ``<meta>``, the post's machine dates and date lines (text in an
+element named as a date line, or labelled "published"), the same in the page around the post,
+and only then a date mentioned in running text. When the metadata claims two days, the one
+the permalink and the post's date lines show wins. Dates in sidebars, related posts, comments
+and the site footer, modification dates, copyright years, month-only permalinks and dates past
+the fetch (plus a day) are never the post's date; with nothing else the page stays undated,
+with the reason in a note.
 """
 
 from __future__ import annotations
@@ -222,6 +227,11 @@ def _machine_candidate(node: LexborNode, region: str, month_first_dates: bool = 
     source = "<time datetime>" if node.tag == "time" else (
         "<abbr title>" if node.tag == "abbr" else f"[itemprop={attributes.get('itemprop')}]")
     yield DateCandidate(value, source, role, region, precision, raw)
+    if role != PUBLISHED and node.tag == "time":
+        # <time datetime="2019-07-03T10:18Z">Publié le 29 juin 2019</time>: the words name the publication day
+        for stated in _text_candidates(node.text(deep=True), region, month_first_dates):
+            if stated.role == PUBLISHED and stated.value.date() != value.date():
+                yield stated
 
 
 _SUFFIXES = {id(names): tuple("-" + n for n in names) for names in (_MACHINE_PUBLISHED, _MACHINE_MODIFIED)}

@@ -73,6 +73,8 @@ COPYRIGHT = re.compile(
     r"(?:©|&copy;|\(c\)|copyright)\s*(?:©\s*)?(?P<first>(?:19|20)\d{2})(?:\s*[-–—]\s*(?P<last>(?:19|20)\d{2}))?",
     re.IGNORECASE)
 URL_DATE = re.compile(r"/(?P<year>(?:19|20)\d{2})/(?P<month>0?[1-9]|1[0-2])/(?:(?P<day>0?[1-9]|[12]\d|3[01])/)?")
+URL_DAY_FIRST = re.compile(r"[/_~-](?P<day>0[1-9]|[12]\d|3[01])-(?P<month>0[1-9]|1[0-2])-(?P<year>(?:19|20)\d{2})"
+                           r"(?=[/_.-]|$)")
 URL_DAY = re.compile(r"[/_-](?P<year>(?:19|20)\d{2})[/_-]?(?P<month>0[1-9]|1[0-2])[/_-]?(?P<day>0[1-9]|[12]\d|3[01])"
                      r"(?=[/_.-]|$)")
 
@@ -207,7 +209,7 @@ def url_date(url: str) -> tuple[datetime, str] | None:
     if match is not None and match.group("day"):
         value = _make(int(match.group("year")), int(match.group("month")), int(match.group("day")))
         return (value, "day") if value is not None else None
-    compact = URL_DAY.search(path)
+    compact = URL_DAY.search(path) or URL_DAY_FIRST.search(path)
     if compact is not None:
         value = _make(int(compact.group("year")), int(compact.group("month")), int(compact.group("day")))
         if value is not None:
