@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from conftest import AS_OF, FIXTURE_WEB, utc
 
 from auditor.parse.page import extract_page
+from auditor.parse.dates import body_candidates
+from auditor.parse.htmldepth import parse_html
+from auditor.parse.regions import Regions
 from auditor.parse.datetext import copyright_years, find_dates, url_date
 from auditor.collect.signals import response_signals
 
@@ -56,21 +59,32 @@ def test_copyright_years_and_url_dates():
 
 
 def test_every_candidate_keeps_its_source_and_region():
+    path = Path(FIXTURE_WEB) / "wpnoapi.example/2026/10/05/model-7-hinge/index.html"
+    tree = parse_html(path.read_text(encoding="utf-8"))
+    body = {(c.source, c.role, c.region) for c in body_candidates(tree, Regions(tree), True)}
+    assert {("<time datetime>", "published", "post"), ("<time datetime>", "modified", "post"),
+            ("copyright notice", "copyright", "footer")} <= body
+    assert sum(1 for c in body_candidates(tree, Regions(tree), True) if c.region == "comment") == 10
     extract = page("wpnoapi.example/2026/10/05/model-7-hinge/index.html",
                    "https://wpnoapi.example/2026/10/05/model-7-hinge/")
     sources = {(c.source, c.role, c.region) for c in extract.candidates}
     assert ("meta article:published_time", "published", "head") in sources
     assert ("json-ld Article.datePublished", "published", "head") in sources  # found inside @graph
     assert ("json-ld WebPage.dateModified", "modified", "head") in sources
-    assert ("<time datetime>", "published", "post") in sources
-    assert ("<time datetime>", "modified", "post") in sources
     assert ("url path", "published", "url") in sources
-    # the permalink and the metadata settle the day: the body's text is not read for dates
-    assert not any(c.source in ("text", "dateline text", "copyright notice") for c in extract.candidates)
-    assert sum(1 for c in extract.candidates if c.region == "comment") == 10
+    # the permalink and the metadata settle the day: the body is not read for dates
+    assert {c.region for c in extract.candidates} == {"head", "url"}
     assert extract.published.source == "json-ld Article.datePublished"
     assert extract.published.value == utc(2026, 10, 5, 10)
     assert extract.modified.value == utc(2026, 10, 6, 8, 12)
+
+
+def test_the_body_is_read_when_the_head_does_not_settle_the_day():
+    html = ("<html><head><meta property='article:published_time' content='2019-03-02'></head><body><article>"
+            "<time class='published' datetime='2019-03-02T10:15:00+01:00'>2 March</time></article></body></html>")
+    extract = extract_page(html, "https://x.example/p", AS_OF)
+    assert extract.published.source == "<time datetime>"  # the day from the head, the time from the post
+    assert extract.published.value == datetime(2019, 3, 2, 10, 15, tzinfo=timezone(timedelta(hours=1)))
 
 
 def test_the_posts_own_date_beats_newer_sidebar_dates():

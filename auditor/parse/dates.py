@@ -351,13 +351,18 @@ def _is_article(source: str) -> bool:
     return any(k in ARTICLE_TYPES for k in kinds)
 
 
-def settled(published: DateCandidate | None, candidates: tuple[DateCandidate, ...], fetched_at: datetime) -> bool:
-    """Whether the page's text can change nothing about ``published``, chosen from ``candidates`` without it.
+def settled(published: DateCandidate | None, candidates: tuple[DateCandidate, ...], fetched_at: datetime,
+            worst_tier: int = 3) -> bool:
+    """Whether what is not yet read can change nothing about ``published``, chosen from ``candidates``.
 
-    True when the permalink's day, the article's metadata or the post's machine date gave it and
-    the metadata claims one day only (else the post's date lines decide, see :func:`_best_supported`).
+    True when a candidate of rank ``worst_tier`` or better gave it (the permalink's day, the
+    article's metadata, the post's machine date: nothing read later outranks them) and the
+    metadata claims one day only (else the post's date lines decide, see :func:`_best_supported`).
+    A day without its time also waits for the post's machine dates, which may give the time.
     """
-    if published is None or (_tiers_published(published) or 99) > 3:
+    if published is None or (_tiers_published(published) or 99) > worst_tier:
+        return False
+    if worst_tier < 3 and published.precision == "day":
         return False
     days = {c.value.date() for c in candidates if c.region == HEAD and c.role == PUBLISHED
             and _tiers_published(c) is not None and plausible(c, fetched_at)}

@@ -179,7 +179,7 @@ def walk(tree: LexborHTMLParser) -> Walk:
 
 
 SEPARATOR = "\x00"  # between text runs; the parser turns NULs in text into U+FFFD (else: runs mismatch, walk)
-DATE_ELEMENTS = "time, abbr, [itemprop]"  # narrowed in Python as the walk does
+DATE_ELEMENTS = "time, abbr, [itemprop][content], [itemprop][datetime]"  # narrowed in Python as the walk does
 _UNSET = object()
 
 
