@@ -243,3 +243,20 @@ def test_the_words_of_a_time_element_name_the_publication_day_its_attribute_does
     html = page("<article><div class='time'><time datetime='2019-07-03T10:18:46Z'>Publié le 29 juin 2019</time>"
                 "</div></article>", lang="fr")
     assert day(html) == date(2019, 6, 29)
+
+
+def test_a_meta_date_that_does_not_say_which_date_yields_to_the_posts_date_line():
+    html = page("<article><time class='published' datetime='2022-01-27'>27.01.2022</time></article>", lang="de",
+                head="<meta name='date' content='2022-01-21T15:38:44+01:00'>")
+    assert day(html) == date(2022, 1, 27)
+    named = html.replace("name='date'", "property='article:published_time'")
+    assert day(named) == date(2022, 1, 21)  # a meta that names the publication date still comes first
+
+
+def test_a_utc_moment_takes_the_day_the_page_writes_for_the_same_instant():
+    head = ("<script type='application/ld+json'>[{\"@type\": \"NewsArticle\", \"datePublished\": "
+            "\"2023-11-09T02:11:03+00:00\"}, {\"@type\": \"VideoObject\", \"uploadDate\": "
+            "\"2023-11-08T21:11:03-05:00\"}]</script>")
+    assert day(page("<p>x</p>", head=head), "https://news.example/a") == date(2023, 11, 8)
+    other = head.replace("21:11:03-05:00", "20:00:00-05:00")  # another moment: the UTC day stands
+    assert day(page("<p>x</p>", head=other), "https://news.example/a") == date(2023, 11, 9)

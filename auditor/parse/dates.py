@@ -47,6 +47,9 @@ META_PUBLISHED = frozenset({
     "cxenseparse:recs:publishtime", "citation_publication_date", "citation_date", "prism.publicationdate",
     "originalpublicationdate", "bt:pubdate", "og:pubdate", "release_date", "created", "creation_date", "datecreated",
     "rnews:datepublished", "article:post_date", "displaydate", "dcterms.available", "uploaddate"})
+# Names that say "a date" without saying which: the page's own date line outranks them.
+META_GENERIC = frozenset({"date", "dc.date", "dcterms.date", "created", "creation_date", "datecreated",
+                          "dc.date.created", "dc.created", "dcterms.created", "displaydate", "dcterms.available"})
 META_MODIFIED = frozenset({"article:modified_time", "og:updated_time", "og:article:modified_time", "datemodified",
                            "dcterms.modified", "last-modified", "article:modified", "lastmod", "modified",
                            "dc.date.modified", "revised", "article.updated", "updated_time"})
@@ -307,9 +310,10 @@ _TEXT_SOURCES = ("text", "dateline text")
 def _tiers_published(c: DateCandidate) -> int | None:
     """The candidate's rank for the publication date (lower wins); None: never the post's date.
 
-    The permalink's day, the article's JSON-LD and ``<meta>``, then what the post's date line
-    says (a machine date, a labelled or date-line text), then the same in the page around the
-    post, and only then a date mentioned in the post's or the page's running text.
+    The permalink's day, the article's JSON-LD and ``<meta>`` that names a publication date, then
+    what the post's date line says (a machine date, a labelled or date-line text), then a
+    ``<meta name="date">`` that does not say which date it is, then the page around the post,
+    and only then a date mentioned in the post's or the page's running text.
     """
     if c.role in (COPYRIGHT, MODIFIED) or c.region in _EXCLUDED:
         return None
@@ -321,20 +325,20 @@ def _tiers_published(c: DateCandidate) -> int | None:
         if c.role == PUBLISHED and c.source.startswith("json-ld") and _is_article(c.source):
             return 1
         if c.role == PUBLISHED and c.source.startswith("meta"):
-            return 2
+            return 6 if c.source.removeprefix("meta ") in META_GENERIC else 2
         if c.role == PUBLISHED:
             return 4
-        return 11 if _is_article(c.source) else None
+        return 9 if _is_article(c.source) else None
     machine = c.source not in _TEXT_SOURCES
     lined = c.source == "dateline text"
     if c.region == POST:
         if c.role == PUBLISHED:
             return 3 if machine else 4
-        return 5 if machine or lined else 9
+        return 5 if machine or lined else 11
     if c.region == PAGE:
         if c.role == PUBLISHED:
-            return 6
-        return 7 if machine else 8 if lined else 12
+            return 7
+        return 8 if machine else 10 if lined else 12
     return None
 
 
@@ -375,6 +379,8 @@ def choose(candidates: tuple[DateCandidate, ...], fetched_at: datetime) -> tuple
     published = _best(candidates, fetched_at, _tiers_published)
     if published is not None and published.region == HEAD:
         published = _best_supported(published, candidates, fetched_at)
+    if published is not None:
+        published = _as_written_locally(published, candidates, fetched_at)
     if published is not None and published.precision == "day":
         published = _with_time_of_day(published, candidates, fetched_at)
     modified = _best(candidates, fetched_at, _tiers_modified)
@@ -406,6 +412,26 @@ def _best_supported(chosen: DateCandidate, candidates: tuple[DateCandidate, ...]
         return chosen
     return _best(tuple(c for c in claims if shown.get(c.value.date(), 0) == best), fetched_at,
                  _tiers_published) or chosen
+
+
+_UTC_ZONE = re.compile(r"(?:Z|[+-]00:?00)$")
+
+
+def _as_written_locally(chosen: DateCandidate, candidates: tuple[DateCandidate, ...],
+                        fetched_at: datetime) -> DateCandidate:
+    """A moment written in UTC, replaced by the same moment where the page also writes it with its local offset.
+
+    "2023-11-09T02:11Z" and "2023-11-08T21:11-05:00" are one instant; the page's own day is the 8th.
+    """
+    if chosen.precision != "time" or _UTC_ZONE.search(chosen.text.strip()) is None:
+        return chosen
+    for candidate in candidates:
+        offset = candidate.value.utcoffset()
+        if (candidate.precision == "time" and offset and abs((candidate.value - chosen.value).total_seconds()) < 60
+                and candidate.region not in _EXCLUDED and candidate.role != COPYRIGHT
+                and plausible(candidate, fetched_at)):
+            return candidate
+    return chosen
 
 
 def _with_time_of_day(chosen: DateCandidate, candidates: tuple[DateCandidate, ...],
