@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 from conftest import AS_OF, FIXTURE_WEB, utc
 
 from auditor.parse.page import extract_page
+from auditor.parse.dates import body_candidates
+from auditor.parse.htmldepth import parse_html
+from auditor.parse.regions import Regions
 from auditor.parse.datetext import copyright_years, find_dates, url_date
 from auditor.collect.signals import response_signals
 
@@ -42,23 +45,10 @@ def test_slash_dates_follow_the_page_language_unless_one_part_is_over_12():
     assert find_dates("Posted on 25/03/2009", month_first=True)[0].value == utc(2009, 3, 25)
 
 
-@pytest.mark.parametrize("text, back", [
-    ("3 days ago", timedelta(days=3)), ("2 hours ago", timedelta(hours=2)), ("a week ago", timedelta(days=7)),
-    ("vor 2 Stunden", timedelta(hours=2)), ("il y a 3 jours", timedelta(days=3)), ("hace 2 días", timedelta(days=2)),
-    ("5 dagen geleden", timedelta(days=5)), ("yesterday", timedelta(days=1)),
-])
-def test_relative_dates_count_back_from_the_fetch_not_the_clock(text, back):
-    fetched = utc(2026, 11, 22, 12)
-    (found,) = find_dates(text, fetched_at=fetched)
-    assert found.precision == "relative"
-    if "hour" in text or "Stunden" in text:
-        assert found.value == fetched - back
-    else:
-        assert found.value.date() == (fetched - back).date()
-
-
-def test_relative_dates_need_a_fetch_time():
-    assert find_dates("3 days ago") == []
+@pytest.mark.parametrize("text", ["3 days ago", "2 hours ago", "a week ago", "vor 2 Stunden", "il y a 3 jours",
+                                  "hace 2 días", "5 dagen geleden", "yesterday", "heute", "hier", "Today, 10:15"])
+def test_relative_words_are_not_dates(text):
+    assert find_dates(text, month_first=True) == []
 
 
 def test_copyright_years_and_url_dates():
@@ -69,26 +59,38 @@ def test_copyright_years_and_url_dates():
 
 
 def test_every_candidate_keeps_its_source_and_region():
+    path = Path(FIXTURE_WEB) / "wpnoapi.example/2026/10/05/model-7-hinge/index.html"
+    tree = parse_html(path.read_text(encoding="utf-8"))
+    body = {(c.source, c.role, c.region) for c in body_candidates(tree, Regions(tree), True)}
+    assert {("<time datetime>", "published", "post"), ("<time datetime>", "modified", "post"),
+            ("copyright notice", "copyright", "footer")} <= body
+    assert sum(1 for c in body_candidates(tree, Regions(tree), True) if c.region == "comment") == 10
     extract = page("wpnoapi.example/2026/10/05/model-7-hinge/index.html",
                    "https://wpnoapi.example/2026/10/05/model-7-hinge/")
     sources = {(c.source, c.role, c.region) for c in extract.candidates}
     assert ("meta article:published_time", "published", "head") in sources
     assert ("json-ld Article.datePublished", "published", "head") in sources  # found inside @graph
     assert ("json-ld WebPage.dateModified", "modified", "head") in sources
-    assert ("<time datetime>", "published", "post") in sources
-    assert ("<time datetime>", "modified", "post") in sources
-    assert ("copyright notice", "copyright", "footer") in sources
     assert ("url path", "published", "url") in sources
-    assert sum(1 for c in extract.candidates if c.region == "comment") == 10
+    # the permalink and the metadata settle the day: the body is not read for dates
+    assert {c.region for c in extract.candidates} == {"head", "url"}
     assert extract.published.source == "json-ld Article.datePublished"
     assert extract.published.value == utc(2026, 10, 5, 10)
     assert extract.modified.value == utc(2026, 10, 6, 8, 12)
 
 
+def test_the_body_is_read_when_the_head_does_not_settle_the_day():
+    html = ("<html><head><meta property='article:published_time' content='2019-03-02'></head><body><article>"
+            "<time class='published' datetime='2019-03-02T10:15:00+01:00'>2 March</time></article></body></html>")
+    extract = extract_page(html, "https://x.example/p", AS_OF)
+    assert extract.published.source == "<time datetime>"  # the day from the head, the time from the post
+    assert extract.published.value == datetime(2019, 3, 2, 10, 15, tzinfo=timezone(timedelta(hours=1)))
+
+
 def test_the_posts_own_date_beats_newer_sidebar_dates():
     extract = page("pages.example/sidebar.html")
     assert extract.published.value == utc(2019, 3, 2)
-    assert (extract.published.source, extract.published.region) == ("text", "post")
+    assert (extract.published.source, extract.published.region) == ("dateline text", "post")
     newer = [c for c in extract.candidates if c.value > utc(2026, 1, 2)]
     assert newer and {c.region for c in newer} <= {"sidebar", "footer", "page"}
     assert extract.last_activity == utc(2019, 3, 2)
@@ -107,7 +109,7 @@ def test_a_same_day_time_refines_a_day_only_choice():
 
 
 def test_dates_after_the_fetch_never_count():
-    html = '<html><body><article><p>Posted on 2 March 2031</p><p>Updated 2 March 2019</p></article></body></html>'
+    html = '<html><body><article><p>Posted on 2 March 2031</p><p>Filed 2 March 2019</p></article></body></html>'
     extract = extract_page(html, "https://x.example/post", AS_OF)
     assert extract.published.value == utc(2019, 3, 2)
 

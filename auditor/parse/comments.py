@@ -24,17 +24,23 @@ from auditor.models import Interaction
 from auditor.parse.datetext import find_dates, parse_machine_date
 from auditor.parse.regions import tokens
 
-CONTAINERS = "li.comment, article.comment, div.comment, .commentlist > li, .comment-list > li, ol.comments > li"
+CONTAINERS = ("li.comment, article.comment, div.comment, .commentlist > li, .comment-list > li, ol.comments > li, "
+              "div.wc-comment")
 CLASSIC_BLOCK = "dl#comments-block"
 _CONTAINERS_OR_BLOCK = f"{CONTAINERS}, {CLASSIC_BLOCK}"  # one pass over the page for both
 SKIP_CLASSES = frozenset({"pingback", "trackback"})
-AUTHOR_SELECTORS = (".comment-author .fn", ".comment-author cite", "cite.fn", ".fn", "cite.user", "cite",
+AUTHOR_SELECTORS = (".comment-author .fn", ".comment-author cite", "cite.fn", ".fn", "cite.user", ".wc-comment-author", "cite",
                     ".comment-author", ".comment-name", ".commenter", "[itemprop=author]", ".author", ".user",
                     ".name", "strong", "b")
 TIME_SELECTORS = (".comment-metadata", ".comment-meta", ".commentmetadata", ".comment-date", ".comment-timestamp",
+                  ".wc-comment-date",
                   ".datetime", ".date", ".time", ".published", "small")
-BODY_SELECTORS = (".comment-content", ".comment-text", ".comment-entry", ".comment-body-text", "p.comment-content")
-OWNER_CLASSES = frozenset({"bypostauthor", "blog-author", "comment-author-admin", "by-author", "owner-comment"})
+BODY_SELECTORS = (".comment-content", ".comment-text", ".comment-entry", ".comment-body-text", "p.comment-content",
+                  ".wc-comment-text")
+OWNER_CLASSES = frozenset({"bypostauthor", "blog-author", "comment-author-admin", "by-author", "owner-comment",
+                           "wc-blog-post_author"})
+# The number in a comment's id: WordPress "comment-12", "li-comment-12", "div-comment-12", wpDiscuz "wc-comm-12_0".
+_COMMENT_NUMBER = re.compile(r"comm(?:ent)?-(\d+)")
 _SAYS = re.compile(r"\s*(?:says|said|wrote|schreibt|sagt|dit|a dit|dice|dijo|zegt|schreef)?\s*(?:\.\.\.|…|:)?\s*$",
                    re.IGNORECASE)
 _MENTION_SEPARATORS = re.compile(r"^\s*(?:,|&|and|und|et|y|en)?\s*")
@@ -119,9 +125,13 @@ class _Scope:
         return self.owned.share(self.node.mem_id, selector)
 
 
-def find_comments(tree: LexborHTMLParser, page_url: str, post_author: str, *, fetched_at: datetime,
-                  month_first: bool) -> tuple[Comment, ...]:
-    """Every comment on the page in reading order, owner flags and "@Name" replies resolved."""
+def find_comments(tree: LexborHTMLParser, page_url: str, post_author: str, *, month_first: bool,
+                  owner_slugs: frozenset[str] = frozenset()) -> tuple[Comment, ...]:
+    """Every comment on the page in reading order, owner flags and "@Name" replies resolved.
+
+    ``owner_slugs`` are the post author's WordPress user names ("jane-doe"): a comment whose
+    classes hold ``comment-author-jane-doe`` is the owner's.
+    """
     base = page_url.split("#", 1)[0]
     nodes = []
     seen: set[int] = set()
@@ -132,6 +142,7 @@ def find_comments(tree: LexborHTMLParser, page_url: str, post_author: str, *, fe
         elif node.mem_id not in seen and not SKIP_CLASSES.intersection(tokens(node)):
             seen.add(node.mem_id)
             nodes.append(node)
+    nodes, twins = _merge_twins(nodes)
     comments: list[Comment] = []
     if nodes:
         owners = {n.mem_id: n.mem_id for n in nodes}
@@ -139,7 +150,8 @@ def find_comments(tree: LexborHTMLParser, page_url: str, post_author: str, *, fe
         ids: dict[int, str] = {}
         for index, node in enumerate(nodes):
             scope = _Scope(node, owned)
-            ident = node.attributes.get("id") or f"comment-{index + 1}"
+            twin = twins.get(node.mem_id)
+            ident = _comment_id(node, twin) or f"comment-{index + 1}"
             ids[node.mem_id] = ident
             parent = ""
             ancestor = node.parent
@@ -148,16 +160,50 @@ def find_comments(tree: LexborHTMLParser, page_url: str, post_author: str, *, fe
                     parent = ids.get(ancestor.mem_id, "")
                     break
                 ancestor = ancestor.parent
-            classes = set(tokens(node))
-            marked = classes & OWNER_CLASSES or {w for m in scope.all(".blog-author, .bypostauthor") for w in tokens(m)}
+            classes = set(tokens(node)) | (set(tokens(twin)) if twin is not None else set())
+            owner_words = OWNER_CLASSES | {f"comment-author-{slug}" for slug in owner_slugs}
+            marked = classes & owner_words or {w for m in scope.all(".blog-author, .bypostauthor") for w in tokens(m)}
+            body = _body(scope)
             comments.append(Comment(
-                id=ident, author=_author(scope), at=_time(scope, fetched_at, month_first), url=f"{base}#{ident}",
+                id=ident, author=_author(scope), at=_time(scope, month_first), url=f"{base}#{ident}",
                 parent=parent, is_owner=bool(marked),
-                owner_because=f"class {sorted(marked & OWNER_CLASSES)[0]}" if marked & OWNER_CLASSES else "",
-                text=_body(scope)))
+                owner_because=f"class {sorted(marked & owner_words)[0]}" if marked & owner_words else "",
+                text=body[:300]))
     else:
-        comments = _classic_blogger(blocks[0] if blocks else None, base, fetched_at, month_first)
+        comments = _classic_blogger(blocks[0] if blocks else None, base, month_first)
     return link_flat_replies(mark_owner_by_name(comments, post_author))
+
+
+def _number(node: LexborNode) -> str | None:
+    found = _COMMENT_NUMBER.search(node.attributes.get("id") or "")
+    return found.group(1) if found else None
+
+
+def _merge_twins(nodes: list[LexborNode]) -> tuple[list[LexborNode], dict[int, LexborNode]]:
+    """The comment containers with each comment once: a container inside another of the same comment
+    number (``li#li-comment-7 > div#comment-7``) is the same comment, kept as the outer one's twin."""
+    found = {node.mem_id for node in nodes}
+    twins: dict[int, LexborNode] = {}
+    kept: list[LexborNode] = []
+    for node in nodes:
+        number = _number(node)
+        ancestor = node.parent
+        while ancestor is not None and ancestor.mem_id not in found:
+            ancestor = ancestor.parent
+        if number is not None and ancestor is not None and _number(ancestor) == number:
+            twins.setdefault(ancestor.mem_id, node)
+            continue
+        kept.append(node)
+    return kept, twins
+
+
+def _comment_id(node: LexborNode, twin: LexborNode | None) -> str:
+    """The comment's id, the permalink's "comment-N" form when either twin has it."""
+    for candidate in (node, twin):
+        ident = (candidate.attributes.get("id") or "") if candidate is not None else ""
+        if re.fullmatch(r"comment-\d+", ident):
+            return ident
+    return node.attributes.get("id") or ""
 
 
 def _author(scope: _Scope) -> str:
@@ -170,30 +216,50 @@ def _author(scope: _Scope) -> str:
     return ""
 
 
-def _time(scope: _Scope, fetched_at: datetime, month_first: bool) -> datetime | None:
+def _time(scope: _Scope, month_first: bool) -> datetime | None:
+    """The comment's date: a machine date, a date in its date element, else the first date its own text
+    writes outside its body (replies nested in it left out)."""
     for found in scope.all("time[datetime], abbr[title]"):
         value = parse_machine_date(found.attributes.get("datetime") or found.attributes.get("title") or "")
         if value is not None:
             return value
     for selector in TIME_SELECTORS:
         for found in scope.all(selector):
-            dates = find_dates(found.text(deep=True), month_first=month_first, fetched_at=fetched_at)
+            dates = find_dates(found.text(deep=True), month_first=month_first)
             if dates:
                 return dates[0].value
-    return None
+    own = _clean(_own_text(scope))
+    for selector in BODY_SELECTORS:  # a date the comment's words mention is not when it was written
+        found = scope.first(selector)
+        if found is not None:
+            own = own.replace(_clean(found.text(deep=True)), " ")
+            break
+    dates = find_dates(own, month_first=month_first)
+    return dates[0].value if dates else None
+
+
+def _own_text(scope: _Scope) -> str:
+    """The comment's text up to the first comment nested in it."""
+    text = scope.node.text(deep=True)
+    for child in scope.node.traverse():
+        if child.mem_id != scope.node.mem_id and child.mem_id in scope.owned.comments:
+            nested = child.text(deep=True)
+            cut = text.find(nested) if nested else -1
+            return text[:cut] if cut >= 0 else text
+    return text
 
 
 def _body(scope: _Scope) -> str:
     for selector in BODY_SELECTORS:
         found = scope.first(selector)
         if found is not None:
-            return _clean(found.text(deep=True))[:300]
+            return _clean(found.text(deep=True))
     paragraphs = [p for p in scope.all("p") if not any(
         w.startswith(("comment-meta", "commentmeta", "comment-author", "comment-date")) for w in tokens(p))]
-    return _clean(" ".join(p.text(deep=True) for p in paragraphs))[:300]
+    return _clean(" ".join(p.text(deep=True) for p in paragraphs))
 
 
-def _classic_blogger(block: LexborNode | None, base: str, fetched_at: datetime, month_first: bool) -> list[Comment]:
+def _classic_blogger(block: LexborNode | None, base: str, month_first: bool) -> list[Comment]:
     """Classic Blogger templates: ``<dl id="comments-block">`` of dt (author) / dd (body, footer) runs."""
     if block is None:
         return []
@@ -219,7 +285,7 @@ def _classic_blogger(block: LexborNode | None, base: str, fetched_at: datetime, 
         elif current is not None and "comment-body" in words:
             current["text"] = _clean(child.text(deep=True))[:300]
         elif current is not None and "comment-footer" in words:
-            dates = find_dates(child.text(deep=True), month_first=month_first, fetched_at=fetched_at)
+            dates = find_dates(child.text(deep=True), month_first=month_first)
             current["at"] = dates[0].value if dates else None
     close()
     return comments

@@ -1,21 +1,27 @@
-"""Date candidates on a page, each with its source and region, and the choice among them.
+"""Date candidates on a page, each with its source, role, region, precision and text, and the choice among them.
 
 Sources, read from one parsed tree: ``<meta>`` (``article:published_time``,
-``article:modified_time``, ``og:updated_time``, ``itemprop``…), JSON-LD
-``datePublished``/``dateModified`` (also inside ``@graph``), ``<time datetime>`` and
-hAtom ``<abbr title>``, visible date text (see :mod:`.datetext`), the permalink path and
-copyright notices.
+``article:modified_time``, ``og:updated_time``, Dublin Core…), JSON-LD
+``datePublished``/``dateModified`` (at any depth of ``@graph`` and nested nodes), ``<time
+datetime>``, hAtom ``<abbr title>`` and dated microdata, visible date text (see
+:mod:`.datetext`), the permalink path, copyright notices and, as a last resort, dates in the
+page's script data. Roles come from the markup and from the words before a date ("Updated",
+"Aktualisiert" → modified; "Published", "Veröffentlicht" → published).
 
-The publication date is the first usable candidate in this order: JSON-LD of an
-article-like node, ``<meta>``, other JSON-LD, a machine date in the post, date text in the
-post, a day-precise permalink date, then a machine date or text in the rest of the page.
-Dates in sidebars, comments and the site footer, copyright years, month-only permalinks
-and dates past the fetch (plus a day) never count as the post's date.
+The publication date is the first usable candidate in this order: a day-precise permalink
+date, the article's JSON-LD, ``<meta>``, the post's machine dates and date lines (text in an
+element named as a date line, or labelled "published"), the same in the page around the post,
+and only then a date mentioned in running text. When the metadata claims two days, the one
+the permalink and the post's date lines show wins. Dates in sidebars, related posts, comments
+and the site footer, modification dates, copyright years, month-only permalinks and dates past
+the fetch (plus a day) are never the post's date; with nothing else the page stays undated,
+with the reason in a note.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -24,19 +30,44 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from auditor.parse.datetext import copyright_years, find_dates, parse_machine_date, runs_with_hints, url_date
-from auditor.parse.regions import COMMENT, FOOTER, PAGE, POST, SEPARATOR, SIDEBAR, Regions, tokens, walk
+from auditor.parse.regions import COMMENT, FOOTER, PAGE, POST, SEPARATOR, SIDEBAR, Regions, dateline, tokens, walk
 
 PUBLISHED, MODIFIED, DATE, COPYRIGHT = "published", "modified", "date", "copyright"
 HEAD, URL = "head", "url"
 ARTICLE_TYPES = frozenset({"Article", "BlogPosting", "NewsArticle", "Report", "TechArticle", "SocialMediaPosting",
-                           "LiveBlogPosting", "DiscussionForumPosting", "OpinionNewsArticle", "Posting"})
-META_PUBLISHED = frozenset({"article:published_time", "og:article:published_time", "datepublished", "dc.date.issued",
-                            "dc.date", "dcterms.date", "date", "pubdate", "publishdate", "publish-date",
-                            "parsely-pub-date", "sailthru.date", "article.published"})
+                           "LiveBlogPosting", "DiscussionForumPosting", "OpinionNewsArticle", "Posting",
+                           "ReportageNewsArticle", "AnalysisNewsArticle", "ScholarlyArticle", "AdvertiserContentArticle",
+                           "BackgroundNewsArticle", "ReviewNewsArticle", "Review", "Recipe", "VideoObject"})
+META_PUBLISHED = frozenset({
+    "article:published_time", "og:article:published_time", "og:published_time", "article:published",
+    "datepublished", "dc.date.issued", "dc.date", "dcterms.date", "dcterms.issued", "dcterms.created",
+    "dc.date.created", "dc.created", "date", "pubdate", "publishdate", "publish-date", "publish_date",
+    "published_time", "published-date", "publication_date", "publication-date", "pub_date", "date_published",
+    "parsely-pub-date", "sailthru.date", "article.published", "article.created", "article_date_original",
+    "cxenseparse:recs:publishtime", "citation_publication_date", "citation_date", "prism.publicationdate",
+    "originalpublicationdate", "bt:pubdate", "og:pubdate", "release_date", "created", "creation_date", "datecreated",
+    "rnews:datepublished", "article:post_date", "displaydate", "dcterms.available", "uploaddate"})
+# Names that say "a date" without saying which: the page's own date line outranks them.
+META_GENERIC = frozenset({"date", "dc.date", "dcterms.date", "created", "creation_date", "datecreated",
+                          "dc.date.created", "dc.created", "dcterms.created", "displaydate", "dcterms.available"})
 META_MODIFIED = frozenset({"article:modified_time", "og:updated_time", "og:article:modified_time", "datemodified",
-                           "dcterms.modified", "last-modified"})
+                           "dcterms.modified", "last-modified", "article:modified", "lastmod", "modified",
+                           "dc.date.modified", "revised", "article.updated", "updated_time"})
 EARLIEST = datetime(1995, 1, 1, tzinfo=timezone.utc)
-_BRITISH = ("en-gb", "en-au", "en-nz", "en-ie", "en-in", "en-za")
+_ENGLISH_MONTH_FIRST = ("en-us", "en_us", "en")  # other English locales write the day first
+_PUBLISHED_WORDS = re.compile(
+    r"(?:published|posted|veröffentlicht|erschienen|erstellt|publiziert|publié|publie|publicado|publicada|"
+    r"pubblicato|gepubliceerd|geplaatst|opublikowano|опубликовано|yayınlanma|yayınlandı|"
+    r"written|date|datum|fecha|data|дата|tarih)\W{0,6}(?:\w+\W{1,3}){0,3}$", re.IGNORECASE)
+_MODIFIED_WORDS = re.compile(
+    r"(?:updated?|modified|changed|revised|aktualisiert|geändert|überarbeitet|stand|mis\s+à\s+jour|modifié|"
+    r"actualizado|actualización|aggiornato|aggiornamento|bijgewerkt|gewijzigd|zaktualizowano|aktualizacja|"
+    r"обновлено|изменено|güncellenme|güncellendi|atualizado)\W{0,6}(?:\w+\W{1,3}){0,3}$", re.IGNORECASE)
+_MACHINE_PUBLISHED = frozenset({"published", "datepublished", "pubdate", "entry-date", "date-published",
+                                "post-date", "publish-date", "published-date", "article-date", "datecreated",
+                                "dt-published", "created", "publishdate", "posted-on"})
+_MACHINE_MODIFIED = frozenset({"updated", "modified", "datemodified", "date-modified", "date-updated",
+                               "updated-date", "dt-updated", "last-modified", "lastmod"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,10 +85,21 @@ class DateCandidate:
         return f"{self.source} in {self.region}: {self.text!r}"
 
 
-def month_first(tree: LexborHTMLParser) -> bool:
+def month_first(tree: LexborHTMLParser, metas: list[LexborNode] | None = None) -> bool:
+    """Whether the page writes slash dates month first: US English, as its language says.
+
+    The language is ``<html lang>``, else ``og:locale``, else the ``content-language`` meta; a
+    page that names none is taken as US English (the pattern's first reading).
+    """
     html = tree.root
-    lang = (html.attributes.get("lang") or "").lower() if html is not None else ""
-    return (not lang or lang.startswith("en")) and not lang.startswith(_BRITISH)
+    lang = (html.attributes.get("lang") or html.attributes.get("xml:lang") or "").strip().lower() if html else ""
+    if not lang:
+        for meta in metas or ():
+            key = (meta.attributes.get("property") or meta.attributes.get("http-equiv") or "").lower()
+            if key in ("og:locale", "content-language"):
+                lang = (meta.attributes.get("content") or "").strip().lower()
+                break
+    return not lang or lang.replace("_", "-") in ("en-us", "en")
 
 
 def json_ld_documents(tree: LexborHTMLParser) -> list[Any]:
@@ -65,37 +107,54 @@ def json_ld_documents(tree: LexborHTMLParser) -> list[Any]:
     documents = []
     for script in tree.css('script[type="application/ld+json"]'):
         try:
-            documents.append(json.loads(script.text(deep=True) or ""))
+            documents.append(json.loads(script.text(deep=True) or "", strict=False))
         except (ValueError, RecursionError):
             continue
     return documents
 
 
-def head_candidates(metas: list[LexborNode], documents: list[Any]) -> Iterator[DateCandidate]:
+def head_candidates(metas: list[LexborNode], documents: list[Any], month_first_dates: bool = False
+                    ) -> Iterator[DateCandidate]:
     """Dates of ``<meta content>`` elements (``metas``, in page order) and of the JSON-LD ``documents``."""
     for meta in metas:
         attributes = meta.attributes
+        if "itemprop" in attributes and meta.parent is not None and meta.parent.tag != "head":
+            continue  # microdata of an item in the body: read with the body's dated elements, in its region
         key = (attributes.get("property") or attributes.get("name") or attributes.get("itemprop")
                or attributes.get("http-equiv") or "").strip().lower()
         role = PUBLISHED if key in META_PUBLISHED else MODIFIED if key in META_MODIFIED else None
         if role is None:
             continue
         raw = attributes.get("content") or ""
-        value = parse_machine_date(raw)
+        value, precision = _machine_value(raw, month_first_dates)
         if value is not None:
-            yield DateCandidate(value, f"meta {key}", role, HEAD, "time" if "T" in raw else "day", raw)
+            yield DateCandidate(value, f"meta {key}", role, HEAD, precision, raw)
     for document in documents:
         for kind, node in _json_ld_nodes(document, 0):
-            for key, role in (("datePublished", PUBLISHED), ("dateModified", MODIFIED), ("dateCreated", DATE)):
+            for key, role in (("datePublished", PUBLISHED), ("dateModified", MODIFIED), ("dateCreated", DATE),
+                              ("uploadDate", DATE)):
                 raw = node.get(key)
-                value = parse_machine_date(raw) if isinstance(raw, str) else None
-                if value is not None and raw is not None:
-                    yield DateCandidate(value, f"json-ld {kind}.{key}", role, HEAD,
-                                        "time" if "T" in raw else "day", raw)
+                value, precision = _machine_value(raw, month_first_dates) if isinstance(raw, str) else (None, "")
+                if value is not None and isinstance(raw, str):
+                    yield DateCandidate(value, f"json-ld {kind}.{key}", role, HEAD, precision, raw)
+
+
+def _machine_value(raw: str, month_first_dates: bool) -> tuple[datetime | None, str]:
+    """A machine date (ISO 8601), else a date written for people, with its precision."""
+    value = parse_machine_date(raw)
+    if value is not None:
+        return value, "time" if ("T" in raw or ":" in raw) else "day"
+    found = find_dates(raw, month_first=month_first_dates) if len(raw) < 80 else []
+    return (found[0].value, found[0].precision) if found else (None, "")
+
+
+_NOT_ENTITIES = frozenset({"Comment", "Person", "Organization", "ImageObject", "Brand", "Offer", "Rating",
+                           "AggregateRating", "Question", "Answer"})
 
 
 def _json_ld_nodes(document: Any, depth: int) -> Iterator[tuple[str, dict[str, Any]]]:
-    if depth > 6:
+    """Every typed node of a JSON-LD document, however deep its ``@graph``, lists and nestings go."""
+    if depth > 8:
         return
     if isinstance(document, list):
         for entry in document:
@@ -106,74 +165,130 @@ def _json_ld_nodes(document: Any, depth: int) -> Iterator[tuple[str, dict[str, A
     kind = document.get("@type")
     kinds = kind if isinstance(kind, list) else [kind]
     names = [k for k in kinds if isinstance(k, str)]
-    if names and "Comment" not in names:
+    if names and _NOT_ENTITIES.intersection(names):
+        return  # a comment's, a person's or a product's dates are not the page's
+    if names:
         yield "/".join(names), document
     for key, value in document.items():
-        if key in ("@graph", "mainEntity", "mainEntityOfPage", "hasPart") or isinstance(value, list) and key == "itemListElement":
+        if isinstance(value, (dict, list)) and key not in ("author", "publisher", "comment", "review", "creator"):
             yield from _json_ld_nodes(value, depth + 1)
 
 
-def body_candidates(tree: LexborHTMLParser, regions: Regions, fetched_at: datetime,
-                    month_first_dates: bool) -> Iterator[DateCandidate]:
-    """Machine dates of the body's elements, then dates and copyright notices in its text, in page order.
+def body_candidates(tree: LexborHTMLParser, regions: Regions, month_first_dates: bool) -> Iterator[DateCandidate]:
+    """Machine dates of the body's elements, then dates and copyright notices in its text, in page order."""
+    yield from machine_candidates(regions, month_first_dates)
+    yield from text_candidates(tree, regions, month_first_dates)
 
-    The same candidates a :func:`~.walk.walk` over every node gives, found without one: the body's
-    text comes out of lexbor in one piece, one scan finds the few runs that may hold a date, and
-    only those runs are read and placed in their region.
-    """
+
+def machine_candidates(regions: Regions, month_first_dates: bool) -> Iterator[DateCandidate]:
+    """``<time datetime>``, ``<abbr title>`` and dated ``[itemprop]`` elements of the body, in page order."""
     for node, region in regions.date_elements():
-        yield from _machine_candidate(node, region)
+        yield from _machine_candidate(node, region, month_first_dates)
+
+
+def text_candidates(tree: LexborHTMLParser, regions: Regions, month_first_dates: bool) -> Iterator[DateCandidate]:
+    """Dates and copyright notices in the body's text, in page order.
+
+    The same candidates a :func:`~.regions.walk` over every node gives, found without one: the
+    body's text comes out of lexbor in one piece, one scan finds the few runs that may hold a
+    date, and only those runs are read and placed in their region.
+    """
     body = regions.body
     if body is None:
         return
     hinted = runs_with_hints(body.text(deep=True, separator=SEPARATOR, skip_empty=True), SEPARATOR)
     if not hinted:
         return
-    placed = regions.text_regions(hinted)  # placing first spares reading runs the walk skips (<time> text…)
+    placed = regions.text_places(hinted)  # placing first spares reading runs the walk skips (<time> text…)
     if placed is None:  # the text did not line up with the tree: read it the slow, sure way
-        for text, region in walk(tree).texts:
-            yield from _text_candidates(text, region, fetched_at, month_first_dates)
+        for text, region, element in walk(tree).texts:
+            yield from _text_candidates(text, region, month_first_dates, dateline(element))
         return
-    for (_, text), region in zip(hinted, placed):
+    for (_, text), (region, element) in zip(hinted, placed):
         if region is not None:
-            for value, source, role, precision, found in _read_text(text, fetched_at, month_first_dates):
-                yield DateCandidate(value, source, role, region, precision, found)
+            yield from _text_candidates(text, region, month_first_dates, dateline(element))
 
 
-def _machine_candidate(node: LexborNode, region: str) -> Iterator[DateCandidate]:
+def _machine_candidate(node: LexborNode, region: str, month_first_dates: bool = False) -> Iterator[DateCandidate]:
     attributes = node.attributes
     raw = (attributes.get("datetime") or attributes.get("content")
            or (attributes.get("title") if node.tag == "abbr" else "") or "")
-    value = parse_machine_date(raw)
+    value, precision = _machine_value(raw, month_first_dates)
     if value is None:
         return
-    words = " ".join(tokens(node)) + " " + (attributes.get("itemprop") or "").lower()
-    if "published" in words or "pubdate" in attributes or "datecreated" in words:
-        role = PUBLISHED
-    elif "modified" in words or "updated" in words:
+    words = set(tokens(node))
+    words.add((attributes.get("itemprop") or "").lower())
+    parent = node.parent
+    if parent is not None and parent.tag not in ("body", "html"):
+        words.update(tokens(parent))  # Gutenberg's <div class="wp-block-post-date"><time>
+    if "pubdate" in attributes or _names_any(words, _MACHINE_PUBLISHED):
+        role = MODIFIED if _names_any(words, _MACHINE_MODIFIED) and "published" not in words else PUBLISHED
+    elif _names_any(words, _MACHINE_MODIFIED):
         role = MODIFIED
-    elif "entry-date" in words:
-        role = PUBLISHED
     else:
         role = DATE
     source = "<time datetime>" if node.tag == "time" else (
         "<abbr title>" if node.tag == "abbr" else f"[itemprop={attributes.get('itemprop')}]")
-    yield DateCandidate(value, source, role, region, "time" if "T" in raw else "day", raw)
+    yield DateCandidate(value, source, role, region, precision, raw)
+    if role != PUBLISHED and node.tag == "time":
+        # <time datetime="2019-07-03T10:18Z">Publié le 29 juin 2019</time>: the words name the publication day
+        for stated in _text_candidates(node.text(deep=True), region, month_first_dates):
+            if stated.role == PUBLISHED and stated.value.date() != value.date():
+                yield stated
 
 
-def _text_candidates(text: str, region: str, fetched_at: datetime, month_first_dates: bool) -> Iterator[DateCandidate]:
-    for value, source, role, precision, found in _read_text(text, fetched_at, month_first_dates):
-        yield DateCandidate(value, source, role, region, precision, found)
+_SUFFIXES = {id(names): tuple("-" + n for n in names) for names in (_MACHINE_PUBLISHED, _MACHINE_MODIFIED)}
 
 
-def _read_text(text: str, fetched_at: datetime, month_first_dates: bool) -> list[tuple[datetime, str, str, str, str]]:
-    """Copyright notices, then dates, in one text run: (value, source, role, precision, text) each."""
-    read = [(datetime(year, 1, 1, tzinfo=timezone.utc), "copyright notice", COPYRIGHT, "year", notice)
-            for year, notice in copyright_years(text)]
-    for found in find_dates(text, month_first=month_first_dates, fetched_at=fetched_at):
-        read.append((found.value, "relative text" if found.precision == "relative" else "text", DATE,
-                     found.precision, found.text))
-    return read
+def _names_any(words: set[str], names: frozenset[str]) -> bool:
+    """Whether a class word is one of ``names`` or ends in one ("wp-block-post-date" ends in "post-date")."""
+    if not names.isdisjoint(words):
+        return True
+    suffixes = _SUFFIXES[id(names)]
+    return any(w.endswith(suffixes) for w in words if "-" in w)
+
+
+def _text_candidates(text: str, region: str, month_first_dates: bool, in_dateline: bool = False
+                     ) -> Iterator[DateCandidate]:
+    """Copyright notices, then dates, in one text run; a date after "Updated" is a modification date.
+
+    ``in_dateline``: the run's element is named as a date line (see :func:`~.regions.dateline`).
+    """
+    source = "dateline text" if in_dateline else "text"
+    for year, notice in copyright_years(text):
+        yield DateCandidate(datetime(year, 1, 1, tzinfo=timezone.utc), "copyright notice", COPYRIGHT, region, "year",
+                            notice)
+    for found in find_dates(text, month_first=month_first_dates):
+        before = text[max(0, found.start - 48):found.start]
+        role = DATE
+        if before:
+            if _MODIFIED_WORDS.search(before):
+                role = MODIFIED
+            elif _PUBLISHED_WORDS.search(before):
+                role = PUBLISHED
+        yield DateCandidate(found.value, source, role, region, found.precision, found.text)
+
+
+SCRIPT_SOURCE = "script data"
+_QUOTE = r"""(?:"|'|&quot;|\\")"""
+_SCRIPT_DATE = re.compile(
+    _QUOTE + r"(?P<key>datePublished|published_at|publishedAt|publishDate|publish_date|pubDate|date_published|"
+    r"firstPublished|created_at|createdAt|dateCreated|uploadDate)" + _QUOTE + r"\s*:\s*" + _QUOTE
+    + r"(?P<value>(?:19|20)\d{2}-\d{2}-\d{2}[0-9T:.+\-Z ]{0,25})" + _QUOTE)
+_CREATED_KEYS = frozenset({"created_at", "createdAt", "dateCreated", "uploadDate"})
+
+
+def script_candidates(html: str) -> Iterator[DateCandidate]:
+    """Publication dates in the page's script data ("published_at": "2019-03-02T06:22:28+01:00"), first ones first.
+
+    Shops and single-page apps state them only there. Publication keys come before creation keys.
+    """
+    found = [(match.group("key") in _CREATED_KEYS, match.start(), match) for match in _SCRIPT_DATE.finditer(html)]
+    for _, _, match in sorted(found, key=lambda f: (f[0], f[1]))[:3]:
+        value = parse_machine_date(match.group("value"))
+        if value is not None:
+            yield DateCandidate(value, SCRIPT_SOURCE, PUBLISHED, HEAD, "time" if "T" in match.group("value") else "day",
+                                match.group(0))
 
 
 def url_candidates(url: str) -> Iterator[DateCandidate]:
@@ -186,31 +301,49 @@ def plausible(candidate: DateCandidate, fetched_at: datetime) -> bool:
     return EARLIEST <= candidate.value <= fetched_at + timedelta(days=1)
 
 
+_EXCLUDED = (COMMENT, SIDEBAR, FOOTER)
+
+
+_TEXT_SOURCES = ("text", "dateline text")
+
+
 def _tiers_published(c: DateCandidate) -> int | None:
-    """The candidate's rank for the publication date (lower wins); None: never the post's date."""
-    if c.role == COPYRIGHT or c.region in (COMMENT, SIDEBAR, FOOTER):
+    """The candidate's rank for the publication date (lower wins); None: never the post's date.
+
+    The permalink's day, the article's JSON-LD and ``<meta>`` that names a publication date, then
+    what the post's date line says (a machine date, a labelled or date-line text), then a
+    ``<meta name="date">`` that does not say which date it is, then the page around the post,
+    and only then a date mentioned in the post's or the page's running text.
+    """
+    if c.role in (COPYRIGHT, MODIFIED) or c.region in _EXCLUDED:
         return None
-    if c.region == HEAD:
-        if c.role == PUBLISHED and c.source.startswith("json-ld") and _is_article(c.source):
-            return 0
-        if c.role == PUBLISHED and c.source.startswith("meta"):
-            return 1
-        if c.role == PUBLISHED:
-            return 2
-        return None
-    if c.region == POST and c.source != "text" and c.source != "relative text" and c.role in (PUBLISHED, DATE):
-        return 3 if c.role == PUBLISHED else 4
-    if c.region == POST:
-        return 5
     if c.region == URL:
-        return 6 if c.precision == "day" else None
-    if c.region == PAGE and c.role in (PUBLISHED, DATE):
-        return 7 if c.source not in ("text", "relative text") else 8
+        return 0 if c.precision == "day" else None
+    if c.region == HEAD:
+        if c.source == SCRIPT_SOURCE:
+            return 13
+        if c.role == PUBLISHED and c.source.startswith("json-ld") and _is_article(c.source):
+            return 1
+        if c.role == PUBLISHED and c.source.startswith("meta"):
+            return 6 if c.source.removeprefix("meta ") in META_GENERIC else 2
+        if c.role == PUBLISHED:
+            return 4
+        return 9 if _is_article(c.source) else None
+    machine = c.source not in _TEXT_SOURCES
+    lined = c.source == "dateline text"
+    if c.region == POST:
+        if c.role == PUBLISHED:
+            return 3 if machine else 4
+        return 5 if machine or lined else 11
+    if c.region == PAGE:
+        if c.role == PUBLISHED:
+            return 7
+        return 8 if machine else 10 if lined else 12
     return None
 
 
 def _tiers_modified(c: DateCandidate) -> int | None:
-    if c.role != MODIFIED or c.region in (COMMENT, SIDEBAR, FOOTER):
+    if c.role != MODIFIED or c.region in _EXCLUDED:
         return None
     if c.region == HEAD:
         return 0 if c.source.startswith("json-ld") and _is_article(c.source) else 1
@@ -222,10 +355,32 @@ def _is_article(source: str) -> bool:
     return any(k in ARTICLE_TYPES for k in kinds)
 
 
+def settled(published: DateCandidate | None, candidates: tuple[DateCandidate, ...], fetched_at: datetime,
+            worst_tier: int = 3) -> bool:
+    """Whether what is not yet read can change nothing about ``published``, chosen from ``candidates``.
+
+    True when a candidate of rank ``worst_tier`` or better gave it (the permalink's day, the
+    article's metadata, the post's machine date: nothing read later outranks them) and the
+    metadata claims one day only (else the post's date lines decide, see :func:`_best_supported`).
+    A day without its time also waits for the post's machine dates, which may give the time.
+    """
+    if published is None or (_tiers_published(published) or 99) > worst_tier:
+        return False
+    if worst_tier < 3 and published.precision == "day":
+        return False
+    days = {c.value.date() for c in candidates if c.region == HEAD and c.role == PUBLISHED
+            and _tiers_published(c) is not None and plausible(c, fetched_at)}
+    return len(days) <= 1
+
+
 def choose(candidates: tuple[DateCandidate, ...], fetched_at: datetime) -> tuple[DateCandidate | None,
                                                                                   DateCandidate | None, str]:
     """The publication date, the last-modified date, and a note when there is no publication date."""
     published = _best(candidates, fetched_at, _tiers_published)
+    if published is not None and published.region == HEAD:
+        published = _best_supported(published, candidates, fetched_at)
+    if published is not None:
+        published = _as_written_locally(published, candidates, fetched_at)
     if published is not None and published.precision == "day":
         published = _with_time_of_day(published, candidates, fetched_at)
     modified = _best(candidates, fetched_at, _tiers_modified)
@@ -235,15 +390,56 @@ def choose(candidates: tuple[DateCandidate, ...], fetched_at: datetime) -> tuple
     return published, modified, note
 
 
-def _with_time_of_day(chosen: DateCandidate, candidates: tuple[DateCandidate, ...],
-                      fetched_at: datetime) -> DateCandidate:
-    """A day-precise choice, replaced by a same-day candidate of the post that also gives the time."""
+def _best_supported(chosen: DateCandidate, candidates: tuple[DateCandidate, ...],
+                    fetched_at: datetime) -> DateCandidate:
+    """When the page's metadata claims two publication days, the one its permalink and post also show.
+
+    Each head claim's support is the number of dates on its day in the permalink and the post's
+    date lines (machine dates, date-line text, a date written with its time); the best-supported
+    claim wins, ties going to the usual rank.
+    """
+    claims = [c for c in candidates if c.region == HEAD and c.role == PUBLISHED and plausible(c, fetched_at)
+              and _tiers_published(c) is not None]
+    if len({c.value.date() for c in claims}) < 2:
+        return chosen
+    shown: dict[object, int] = {}
+    for c in candidates:
+        if (c.region == URL or c.region == POST and (c.source != "text" or c.precision == "minute")) and (
+                c.role not in (COPYRIGHT, MODIFIED) and plausible(c, fetched_at)):
+            shown[c.value.date()] = shown.get(c.value.date(), 0) + 1  # a date line, not a date the post mentions
+    best = max(shown.get(c.value.date(), 0) for c in claims)
+    if best == shown.get(chosen.value.date(), 0):
+        return chosen
+    return _best(tuple(c for c in claims if shown.get(c.value.date(), 0) == best), fetched_at,
+                 _tiers_published) or chosen
+
+
+_UTC_ZONE = re.compile(r"(?:Z|[+-]00:?00)$")
+
+
+def _as_written_locally(chosen: DateCandidate, candidates: tuple[DateCandidate, ...],
+                        fetched_at: datetime) -> DateCandidate:
+    """A moment written in UTC, replaced by the same moment where the page also writes it with its local offset.
+
+    "2023-11-09T02:11Z" and "2023-11-08T21:11-05:00" are one instant; the page's own day is the 8th.
+    """
+    if chosen.precision != "time" or _UTC_ZONE.search(chosen.text.strip()) is None:
+        return chosen
     for candidate in candidates:
-        if (candidate.value.date() == chosen.value.date() and candidate.precision in ("minute", "time")
-                and candidate.region == chosen.region and _tiers_published(candidate) is not None
+        offset = candidate.value.utcoffset()
+        if (candidate.precision == "time" and offset and abs((candidate.value - chosen.value).total_seconds()) < 60
+                and candidate.region not in _EXCLUDED and candidate.role != COPYRIGHT
                 and plausible(candidate, fetched_at)):
             return candidate
     return chosen
+
+
+def _with_time_of_day(chosen: DateCandidate, candidates: tuple[DateCandidate, ...],
+                      fetched_at: datetime) -> DateCandidate:
+    """A day-precise choice, replaced by the best-ranked same-day candidate of the post that also gives the time."""
+    timed = tuple(c for c in candidates if c.value.date() == chosen.value.date() and c.precision in ("minute", "time")
+                  and c.region in (chosen.region, HEAD, POST))
+    return _best(timed, fetched_at, _tiers_published) or chosen
 
 
 def _best(candidates: tuple[DateCandidate, ...], fetched_at: datetime, rank: Any) -> DateCandidate | None:
@@ -267,9 +463,11 @@ def why_undated(candidates: tuple[DateCandidate, ...], fetched_at: datetime) -> 
     if notices and not others:
         return (f"no publication date: the only date on the page is the copyright notice {notices[0].text!r}, "
                 "which says nothing about when anything was posted")
-    placed = sorted({c.region for c in others if c.region in (COMMENT, SIDEBAR, FOOTER)})
-    if placed and all(c.region in (COMMENT, SIDEBAR, FOOTER) for c in others):
+    placed = sorted({c.region for c in others if c.region in _EXCLUDED})
+    if placed and all(c.region in _EXCLUDED for c in others):
         return f"no publication date: every date on the page is in the {'/'.join(placed)}, none belongs to the post"
+    if others and all(c.role == MODIFIED for c in others if c.region not in _EXCLUDED):
+        return "no publication date: the page only says when it was updated"
     if any(c.region == URL for c in others):
         return "no publication date: only the permalink's month is known"
     if any(not plausible(c, fetched_at) for c in others):

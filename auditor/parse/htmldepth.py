@@ -10,7 +10,8 @@ depth too (Blink at 512).
 that would open deeper than :data:`MAX_DEPTH`, and nothing else: text, comments, void
 elements such as ``<link>``, ``<meta>`` and ``<img>``, and ``<a>`` (which never nests in
 itself) stay where they were. A page that never nests that deep is returned unchanged.
-It reads only the string it is given.
+It reads only the string it is given. :func:`parse_html` parses a page of few tags directly and
+flattens it only when the tree turns out too deep.
 
 Two more caps keep the rest of the parse linear: an element keeps its first
 :data:`MAX_ATTRIBUTES` attributes (lexbor's cost per element grows with the square of its
@@ -20,6 +21,8 @@ plugin's queries then walk them all).
 """
 
 from __future__ import annotations
+
+from itertools import accumulate
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -52,10 +55,69 @@ _ATTRIBUTE = re.compile(r"""[^\s/>=][^\s/>=]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]
 _LONG_TAG = re.compile(r"<[A-Za-z][^<>]{%d}" % (2 * MAX_ATTRIBUTES))
 
 
+# Where the scan below skips text: a comment, or a raw-text element's content (when its start tag is whole).
+# Letters are spelled in both cases: an IGNORECASE scan of a whole page is several times slower.
+_HIDDEN_START = re.compile(r"<(?:!--|(" + "|".join("".join(f"[{c}{c.upper()}]" for c in name) for name in sorted(_RAW_TEXT))
+                           + r")(?=[\t\n\f\r />]))")
+_TAG_REST = re.compile(r"[^<>]*>")
+_RAW_END: dict[str, re.Pattern[str]] = {name: re.compile(rf"</{name}", re.IGNORECASE) for name in _RAW_TEXT}
+# A start tag's name ("div"), or a whole end tag without attributes ("/div>").
+_TAG_NAME = re.compile(r"<(/[A-Za-z][^\t\n\f\r /<>]*\s*>|[A-Za-z][^\t\n\f\r /<>]*)")
+
+
+def _tag_names(html: str) -> list[str]:
+    """The :data:`_TAG_NAME` matches of ``html`` outside comments and raw-text content, in order."""
+    names: list[str] = []
+    kept_from = position = 0
+    while True:
+        match = _HIDDEN_START.search(html, position)
+        if match is None:
+            break
+        name = match.group(1)
+        if name is None:  # a comment
+            end = html.find("-->", match.end())
+            end = len(html) if end < 0 else end + 3
+        else:
+            rest = _TAG_REST.match(html, match.end())
+            if rest is None:  # not a whole start tag: the scan does not treat what follows as raw text
+                position = match.end()
+                continue
+            closing = _RAW_END[name.lower()].search(html, rest.end())
+            end = len(html) if closing is None else closing.start()
+        names += _TAG_NAME.findall(html, kept_from, match.start())
+        kept_from = position = end
+    names += _TAG_NAME.findall(html, kept_from)
+    return names
+
+
+def _depth_bound(html: str) -> int:
+    """An upper bound of the depth the scan in :func:`flatten_deep_nesting` reaches, without its Python loop.
+
+    Over the same visible text: each counted start tag is +1 (unfinished and self-closed foreign
+    ones too, which only raises the bound), each counted end tag without attributes -1 (ones with
+    attributes are left out, which only raises it too). The scan floors its depth at zero, so its
+    depth never exceeds the highest running sum minus the lowest (or zero).
+    """
+    names = _tag_names(html)
+    weights = {}
+    for name in set(names):
+        closing = name.startswith("/")
+        bare = name[1:].rstrip("> \t\n\f\r").lower() if closing else name.lower()
+        weights[name] = 0 if bare in _NOT_COUNTED else (-1 if closing else 1)
+    sums = list(accumulate(map(weights.__getitem__, names)))
+    return max(sums, default=0) - min(0, min(sums, default=0))
+
+
+def _needs_no_caps(html: str) -> bool:
+    """True when no start tag is long enough to hold too many attributes and the page has too few tags
+    to reach :data:`MAX_ELEMENTS`: then only the depth can need flattening."""
+    return html.count("<") <= MAX_ELEMENTS and _LONG_TAG.search(html) is None
+
+
 def flatten_deep_nesting(html: str, max_depth: int = MAX_DEPTH) -> str:
     """``html`` with elements nested deeper than ``max_depth`` unwrapped (their content kept)."""
-    if html.count("<") <= max_depth and _LONG_TAG.search(html) is None:
-        return html  # too few tags to nest that deep, none long enough to need a count: the common case
+    if _needs_no_caps(html) and _depth_bound(html) < max_depth:
+        return html  # cannot nest that deep, and no tag or count to cap: the common case costs a few passes in C
     pieces: list[str] = []
     kept_from = 0
     depth = 0  # counted elements open
@@ -130,6 +192,30 @@ def _first_attributes(rest: str, limit: int) -> str | None:
     return None
 
 
+# A page of at most this many tags is parsed as it is first: however it nests, lexbor takes at most
+# some tens of milliseconds over it (3,000 nested <div>s and <section>s), less than bounding its
+# depth beforehand costs on ordinary pages.
+DIRECT_PARSE_TAGS = 3000
+# Matches an element with more than MAX_DEPTH ancestors below the document. Lexbor parses a selector
+# on every query, and this long one costs about 0.2 ms, so a short one that any page deep enough
+# for it matches is asked first (ordinary pages nest a few dozen levels).
+_TOO_DEEP = " > ".join(["*"] * (MAX_DEPTH + 2))
+_RATHER_DEEP = " > ".join(["*"] * 100)
+
+
 def parse_html(html: str) -> LexborHTMLParser:
-    """The one way the auditor parses HTML: over-deep nesting flattened first, then lexbor."""
+    """The one way the auditor parses HTML: over-deep nesting flattened first, then lexbor.
+
+    A page with few tags is parsed directly and only flattened (and parsed again) when its tree
+    turns out deeper than :data:`MAX_DEPTH`, so either way its nesting is capped as the flattening caps it.
+    """
+    tags = html.count("<")
+    if not _needs_no_caps(html):
+        return LexborHTMLParser(flatten_deep_nesting(html))  # a tag with too many attributes, or too many tags
+    if tags <= MAX_DEPTH:
+        return LexborHTMLParser(html)  # too few tags to nest that deep
+    if tags <= DIRECT_PARSE_TAGS:
+        tree = LexborHTMLParser(html)
+        if tree.css_first(_RATHER_DEEP) is None or tree.css_first(_TOO_DEEP) is None:
+            return tree
     return LexborHTMLParser(flatten_deep_nesting(html))

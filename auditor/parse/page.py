@@ -2,16 +2,21 @@
 
 :func:`extract_page` parses the page once (selectolax, lexbor backend) and runs every extractor
 over that one tree: date candidates (:mod:`.dates`), the choice of the publication and
-last-modified dates, the post's author, and the comments (:mod:`.comments`). Which region
+last-modified dates, the post's author, and the comments (:mod:`.comments`). Dates are read in
+steps, each only when the ones before do not settle the day (:func:`.dates.settled`): the head
+and the permalink, then the body's machine dates, then the body's text; ``candidates`` holds
+what was read. Which region
 (post, comments, sidebar, footer) an element belongs to is worked out on demand from its
-ancestors (:class:`.walk.Regions`), and the body's text is read in one piece with only the runs
+ancestors (:class:`.regions.Regions`), and the body's text is read in one piece with only the runs
 that may hold a date looked at closely, so no Python loop visits every element. It reads nothing
-but the HTML, the URL and the fetch time, and never reads the clock: "3 days ago" is three days
-before ``fetched_at``.
+but the HTML, the URL and the fetch time, and never reads the clock; ``fetched_at`` only bounds
+which dates are possible. Relative words ("3 days ago", "heute") are never a date: the page
+does not say what they are relative to.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
@@ -22,8 +27,8 @@ from auditor.parse.htmldepth import parse_html
 
 from auditor.models import Interaction
 from auditor.parse.comments import Comment, find_comments, interactions_from, link_flat_replies, mark_owner_by_name
-from auditor.parse.dates import (DateCandidate, body_candidates, choose, head_candidates, json_ld_documents, month_first,
-                    url_candidates)
+from auditor.parse.dates import (DateCandidate, choose, head_candidates, json_ld_documents, machine_candidates,
+                                  month_first, script_candidates, settled, text_candidates, url_candidates)
 from auditor.parse.regions import COMMENT, SIDEBAR, Regions
 
 __all__ = ["Comment", "DateCandidate", "PageExtract", "extract_page", "interactions_from", "link_flat_replies",
@@ -79,14 +84,29 @@ def extract_page(html: str, url: str, fetched_at: datetime) -> PageExtract:
         fetched_at = fetched_at.replace(tzinfo=timezone.utc)
     tree = parse_html(html)
     regions = Regions(tree)
-    english_order = month_first(tree)
     heads = tree.css("meta[content], title")  # one pass for both: a <meta> only matches the first, a <title> the second
     metas, documents = [n for n in heads if n.tag == "meta"], json_ld_documents(tree)
-    candidates = tuple([*head_candidates(metas, documents),
-                        *body_candidates(tree, regions, fetched_at, english_order), *url_candidates(url)])
+    english_order = month_first(tree, metas)
+    # Read in three steps, each only when the ones before do not settle the day: the head and the
+    # permalink, the body's machine dates, the body's text.
+    head_dates, urls = tuple(head_candidates(metas, documents, english_order)), tuple(url_candidates(url))
+    candidates = head_dates + urls
     published, modified, note = choose(candidates, fetched_at)
+    if not settled(published, candidates, fetched_at, worst_tier=2):
+        machines = tuple(machine_candidates(regions, english_order))
+        candidates = head_dates + machines + urls
+        published, modified, note = choose(candidates, fetched_at)
+        if not settled(published, candidates, fetched_at):  # the body's text may hold the day, or a better one
+            candidates = head_dates + machines + tuple(text_candidates(tree, regions, english_order)) + urls
+            published, modified, note = choose(candidates, fetched_at)
+    if published is None:  # the last resort: dates in the page's script data
+        extra = tuple(script_candidates(html))
+        if extra:
+            candidates += extra
+            published, modified, note = choose(candidates, fetched_at)
     author = post_author(tree, regions, metas, documents)
-    comments = find_comments(tree, url, author, fetched_at=fetched_at, month_first=english_order)
+    comments = (find_comments(tree, url, author, month_first=english_order, owner_slugs=author_slugs(tree, html, author))
+                if "comment" in html else ())  # every comment container's class or id says "comment"
     title_node = next((n for n in heads if n.tag == "title"), None)
     title = " ".join(title_node.text().split()) if title_node is not None else ""
     return PageExtract(url=url, fetched_at=fetched_at, title=title, author=author, candidates=candidates,
@@ -107,17 +127,33 @@ def post_author(tree: LexborHTMLParser, regions: Regions, metas: list[LexborNode
     if meta is not None and (meta.attributes.get("content") or "").strip():
         return " ".join((meta.attributes.get("content") or "").split())
     # One query finds every byline candidate; the selectors' order only matters among the usable ones.
-    usable: dict[int, str] = {}
+    usable: dict[int, tuple[LexborNode, str]] = {}
     for node in tree.css(_ANY_AUTHOR):
         if node.mem_id not in usable and regions.region(node) not in (COMMENT, SIDEBAR):
-            usable[node.mem_id] = _byline_name(node)
-    if not any(usable.values()):
-        return ""
-    for selector in AUTHOR_SELECTORS:
-        for node in tree.css(selector):
-            if usable.get(node.mem_id):
-                return usable[node.mem_id]
+            usable[node.mem_id] = (node, _byline_name(node))
+    named = [(node, name) for node, name in usable.values() if name]
+    for selector in AUTHOR_SELECTORS:  # the first selector any usable byline matches, then page order
+        for node, name in named:
+            if node.css_matches(selector):
+                return name
     return ""
+
+
+_AUTHOR_PATH = re.compile(r"/author/([^/?#]+)")
+
+
+def author_slugs(tree: LexborHTMLParser, html: str, author: str) -> frozenset[str]:
+    """The post author's WordPress user names: from the name ("Jane Doe" → "jane-doe") and from the
+    /author/ links that name them (a page may link other authors too)."""
+    if not author:
+        return frozenset()
+    slugs = {re.sub(r"[^a-z0-9]+", "-", author.lower()).strip("-")}
+    name = " ".join(author.split()).casefold()
+    for link in tree.css('a[href*="/author/"]') if "/author/" in html else ():
+        found = _AUTHOR_PATH.search(link.attributes.get("href") or "")
+        if found and " ".join(link.text(deep=True).split()).casefold() == name:
+            slugs.add(found.group(1).lower())
+    return frozenset(s for s in slugs if s)
 
 
 def _byline_name(node: LexborNode) -> str:

@@ -5,8 +5,12 @@ comment or a copyright footer, so the page is split into regions:
 
 ``post`` (an ``<article>``, hAtom ``hentry``, ``.post``, Blogger's ``date-outer``…),
 ``comment`` (anything inside a comment list), ``sidebar`` (``<aside>``, ``<nav>``, widgets,
-archives), ``footer`` (the site's footer, not a post's ``entry-footer``) and ``page`` (the rest).
-Comment beats sidebar beats footer beats post beats page; a footer inside a post stays post.
+archives, related posts), ``footer`` (the site's footer, not a post's ``entry-footer``) and
+``page`` (the rest). Comment beats sidebar beats footer beats post beats page; a footer inside a
+post stays post, and so does an ``<aside>`` or ``<nav>`` unless its words name a sidebar.
+Class and id words count whole (split at ``-``/``_``), never as substrings: ``has-sidebar`` is
+a layout, not a sidebar; and an element that holds the post's headline or body is never a
+sidebar or footer.
 
 :func:`walk` visits every node of the body once. :class:`Regions` gives the same answers for
 just the elements and text runs asked about, from their ancestors, which is what extraction
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -25,15 +30,22 @@ _RANK = {PAGE: 0, POST: 1, FOOTER: 2, SIDEBAR: 3, COMMENT: 4}
 SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head", "iframe", "select", "textarea"})
 DATE_ELEMENT_TAGS = frozenset({"time", "abbr"})
 
-_COMMENT_TOKENS = frozenset({
-    "comment", "comments", "commentlist", "comment-list", "comments-area", "comment-thread", "comments-block",
-    "comment-body", "comment-content", "comment-respond", "respond", "comment-replies", "disqus_thread",
-})
-_COMMENT_ID = re.compile(r"^(?:div-)?comment-\d+$|^c\d{5,}$")
-_COMMENT_NUMBER = re.compile(r"c\d{5}")  # in every word _COMMENT_ID matches that has no "comment-"
-_SIDEBAR_PARTS = ("sidebar", "widget", "blogroll", "recent-posts", "recentposts", "related", "calendar",
-                  "archive", "tagcloud", "tag-cloud", "popular")
-_SIDEBAR_PART = re.compile("|".join(_SIDEBAR_PARTS))  # a part of any class or id word; no part holds a space
+# Class and id words are matched whole, and split at "-" and "_" into parts: "sidebar-left" and
+# "widget_recent_entries" name a sidebar, "has-sidebar", "no-sidebar", "layoutTwoColumnsRightSidebar"
+# and BEM modifiers ("page--with-sidebar") only describe a layout.
+_COMMENT_PARTS = frozenset({"comment", "comments", "commentlist", "commentslist", "comentarios", "kommentare",
+                            "commentaires", "disqus", "respond", "discourse"})
+_NOT_A_THREAD = frozenset({"count", "counter", "link", "links", "number", "num", "icon", "button", "btn", "bubble",
+                           "meta", "teaser", "open", "closed", "status", "total", "date", "time"})
+# Words that label what a post is about (WordPress "category-kommentar", "tag-related"), not a region.
+_LABEL_PARTS = frozenset({"category", "tag", "cat", "format", "status", "type", "topic", "postid", "section",
+                          "rubrik", "ressort", "taxonomy", "term", "label"})
+_COMMENT_ID = re.compile(r"^(?:div-|li-)?comment-\d+$|^c\d{10,}$")  # WordPress ids; Blogger's long c-numbers
+_SIDEBAR_PARTS = frozenset({"sidebar", "sidebars", "widget", "widgets", "blogroll", "related", "relatedposts",
+                            "recent", "popular", "calendar", "archive", "archives", "tagcloud", "breadcrumb",
+                            "breadcrumbs", "trending", "recommended", "mostread", "newsticker", "ticker", "yarpp"})
+_LAYOUT_PARTS = frozenset({"has", "with", "no", "without", "is", "show", "hide", "layout"})  # first part
+_WRAPPER_PARTS = frozenset({"content", "main", "wrap", "wrapper", "container", "template"})  # any part
 _FOOTER_TOKENS = frozenset({"footer", "site-footer", "page-footer", "colophon", "site-info", "copyright",
                             "footer-wrapper", "credits"})
 _POST_TOKENS = frozenset({
@@ -41,6 +53,45 @@ _POST_TOKENS = frozenset({
     "entry-header", "entry-meta", "post-meta", "postmeta", "postmetadata", "byline", "entry-content", "post-body",
     "post-header", "post-footer", "single-post", "posted-on", "post-date", "entry-date", "article", "storycontent",
 })
+# What only the page's own post holds: its headline or its body. An element holding one is never a
+# sidebar or footer, whatever its class says (Blogger's main column is a "widget Blog").
+MAIN_CONTENT = ("h1, [itemprop=articleBody], .entry-content, .post-body, .article-body, .articleBody, .post-content, "
+                ".article-content, .story-body")
+_SPLIT = re.compile(r"[-_]+")
+
+
+def _parts(word: str) -> list[str]:
+    return [part.rstrip("0123456789") for part in _SPLIT.split(word) if part]
+
+
+@lru_cache(maxsize=65536)
+def _is_comment_word(word: str) -> bool:
+    if _COMMENT_ID.match(word):
+        return True
+    parts = _parts(word)
+    if not parts or parts[0] in _LAYOUT_PARTS or parts[0] in _LABEL_PARTS or not _NOT_A_THREAD.isdisjoint(parts):
+        return False
+    return parts[0] in _COMMENT_PARTS or parts[-1] in _COMMENT_PARTS
+
+
+@lru_cache(maxsize=65536)
+def _is_sidebar_word(word: str) -> bool:
+    """A class or id word that names a sidebar: its first or last part is a sidebar word ("widget" first only)."""
+    if "--" in word:
+        return False
+    parts = _parts(word)
+    if (not parts or parts[0] in _LAYOUT_PARTS or parts[0] in _LABEL_PARTS
+            or not _WRAPPER_PARTS.isdisjoint(parts)):
+        return False
+    first, last = parts[0], parts[-1]
+    if first in _SIDEBAR_PARTS or (last in _SIDEBAR_PARTS and last not in ("widget", "widgets")):
+        return True
+    return any((p.startswith("sidebar") or p.endswith("sidebar")) and not p.startswith(("no", "has", "with", "layout"))
+               for p in (first, last))
+
+
+def _holds_main_content(node: LexborNode) -> bool:
+    return node.css_first(MAIN_CONTENT) is not None
 
 
 @dataclass
@@ -48,7 +99,7 @@ class Walk:
     """The regions found in one walk: per element (by ``mem_id``) and every visible text run."""
 
     regions: dict[int, str] = field(default_factory=dict)
-    texts: list[tuple[str, str]] = field(default_factory=list)  # (text, region) in reading order
+    texts: list[tuple[str, str, LexborNode]] = field(default_factory=list)  # (text, region, element) in order
     date_elements: list[tuple[LexborNode, str]] = field(default_factory=list)  # <time>, <abbr>, [itemprop]
 
     def region(self, node: LexborNode) -> str:
@@ -74,24 +125,25 @@ def own_region(node: LexborNode, inherited: str) -> str:
     ident = (attributes.get("id") or "").lower()
     if ident:
         words.append(ident)
-    joined = " ".join(words)
-    if words and (not _COMMENT_TOKENS.isdisjoint(words) or (
-            ("comment-" in joined or _COMMENT_NUMBER.search(joined)) and any(_COMMENT_ID.match(w) for w in words))):
+    if tag in ("html", "body"):
+        return inherited
+    if words and any(_is_comment_word(w) for w in words):
         return COMMENT
     if inherited == SIDEBAR:
         return SIDEBAR
-    if tag in ("html", "body"):
-        return inherited
-    if tag in ("aside", "nav") or (words and _SIDEBAR_PART.search(joined)):
-        return SIDEBAR
+    if (tag in ("aside", "nav") and inherited != POST) or (words and any(_is_sidebar_word(w) for w in words)):
+        return inherited if _holds_main_content(node) else SIDEBAR
+    if tag in ("aside", "nav"):  # inside the post: its own notes (byline, dates) unless named otherwise
+        return POST
     if inherited == POST:
         return POST
     if inherited == FOOTER:
         return FOOTER
     if tag == "footer" or (words and not _FOOTER_TOKENS.isdisjoint(words)):
-        return FOOTER
+        return inherited if _holds_main_content(node) else FOOTER
     if tag == "article" or (words and not _POST_TOKENS.isdisjoint(words)) or (
-            attributes.get("itemtype") or "").endswith(("BlogPosting", "Article")):
+            attributes.get("itemtype") or "").endswith(("BlogPosting", "Article")) or (
+            attributes.get("itemprop") == "articleBody"):
         return POST
     return inherited
 
@@ -106,7 +158,7 @@ def walk(tree: LexborHTMLParser) -> Walk:
     while stack:
         node, inherited = stack.pop()
         if node.tag == "-text":
-            result.texts.append((node.text_content or "", inherited))
+            result.texts.append((node.text_content or "", inherited, node.parent))
             continue
         region = own_region(node, inherited)
         result.regions[node.mem_id] = region
@@ -127,7 +179,7 @@ def walk(tree: LexborHTMLParser) -> Walk:
 
 
 SEPARATOR = "\x00"  # between text runs; the parser turns NULs in text into U+FFFD (else: runs mismatch, walk)
-DATE_ELEMENTS = "time, abbr, [itemprop]"  # narrowed in Python as the walk does
+DATE_ELEMENTS = "time, abbr, [itemprop][content], [itemprop][datetime]"  # narrowed in Python as the walk does
 _UNSET = object()
 
 
@@ -194,7 +246,12 @@ class Regions:
         return found
 
     def text_regions(self, wanted: list[tuple[int, str]]) -> list[str | None] | None:
-        """The region of each wanted text run of the body, or None for a run :func:`walk` leaves out.
+        """The region of each wanted text run of the body (see :meth:`text_places`)."""
+        places = self.text_places(wanted)
+        return None if places is None else [region for region, _ in places]
+
+    def text_places(self, wanted: list[tuple[int, str]]) -> list[tuple[str | None, LexborNode | None]] | None:
+        """The region and element of each wanted text run of the body; None for a run :func:`walk` leaves out.
 
         ``wanted`` holds (index, text) pairs in increasing index order, where the index counts the
         runs of ``body.text(separator=SEPARATOR, skip_empty=True)``. Lexbor lists the body's nodes
@@ -205,7 +262,7 @@ class Regions:
         body = self.body
         if body is None:
             return None if wanted else []
-        regions: list[str | None] = []
+        places: list[tuple[str | None, LexborNode | None]] = []
         position, target = 0, wanted[0][0] if wanted else -1
         index = -1
         for node in body.traverse(include_text=True, skip_empty=True):
@@ -220,9 +277,38 @@ class Regions:
             region = self.visited(parent) if parent is not None else None
             if region is not None and _is_machine(parent.tag, parent.attributes):  # type: ignore[union-attr]
                 region = None  # the walk reads a dated element's attribute, not its text
-            regions.append(region)
+            places.append((region, parent))
             position += 1
             if position == len(wanted):
                 break
             target = wanted[position][0]
-        return regions if position == len(wanted) else None
+        return places if position == len(wanted) else None
+
+
+# Words of the elements that hold a post's date line: "post-date", "entry-meta", "artikeldatum", "byline".
+_DATELINE_PARTS = frozenset({"date", "dates", "datum", "time", "published", "posted", "pubdate", "dateline",
+                             "timestamp", "byline", "meta", "postmeta", "fecha", "data", "zeit", "datetime", "publish",
+                             "publication", "postedon", "posted-on", "info", "entry-meta"})
+_NOT_DATELINE_PARTS = frozenset({"updated", "modified", "update", "event", "events", "birth", "deadline"})
+
+
+@lru_cache(maxsize=65536)
+def _is_dateline_word(word: str) -> bool:
+    parts = _parts(word)
+    return _NOT_DATELINE_PARTS.isdisjoint(parts) and any(
+        p in _DATELINE_PARTS or p.endswith(("date", "datum")) for p in parts)
+
+
+def dateline(element: LexborNode | None) -> bool:
+    """Whether a text's element, or one of its two nearest ancestors, is named as a date line.
+
+    A date in "<span class='post-date'>" or "<div class='entry-meta'>" states when the post was
+    written; one in a paragraph of the post may be anything it talks about.
+    """
+    for _ in range(3):
+        if element is None or element.tag in ("body", "html", "p", "article", "main"):
+            return False
+        if any(_is_dateline_word(word) for word in tokens(element)):
+            return True
+        element = element.parent
+    return False
