@@ -1,6 +1,6 @@
 """The audit's data: plain, frozen, typed values passed from stage to stage.
 
-Brand ──discover──▶ Channel ──collect──▶ Activity ──rules──▶ Finding, all held by an Audit.
+Brand ──discover──▶ Channel ──collect──▶ Activity (a Collection) ──rules──▶ Finding, all held by an Audit.
 Every timestamp is timezone-aware UTC. JSON conversion lives in :mod:`auditor.report.serialize`.
 """
 
@@ -181,6 +181,17 @@ class TrendPoint:
     by_category: dict[str, int] = field(default_factory=dict)
     new: int = 0
     resolved: int = 0
+
+
+@dataclass(frozen=True)
+class Collection:
+    """Stage 2's result: what each channel of a brand showed, as of one moment."""
+
+    brand: Brand
+    as_of: datetime
+    channels: tuple[Channel, ...]
+    activities: tuple[Activity, ...]
+    requests: tuple[RequestRecord, ...] = field(default=(), compare=False, repr=False)  # discovery's and collection's
 
 
 @dataclass(frozen=True, slots=True)

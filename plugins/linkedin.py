@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
+from auditor.plugin import PlatformSpec, Priority, hookimpl
 from auditor.models import Channel
 from auditor.plugin import Registry
 from auditor.urls import Link, handle_from

@@ -23,7 +23,7 @@ from urllib.parse import urljoin, urlsplit
 
 from auditor.parse.feeds import FeedError, parse_feed
 from auditor.fetch.client import Fetched, refusal
-from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
+from auditor.plugin import PlatformSpec, Priority, hookimpl
 from auditor.models import Activity, Channel, Confidence, Evidence, Status
 from auditor.plugin import Context, Page, Platform, failed
 from auditor.plugin import Registry

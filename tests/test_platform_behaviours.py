@@ -9,7 +9,6 @@ from __future__ import annotations
 from conftest import AS_OF, TEST_FETCH, audit_profile, utc
 
 from auditor import AuditOptions, Status, audit
-from auditor.models import Brand
 
 OPTIONS = AuditOptions(as_of=AS_OF, fetch=TEST_FETCH, credentials={})
 

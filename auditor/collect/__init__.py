@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from dataclasses import dataclass, field, replace
-from datetime import datetime
+from dataclasses import replace
 from typing import Any
 
 import httpx
@@ -23,24 +22,13 @@ import httpx
 from auditor.discover import Discovery, without_covered
 from auditor.fetch.client import Fetcher
 from auditor.fetch.session import fetcher_for
-from auditor.models import Activity, Brand, Channel, Evidence, RequestRecord, Status
+from auditor.models import Activity, Channel, Collection, Evidence, Status
 from auditor.options import AuditOptions, context_for
 from auditor.plugin import Context, Page, Registry, load_registry
 from auditor.urls import canonical_url
 
 log = logging.getLogger(__name__)
 CATCH_ALL = "web"
-
-
-@dataclass(frozen=True)
-class Collection:
-    """Stage 2's result: what each channel of a brand showed, as of one moment."""
-
-    brand: Brand
-    as_of: datetime
-    channels: tuple[Channel, ...]
-    activities: tuple[Activity, ...]
-    requests: tuple[RequestRecord, ...] = field(default=(), compare=False, repr=False)  # discovery's and collection's
 
 
 async def collect_async(

@@ -44,7 +44,7 @@ from auditor.discover.hubs import hub_candidates
 from auditor.fetch.client import Fetched, Fetcher
 from auditor.fetch.session import fetcher_for
 from auditor.models import Activity, Brand, Channel, Confidence, Evidence, RequestRecord, Status
-from auditor.options import MAX_PAGES, AuditOptions, context_for
+from auditor.options import AuditOptions, context_for
 from auditor.plugin import Context, Page, Platform
 from auditor.plugin import Registry, load_registry
 from auditor.parse.sitemaps import parse_sitemap, pick_children

@@ -16,16 +16,13 @@ import typing
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from auditor.models import Activity, Audit, Brand, Channel, Evidence, Finding, Severity
+from auditor.models import Activity, Audit, Brand, Channel, Collection, Evidence, Finding, Severity
 from auditor.plugin import Registry
 from auditor.plugin import Rule
 from auditor.urls import canonical_url, same_channel
 from auditor.judge.selection import ALL, SelectorError, check_selectors, enabled, matches
-
-if TYPE_CHECKING:
-    from auditor.collect import Collection
 
 
 class ConfigError(ValueError):

@@ -18,6 +18,8 @@ from typing import Any
 
 from auditor.plugin import Rule, Violation, hookimpl
 
+__all__ = ["Rule", "Violation", "builtin_rules", "markdown_table", "summary"]  # rule modules import Violation from here
+
 DOC_SECTIONS = ("What it flags", "Why it matters", "Example", "How to fix", "Options")
 CATEGORIES = ("stale", "unanswered", "slow", "broken", "unknown")
 
