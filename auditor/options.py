@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 from auditor.fetch.client import Fetched, Fetcher, FetchSettings
 from auditor.fetch.credentials import credentials_from_env
 from auditor.judge import RuleConfig
-from auditor.plugin import Context
+from auditor.plugin import Context, Page
 
 MAX_PAGES = 5  # the site's own pages discovery reads besides the homepages
 
@@ -29,10 +29,12 @@ class AuditOptions:
 
 
 def context_for(options: AuditOptions, fetcher: Fetcher, as_of: datetime,
-                responses: Mapping[str, Fetched] | None = None) -> Context:
-    """The plugins' context for one brand: its time, credentials and the responses already fetched for it."""
+                responses: Mapping[str, Fetched] | None = None, parsed: Mapping[int, Page] | None = None) -> Context:
+    """The plugins' context for one brand: its time, credentials, and the responses already fetched
+    (and pages parsed) for it."""
     credentials = options.credentials if options.credentials is not None else credentials_from_env()
-    return Context(fetcher=fetcher, as_of=as_of, credentials=credentials, pages=dict(responses or {}))
+    return Context(fetcher=fetcher, as_of=as_of, credentials=credentials, pages=dict(responses or {}),
+                   parsed=dict(parsed or {}))
 
 
 def utc(moment: datetime) -> datetime:

@@ -27,7 +27,7 @@ from typing import Any, Protocol
 import pluggy
 from abc import ABC, abstractmethod
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from functools import cached_property
 from urllib.parse import urljoin
@@ -96,6 +96,7 @@ class Context:
     pages: dict[str, Fetched] = field(default_factory=dict)  # done responses, by request key (see request_key)
     credentials: Mapping[str, str] = field(default_factory=dict)  # API keys and tokens, by variable name
     _pending: dict[str, asyncio.Future[Fetched]] = field(default_factory=dict, repr=False)
+    parsed: dict[int, Page] = field(default_factory=dict, repr=False)  # pages parsed, by id of their response
 
     async def get(self, url: str, *, headers: Mapping[str, str] | None = None) -> Fetched:
         """The response to GET ``url``: fetched earlier in this audit, in flight, or fetched now."""
@@ -114,6 +115,13 @@ class Context:
         self._pending.pop(key, None)
         if not done.cancelled() and done.exception() is None:
             self.pages[key] = done.result()
+
+    def page(self, fetched: Fetched, role: str = "home") -> Page:
+        """``fetched`` parsed as HTML, once per audit however many stages and plugins read it."""
+        known = self.parsed.get(id(fetched))
+        if known is None or known.fetched is not fetched:
+            known = self.parsed[id(fetched)] = Page.parse(fetched, role)
+        return known if known.role == role else replace(known, role=role)
 
     def seen(self, url: str) -> bool:
         """True when ``url`` was already fetched (without extra headers) in this audit."""

@@ -23,7 +23,7 @@ from auditor.parse.pages import owner_activity, page_activity, read_posts
 from auditor.parse.regions import COMMENT, POST, SIDEBAR, walk
 from auditor.fetch.client import refusal
 from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
-from auditor.parse.htmldepth import parse_html
+from selectolax.lexbor import LexborHTMLParser
 from auditor.models import Activity, Channel, Confidence, Evidence, Status
 from auditor.plugin import Context, Page, Platform, failed
 from auditor.plugin import Registry
@@ -61,7 +61,7 @@ class HtmlBlogPlatform(Platform):
         failure = failed(channel, fetched)
         if failure is not None:
             return failure
-        links = post_links(fetched.text(), fetched.final_url)
+        links = post_links(context.page(fetched).tree, fetched.final_url)
         evidence = [Evidence(fetched.final_url, "post links on the index", str(len(links)))]
         if not links:
             return Activity(channel_url=channel.url, status=Status.OK, evidence=tuple(evidence),
@@ -80,9 +80,8 @@ class HtmlBlogPlatform(Platform):
                         title=channel.title, evidence=tuple(evidence))
 
 
-def post_links(html: str, index_url: str) -> list[str]:
+def post_links(tree: LexborHTMLParser, index_url: str) -> list[str]:
     """The index's post links, newest first where URLs carry dates, in page order otherwise."""
-    tree = parse_html(html)
     regions = walk(tree)
     host = urlsplit(index_url).netloc
     found: dict[str, int] = {}

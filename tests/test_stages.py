@@ -110,3 +110,21 @@ def test_exit_status_with_only_new_ignores_unchanged_findings():
         is ExitStatus.CLEAN
     assert audit_with(finding(Severity.ERROR, "new")).exit_status(Severity.INFO, only_new=True) \
         is ExitStatus.FINDINGS
+
+
+def test_an_audit_parses_each_page_once(fixture_internet, monkeypatch):
+    import auditor.parse.htmldepth as htmldepth
+
+    parsed: list[str] = []
+    real = htmldepth.LexborHTMLParser
+
+    def counting(html: str) -> object:
+        parsed.append(html)
+        return real(html)
+
+    monkeypatch.setattr(htmldepth, "LexborHTMLParser", counting)
+    for homepage in ("https://nodate.example/", "https://seedblog.example/", "https://bigbrand.example/"):
+        parsed.clear()
+        audit(homepage, OPTIONS)
+        assert parsed, "the homepage at least is parsed"
+        assert len(parsed) == len(set(parsed)), f"{homepage}: a page was parsed twice"

@@ -45,7 +45,7 @@ async def collect_async(
     as_of = discovery.as_of or options.moment()
     registry = registry or load_registry()
     async with fetcher_for(options.fetch, fetcher=fetcher, client=client) as own:
-        context = context_for(options, own, as_of, discovery.responses)
+        context = context_for(options, own, as_of, discovery.responses, discovery.parsed)
         with own.recording() as records:
             activities = await asyncio.gather(*(collect_channel(registry, c, context) for c in discovery.channels))
             moved_channels, moved_activities = await collect_moves(registry, discovery.channels, activities, context)

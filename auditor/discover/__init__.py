@@ -102,6 +102,7 @@ class Discovery:
     brand: Brand | None = None
     as_of: datetime | None = None
     responses: Mapping[str, Fetched] = field(default_factory=dict, compare=False, repr=False)
+    parsed: Mapping[int, Page] = field(default_factory=dict, compare=False, repr=False)  # the pages of those responses
     requests: tuple[RequestRecord, ...] = field(default=(), compare=False, repr=False)
     origins: Mapping[str, tuple[str, ...]] = field(default_factory=dict, compare=False)  # channel URL → how found
     rejected: tuple[Rejection, ...] = field(default=(), compare=False)  # links not taken as channels, and why
@@ -140,7 +141,7 @@ async def discover_async(
     channels = tuple(without_covered(list(run.found.values()), registry))
     origins = {c.url: tuple(sorted(run.origins.get(canonical_url(c.url), ()))) for c in channels}
     return Discovery(channels, probes, tuple(run.notes), brand=brand, as_of=as_of, responses=dict(context.pages),
-                     requests=tuple(records), origins=origins, rejected=tuple(run.rejected.values()))
+                     parsed=dict(context.parsed), requests=tuple(records), origins=origins, rejected=tuple(run.rejected.values()))
 
 
 def discover(target: str | Brand, **kwargs: Any) -> Discovery:
@@ -192,7 +193,7 @@ class _Run:
             if not same_site(fetched.final_url, homepage):
                 self.notes.append(f"{homepage} redirected to another site, {fetched.final_url}; read as the brand's")
                 self.sites.add(registered_domain(host_of(fetched.final_url)))
-            page = Page.parse(fetched)
+            page = self.context.page(fetched)
             links = await self.read_page(page, "home")
             follow = self.choose_pages(page, links)
             if len(follow) < 2:
@@ -248,7 +249,7 @@ class _Run:
             if not _is_html(fetched):
                 self.notes.append(f"link-in-bio hub {hub.url} not read: {fetched.describe()}")
                 continue
-            page = Page.parse(fetched, "hub")
+            page = self.context.page(fetched, "hub")
             confidence = candidate.confidence if candidate is not None else Confidence.MEDIUM
             for found in hub_candidates(page, confidence, hub.title):
                 if canonical_url(found.url) != canonical_url(hub.url):
@@ -359,7 +360,7 @@ class _Run:
         key = canonical_url(fetched.final_url)
         if key in self.read:
             return
-        await self.read_page(Page.parse(fetched, role), role)
+        await self.read_page(self.context.page(fetched, role), role)
 
     def given(self) -> None:
         for url in self.brand.channels:
