@@ -19,7 +19,6 @@ at most :data:`MAX_ANCHORS` distinct links and :data:`MAX_JSON_LD_BYTES` of JSON
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
@@ -28,6 +27,7 @@ from selectolax.lexbor import LexborNode
 
 from auditor.fetch.client import refusal
 from auditor.models import Confidence, Evidence
+from auditor.parse import jsonld
 from auditor.plugin import Page
 from auditor.urls import clean_url
 
@@ -153,18 +153,7 @@ def _rel_me_candidates(page: Page) -> list[Candidate]:
 # -- JSON-LD -----------------------------------------------------------------------------
 def _json_ld_candidates(page: Page, notes: list[str]) -> list[Candidate]:
     found: list[Candidate] = []
-    budget = MAX_JSON_LD_BYTES
-    for node in page.tree.css('script[type="application/ld+json"]'):
-        text = node.text(deep=True) or ""
-        budget -= len(text)
-        if budget < 0:
-            notes.append(f"{page.url}: more than {MAX_JSON_LD_BYTES:,} bytes of JSON-LD; the rest was not read")
-            break
-        try:
-            document = json.loads(text.strip().rstrip(";"))
-        except (ValueError, RecursionError):
-            notes.append(f"{page.url}: a JSON-LD block is not valid JSON; skipped")
-            continue
+    for document in jsonld.documents(page.tree, page.url, notes, MAX_JSON_LD_BYTES):
         for value in _same_as(document):
             url = absolute(page, value)
             if url:
@@ -174,31 +163,15 @@ def _json_ld_candidates(page: Page, notes: list[str]) -> list[Candidate]:
 
 
 def _same_as(document: object) -> list[str]:
-    """``sameAs`` URLs of Organization/Person nodes anywhere in a JSON-LD document (bounded walk)."""
+    """``sameAs`` URLs of Organization/Person nodes anywhere in a JSON-LD document."""
     urls: list[str] = []
-    stack: list[tuple[object, int]] = [(document, 0)]
-    visited = 0
-    while stack and visited < MAX_JSON_LD_NODES:
-        value, depth = stack.pop()
-        visited += 1
-        if depth > 12:
-            continue
-        if isinstance(value, list):
-            stack.extend((item, depth + 1) for item in reversed(value))
-            continue
-        if not isinstance(value, dict):
-            continue
-        types = value.get("@type")
-        type_names = [types] if isinstance(types, str) else [t for t in types if isinstance(t, str)] \
-            if isinstance(types, list) else []
-        if any(t.rsplit("/", 1)[-1].lower() in ORG_TYPES for t in type_names):
-            same = value.get("sameAs")
+    for names, node in jsonld.nodes(document, skip=("sameAs",), max_nodes=MAX_JSON_LD_NODES):
+        if any(name.rsplit("/", 1)[-1].lower() in ORG_TYPES for name in names):
+            same = node.get("sameAs")
             if isinstance(same, str):
                 urls.append(same)
             elif isinstance(same, list):
                 urls += [item for item in same if isinstance(item, str)]
-        stack.extend((item, depth + 1) for key, item in reversed(list(value.items()))
-                     if key != "sameAs" and isinstance(item, (dict, list)))
     return urls
 
 

@@ -20,7 +20,6 @@ with the reason in a note.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from auditor.parse import jsonld
 from auditor.parse.datetext import copyright_years, find_dates, parse_machine_date, runs_with_hints, url_date
 from auditor.parse.regions import COMMENT, FOOTER, PAGE, POST, SEPARATOR, SIDEBAR, Regions, dateline, tokens, walk
 
@@ -102,17 +102,6 @@ def month_first(tree: LexborHTMLParser, metas: list[LexborNode] | None = None) -
     return not lang or lang.replace("_", "-") in ("en-us", "en")
 
 
-def json_ld_documents(tree: LexborHTMLParser) -> list[Any]:
-    """Every ``<script type="application/ld+json">`` of the page that parses, in page order (read once per page)."""
-    documents = []
-    for script in tree.css('script[type="application/ld+json"]'):
-        try:
-            documents.append(json.loads(script.text(deep=True) or "", strict=False))
-        except (ValueError, RecursionError):
-            continue
-    return documents
-
-
 def head_candidates(metas: list[LexborNode], documents: list[Any], month_first_dates: bool = False
                     ) -> Iterator[DateCandidate]:
     """Dates of ``<meta content>`` elements (``metas``, in page order) and of the JSON-LD ``documents``."""
@@ -130,7 +119,7 @@ def head_candidates(metas: list[LexborNode], documents: list[Any], month_first_d
         if value is not None:
             yield DateCandidate(value, f"meta {key}", role, HEAD, precision, raw)
     for document in documents:
-        for kind, node in _json_ld_nodes(document, 0):
+        for kind, node in _json_ld_nodes(document):
             for key, role in (("datePublished", PUBLISHED), ("dateModified", MODIFIED), ("dateCreated", DATE),
                               ("uploadDate", DATE)):
                 raw = node.get(key)
@@ -152,26 +141,15 @@ _NOT_ENTITIES = frozenset({"Comment", "Person", "Organization", "ImageObject", "
                            "AggregateRating", "Question", "Answer"})
 
 
-def _json_ld_nodes(document: Any, depth: int) -> Iterator[tuple[str, dict[str, Any]]]:
-    """Every typed node of a JSON-LD document, however deep its ``@graph``, lists and nestings go."""
-    if depth > 8:
-        return
-    if isinstance(document, list):
-        for entry in document:
-            yield from _json_ld_nodes(entry, depth + 1)
-        return
-    if not isinstance(document, dict):
-        return
-    kind = document.get("@type")
-    kinds = kind if isinstance(kind, list) else [kind]
-    names = [k for k in kinds if isinstance(k, str)]
-    if names and _NOT_ENTITIES.intersection(names):
-        return  # a comment's, a person's or a product's dates are not the page's
-    if names:
-        yield "/".join(names), document
-    for key, value in document.items():
-        if isinstance(value, (dict, list)) and key not in ("author", "publisher", "comment", "review", "creator"):
-            yield from _json_ld_nodes(value, depth + 1)
+def _json_ld_nodes(document: Any) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The typed nodes of a JSON-LD document whose dates may be the page's (not a comment's, a person's...)."""
+    for names, node in jsonld.nodes(document, skip=_NOT_THE_PAGES, prune=lambda n: bool(_NOT_ENTITIES.intersection(n)),
+                                    max_depth=8):
+        if names:
+            yield "/".join(names), node
+
+
+_NOT_THE_PAGES = frozenset({"author", "publisher", "comment", "review", "creator"})  # whose dates are their own
 
 
 def body_candidates(tree: LexborHTMLParser, regions: Regions, month_first_dates: bool) -> Iterator[DateCandidate]:

@@ -27,7 +27,8 @@ from auditor.parse.htmldepth import parse_html
 
 from auditor.models import Interaction
 from auditor.parse.comments import Comment, find_comments, interactions_from, link_flat_replies, mark_owner_by_name
-from auditor.parse.dates import (DateCandidate, choose, head_candidates, json_ld_documents, machine_candidates,
+from auditor.parse import jsonld
+from auditor.parse.dates import (DateCandidate, choose, head_candidates, machine_candidates,
                                   month_first, script_candidates, settled, text_candidates, url_candidates)
 from auditor.parse.regions import COMMENT, SIDEBAR, Regions
 
@@ -85,7 +86,7 @@ def extract_page(html: str, url: str, fetched_at: datetime) -> PageExtract:
     tree = parse_html(html)
     regions = Regions(tree)
     heads = tree.css("meta[content], title")  # one pass for both: a <meta> only matches the first, a <title> the second
-    metas, documents = [n for n in heads if n.tag == "meta"], json_ld_documents(tree)
+    metas, documents = [n for n in heads if n.tag == "meta"], jsonld.documents(tree)
     english_order = month_first(tree, metas)
     # Read in three steps, each only when the ones before do not settle the day: the head and the
     # permalink, the body's machine dates, the body's text.
@@ -163,24 +164,14 @@ def _byline_name(node: LexborNode) -> str:
     return text
 
 
-def _json_ld_author(document: object, depth: int = 0) -> str:
-    if depth > 5:
-        return ""
-    if isinstance(document, list):
-        for entry in document:
-            found = _json_ld_author(entry, depth + 1)
-            if found:
-                return found
-        return ""
-    if not isinstance(document, dict):
-        return ""
-    kind = document.get("@type")
-    kinds = kind if isinstance(kind, list) else [kind]
-    if any(k in ("Article", "BlogPosting", "NewsArticle") for k in kinds):
-        author = document.get("author")
-        author = author[0] if isinstance(author, list) and author else author
-        if isinstance(author, dict) and isinstance(author.get("name"), str):
-            return author["name"].strip()
-        if isinstance(author, str):
-            return author.strip()
-    return _json_ld_author(document.get("@graph"), depth + 1) if "@graph" in document else ""
+def _json_ld_author(document: object) -> str:
+    """The author's name of the first article in a JSON-LD document, or ""."""
+    for names, node in jsonld.nodes(document, skip=("author",), max_depth=5):
+        if any(name in ("Article", "BlogPosting", "NewsArticle") for name in names):
+            author = node.get("author")
+            author = author[0] if isinstance(author, list) and author else author
+            if isinstance(author, dict) and isinstance(author.get("name"), str):
+                return author["name"].strip()
+            if isinstance(author, str):
+                return author.strip()
+    return ""
