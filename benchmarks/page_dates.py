@@ -73,7 +73,8 @@ def htmldate_tool(extensive: bool, fetched_at: datetime) -> Callable[[Page], dat
 
 def every_candidate(page: Page) -> list:
     """All date candidates of the page, the body's text included (extract_page stops reading once the day is settled)."""
-    from auditor.parse.dates import body_candidates, head_candidates, json_ld_documents, month_first, url_candidates
+    from auditor.parse.dates import body_candidates, head_candidates, month_first, url_candidates
+    from auditor.parse.jsonld import documents as json_ld_documents
     from auditor.parse.htmldepth import parse_html
     from auditor.parse.regions import Regions
 
