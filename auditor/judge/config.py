@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.judge import ConfigError, RuleConfig, Rules, Suppression
+from auditor.judge.selection import ALL
 from auditor.models import Severity
 
 CONFIG_NAME = "auditor.toml"
@@ -238,7 +239,7 @@ def resolve(path: Path | None = None, overrides: Overrides = Overrides(), *, cwd
     file = load_config(path, cwd=cwd)
     where = file.rules.source if file.path is not None else "default"
     rules = file.rules
-    select_source = where if file.path is not None and rules.select != (ALL_RULES,) else "default"
+    select_source = where if file.path is not None and rules.select != (ALL,) else "default"
     settings = [
         Setting(key="select", value=list(overrides.select or rules.select),
                 source="--select" if overrides.select else select_source),
@@ -253,8 +254,6 @@ def resolve(path: Path | None = None, overrides: Overrides = Overrides(), *, cwd
                         channels=rules.channels, suppress=rules.suppress, source=rules.source)
     return Effective(rules=merged, fail_on=str(settings[3].value), path=file.path, settings=tuple(settings))
 
-
-ALL_RULES = "ALL"
 
 
 def _added(key: str, from_file: tuple[str, ...], from_flag: tuple[str, ...], where: str, flag: str) -> Setting:

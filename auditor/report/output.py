@@ -362,11 +362,6 @@ def _check_directory(directory: Path, flag: str) -> None:
         raise InvalidInput(f"cannot write {directory} ({flag}): permission denied in {existing}")
 
 
-def brand_key(name: str, sink: Sink) -> str:
-    """The name under which a resumed run recorded this brand."""
-    return sink.key(name)
-
-
 def use_color(choice: str, stream: TextIO | None = None, environ: Mapping[str, str] | None = None) -> bool:
     """``--color``: ``always`` and ``never`` say it; ``auto`` colours ``stream`` when it is a terminal, unless
     ``NO_COLOR`` is set (to anything but the empty string) or ``TERM=dumb``. ``stream`` None: a file."""
