@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import enum
 import os
 import sys
@@ -18,22 +17,20 @@ from auditor import __version__
 from auditor.options import AuditOptions
 from auditor.discover.brand import InvalidInput, brand_from
 from auditor.judge.baseline import load_baseline
-from auditor.history import HistoryError, Recorder
+from auditor.history import HistoryError
 from auditor.history.record import PREVIOUS, recorder_for
-from auditor.batch import BrandSpec, read_brands, run_batch
-from auditor.judge.config import load_config
-from auditor.judge import ConfigError, RuleConfig, Rules, prepare
-from auditor.fetch.client import CacheSettings, FetchSettings
-from auditor.report.output import Sink, brand_key, open_sink
-from auditor.report.progress import BatchProgress
-from auditor.models import Audit, ExitStatus, Severity
-from auditor.plugin import Registry, UnknownName, load_registry
+from auditor.batch import BrandSpec, read_brands
+from auditor.judge.config import Overrides, codes, describe, resolve
+from auditor.judge import ConfigError, Rules, prepare
+from auditor.fetch.client import FetchSettings
+from auditor.fetch.proxy import ProxyDown
+from auditor.report.output import open_sink, parse_formats, report_width, use_color
+from auditor.models import ExitStatus, Severity
+from auditor.plugin import UnknownName, load_registry
 from auditor.report import FORMATS, ReportOptions
+from auditor.run import cache_settings, check_baseline_flags, check_network, fetch_settings, run_and_report
 from auditor.judge.rules import summary
 from auditor.judge.selection import SelectorError, check_selectors
-
-
-Format = enum.Enum("Format", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
 
 
 class FailOn(str, enum.Enum):
@@ -43,27 +40,46 @@ class FailOn(str, enum.Enum):
     never = "never"
 
 
+class Color(str, enum.Enum):
+    auto = "auto"
+    always = "always"
+    never = "never"
+
+
 app = typer.Typer(
     help="Find a brand's abandoned online presence: stale blogs and feeds, broken channels, unanswered readers.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     rich_markup_mode="rich",
+    context_settings={"help_option_names": ["-h", "--help"]},
 )
+
+
+def complete_formats(incomplete: str) -> list[str]:
+    """Shell completion for --format: the formats, also after a comma (json,h → json,html)."""
+    done, _, last = incomplete.rpartition(",")
+    prefix = f"{done}," if done else ""
+    return [prefix + name for name in FORMATS if name.startswith(last) and name not in done.split(",")]
+
 
 AsOf = Annotated[
     Optional[str],
     typer.Option("--as-of", metavar="DATE", help="Judge as if it were this moment (2026-11-22 = midnight UTC, or an "
                  "ISO time). Default: now. Fix it for reproducible reports."),
 ]
-FormatOption = Annotated[Format, typer.Option("--format", "-f", help="Report format.")]
+FormatOption = Annotated[str, typer.Option(
+    "--format", "-f", metavar="FORMAT[,FORMAT]", autocompletion=complete_formats,
+    help=f"Report format: {', '.join(FORMATS)}. Several at once with -o DIR: --format json,html -o out/ "
+    "writes out/report.json and out/report.html.")]
 Output = Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE",
-                                                help="Write the report to FILE (atomically) instead of stdout.")]
+                                                help="Write the report to FILE (atomically) instead of stdout; with "
+                                                "several formats, a directory (one file per format).")]
 FailOnOption = Annotated[Optional[FailOn], typer.Option(
     "--fail-on", help="Exit 1 when a finding is at least this severe. Default: the config's fail-on, else warning.")]
 ConfigOption = Annotated[Optional[Path], typer.Option(
-    "--config", metavar="FILE", help="Configuration file (TOML). Default: ./auditor.toml, or \\[tool.auditor] in "
-    "./pyproject.toml, if present.")]
+    "--config", metavar="FILE", help="Configuration file (TOML). Default: the nearest auditor.toml, or pyproject.toml "
+    "with \\[tool.auditor], in the working directory or above it (auditor config shows which).")]
 SelectOption = Annotated[Optional[str], typer.Option(
     "--select", metavar="CODES", help="Run only these rules: comma-separated codes or prefixes (STALE,BROKEN001); "
     "replaces the config's select.")]
@@ -92,11 +108,23 @@ AllowPrivate = Annotated[bool, typer.Option("--allow-private", help="Allow fetch
                                             "addresses (off by default so a page cannot steer us inward).")]
 Timeout = Annotated[float, typer.Option("--timeout", metavar="SECONDS", min=1.0,
                                         help="Longest wait for one response, retries not counted.")]
+MaxRetries = Annotated[Optional[int], typer.Option(
+    "--max-retries", metavar="N", min=0, max=10, help="Retries of a failed request (connect errors, timeouts, 429, "
+    "5xx) after the first attempt (default 3; 0 for none).")]
+ColorOption = Annotated[Color, typer.Option(
+    "--color", help="Colour the terminal report: auto (a terminal, unless NO_COLOR is set), always (through a pipe "
+    "too), never.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="Print the report and errors only: no progress, "
+                                           "no 'wrote FILE' lines.")]
 
 
 def fail(message: str, status: ExitStatus = ExitStatus.USAGE) -> typer.Exit:
     typer.echo(f"auditor: error: {message}", err=True)
     return typer.Exit(int(status))
+
+
+def say(line: str) -> None:
+    typer.echo(line, err=True)
 
 
 def parse_as_of(text: str | None) -> datetime | None:
@@ -109,45 +137,16 @@ def parse_as_of(text: str | None) -> datetime | None:
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
 
 
-def severity_of(fail_on: FailOn) -> Severity | None:
+def severity_of(fail_on: str) -> Severity | None:
     """The severity that fails the run; None for ``never``."""
-    return None if fail_on is FailOn.never else Severity(fail_on.value)
+    return None if fail_on == "never" else Severity(fail_on)
 
 
-def codes(text: str | None) -> tuple[str, ...]:
-    return tuple(part.strip().upper() for part in (text or "").split(",") if part.strip())
-
-
-def with_selectors(rules: RuleConfig, select: str | None, extend_select: str | None, ignore: str | None) -> RuleConfig:
-    """Command-line selectors over the file's: --select replaces, --extend-select and --ignore add."""
-    return replace(
-        rules,
-        select=codes(select) or rules.select,
-        extend_select=rules.extend_select + codes(extend_select),
-        ignore=rules.ignore + codes(ignore),
-    )
-
-
-def color_for(output: Path | None, output_dir: Path | None) -> bool:
-    return output is None and output_dir is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-
-
-def terminal_width(output: Path | None) -> int:
-    if output is None and sys.stdout.isatty():
-        return max(100, typer.get_terminal_size().columns)
-    return 110
-
-
-def cache_settings(cache_dir: Path | None, no_cache: bool, max_age: float) -> CacheSettings | None:
-    directory = cache_dir or (Path(os.environ["AUDITOR_CACHE_DIR"]) if os.environ.get("AUDITOR_CACHE_DIR") else None)
-    if no_cache or directory is None:
-        return None
-    return CacheSettings(directory, max_age)
-
-
-def settings_from(timeout: float, ignore_robots: bool, allow_private: bool, base: FetchSettings = FetchSettings()):
-    return replace(base, total_timeout=timeout, read_timeout=min(base.read_timeout, timeout),
-                   respect_robots=not ignore_robots, allow_private=allow_private)
+def report_options(color: Color, *, to_stdout: bool, verbose: bool = False,
+                   fail_on: Severity | None = Severity.WARNING, rules: Rules | None = None) -> ReportOptions:
+    stream = sys.stdout if to_stdout else None
+    return ReportOptions(color=use_color(color.value, stream), width=report_width(stream), verbose=verbose,
+                         fail_on=fail_on, rules=rules)
 
 
 @app.command()
@@ -158,12 +157,14 @@ def audit(
         "--brands", metavar="FILE", help="Audit many brands from a CSV (name,url,channels,handles,config) or TOML "
         "(\\[\\[brand]] tables) file; results stream out as each brand finishes.")] = None,
     as_of: AsOf = None,
-    format: FormatOption = Format.table,  # type: ignore[attr-defined]
+    format: FormatOption = "table",
     output: Output = None,
     output_dir: Annotated[Optional[Path], typer.Option(
-        "--output-dir", metavar="DIR", help="One report file per brand in DIR, each written atomically.")] = None,
+        "--output-dir", metavar="DIR", help="One report file per brand (and format) in DIR, each written "
+        "atomically.")] = None,
     resume: Annotated[bool, typer.Option(
-        "--resume", help="Skip brands already in --output (JSON Lines) or --output-dir from an interrupted run.")] = False,
+        "--resume", help="Skip brands already in --output (JSON Lines) or --output-dir from an interrupted run; "
+        "the exit status counts what they found.")] = False,
     fail_on: FailOnOption = None,
     config: ConfigOption = None,
     select: SelectOption = None,
@@ -183,14 +184,20 @@ def audit(
         "--probe-handles", help="Look the handles up on every platform that maps handles to profiles and audit "
         "the profiles found (low confidence: the same name may belong to someone else).")] = False,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show healthy channels too.")] = False,
+    quiet: QuietOption = False,
+    color: ColorOption = Color.auto,
     concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=256,
                                              help="Brands audited at once with --brands.")] = 8,
+    brand_timeout: Annotated[Optional[float], typer.Option(
+        "--brand-timeout", metavar="SECONDS", min=1.0, help="Stop a brand's audit after this long and report it "
+        "as failed (exit 3); the other brands go on. Default: no limit.")] = None,
     cache_dir: CacheDirOption = None,
     no_cache: NoCacheOption = False,
     max_age: MaxAgeOption = 3600.0,
     ignore_robots: IgnoreRobots = False,
     allow_private: AllowPrivate = False,
     timeout: Timeout = 60.0,
+    max_retries: MaxRetries = None,
 ) -> None:
     """Audit a brand (or many): find its channels, read their activity, report what is stale or broken.
 
@@ -200,89 +207,98 @@ def audit(
 
       auditor audit acme.example --format json -o report.json
 
+      auditor audit acme.example --format concise | grep STALE
+
+      auditor audit acme.example --format json,html -o out/
+
       auditor audit acme.example --ignore SLOW --baseline last.json --fail-on-new
 
-      auditor audit --brands clients.csv --format json -o audit.jsonl --resume
+      auditor audit --brands clients.csv --format json -o audit.jsonl --resume -q
 
-    Formats: table, json, markdown, html, csv, junit, sarif.
-    Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or input error, 3 the audit could not run.
+      auditor audit --brands clients.csv --brand-timeout 300 --max-retries 1 --color never
+
+    Formats: table, concise, json, markdown, html, csv, junit, sarif.
+    Exit status: 0 clean, 1 findings at or above --fail-on, 2 usage or input error, 3 the audit could not run
+    (a brand crashed or ran out of time, the proxy is down, or nothing could be read at all).
     """
     moment = parse_as_of(as_of)
+    recorder = None
     try:
         if (url is None) == (brands is None):
             raise InvalidInput("give one brand URL or --brands FILE")
+        formats = parse_formats(format)
+        check_baseline_flags(fail_on_new=fail_on_new, baseline=baseline)
         registry = load_registry()
         for problem in registry.load_errors:
-            typer.echo(f"auditor: warning: {problem} (see `auditor plugins`)", err=True)
-        file_config = load_config(config)
+            say(f"auditor: warning: {problem} (see `auditor plugins`)")
         for flag, value in (("--select", select), ("--extend-select", extend_select), ("--ignore", ignore)):
             check_selectors(codes(value), registry.rules, flag)
-        rules = with_selectors(file_config.rules, select, extend_select, ignore)
-        prepared = prepare(rules, registry)  # the configuration, checked once for the whole run
+        effective = resolve(config, Overrides(select=codes(select), extend_select=codes(extend_select),
+                                              ignore=codes(ignore), fail_on=fail_on.value if fail_on else None))
+        prepared = prepare(effective.rules, registry)  # the configuration, checked once for the whole run
         if brands is not None:
             specs = read_brands(brands)
         else:
             brand = brand_from(url or "", name=name, channels=tuple(channel or ()))
             specs = [BrandSpec(replace(brand, handles=tuple(handle or ())))]
         previous = load_baseline(baseline) if baseline is not None and str(baseline) != PREVIOUS else None
+        cache = cache_settings(cache_dir, no_cache=no_cache, max_age=max_age)
+        options = AuditOptions(as_of=moment, rules=effective.rules, probe_handles=probe_handles,
+                               fetch=fetch_settings(timeout, ignore_robots=ignore_robots, allow_private=allow_private,
+                                                    max_retries=max_retries))
+        threshold = severity_of(effective.fail_on)
+        to_stdout = output is None and output_dir is None
+        check_network(specs, timeout=min(timeout, 10.0))  # a dead proxy is one line, before any request
         recorder = recorder_for(history, enabled=not no_history, compare_previous=str(baseline) == PREVIOUS)
-        options = AuditOptions(as_of=moment, fetch=settings_from(timeout, ignore_robots, allow_private), rules=rules,
-                               probe_handles=probe_handles)
-        threshold = fail_on or FailOn(file_config.fail_on or "warning")
-        report_options = ReportOptions(color=color_for(output, output_dir), width=terminal_width(output),
-                                       verbose=verbose, fail_on=severity_of(threshold), rules=prepared)
-        sink = open_sink(format.value, report_options, output=output, output_dir=output_dir, resume=resume,
-                         many=brands is not None)
-        cache = cache_settings(cache_dir, no_cache, max_age)
+        sink = open_sink(formats, report_options(color, to_stdout=to_stdout, verbose=verbose, fail_on=threshold,
+                                                 rules=prepared),
+                         output=output, output_dir=output_dir, resume=resume, many=brands is not None)
+    except ProxyDown as exc:
+        raise fail(str(exc), ExitStatus.FAILED) from None
     except (InvalidInput, ConfigError, UnknownName, SelectorError, HistoryError) as exc:
+        if recorder is not None:
+            recorder.close()
         raise fail(str(exc)) from None
     try:
-        status = run_and_report(specs, options, registry, sink, previous=previous, threshold=severity_of(threshold),
+        status = run_and_report(specs, options, registry, sink, say=say, previous=previous, threshold=threshold,
                                 only_new=fail_on_new, concurrency=concurrency, cache=cache, rules=prepared,
-                                history=recorder)
+                                annotate=recorder.record if recorder is not None else None,
+                                brand_timeout=brand_timeout, quiet=quiet)
     finally:
         if recorder is not None:
             recorder.close()
     raise typer.Exit(int(status))
 
 
-def run_and_report(specs: list[BrandSpec], options: AuditOptions, registry: Registry, sink: Sink, *,
-                   previous: list[Audit] | None, threshold: Severity | None, only_new: bool = False,
-                   concurrency: int = 8, cache: CacheSettings | None = None, client_options: dict | None = None,
-                   rules: Rules | None = None, history: Recorder | None = None) -> ExitStatus:
-    """Run the batch, streaming each brand's report to the sink and progress to stderr; the exit status."""
-    todo = len([s for s in specs if brand_key(s.brand.name, sink) not in sink.done])
-    progress = BatchProgress(todo) if len(specs) > 1 else None
+@app.command("config")
+def config_command(
+    config: ConfigOption = None,
+    select: SelectOption = None,
+    extend_select: ExtendSelectOption = None,
+    ignore: IgnoreOption = None,
+    fail_on: FailOnOption = None,
+) -> None:
+    """Print the effective configuration, each value with where it came from (a file, a flag, the default).
 
-    def on_result(result: Audit) -> None:
-        sink.write(result)
-        if progress:
-            progress.done(result)
+    The file is the one `auditor audit` would read: --config FILE, else the nearest auditor.toml (or
+    pyproject.toml with \\[tool.auditor]) in the working directory or a folder above it. The output is
+    TOML: paste it into auditor.toml to start from it.
 
-    def on_error(spec: BrandSpec, error: BaseException) -> None:
-        if progress:
-            progress.failed(spec.brand.name, error)
-        else:
-            typer.echo(f"auditor: {spec.brand.name}: the audit failed: {type(error).__name__}: {error}", err=True)
+    Examples:
 
-    skip = {s.brand.name for s in specs if brand_key(s.brand.name, sink) in sink.done}
-    completed = False
+      auditor config
+
+      auditor config --ignore SLOW --fail-on error
+    """
     try:
-        outcome = asyncio.run(run_batch(specs, options, registry=registry, on_result=on_result, on_error=on_error,
-                                        skip=skip, concurrency=concurrency, baseline=previous, threshold=threshold,
-                                        only_new=only_new, rules=rules,
-                                        annotate=history.record if history is not None else None,
-                                        client_options={"cache": cache, **(client_options or {})}))
-        completed = True
-    finally:
-        if progress:
-            progress.close()
-        message = sink.close(completed)
-        if message:
-            typer.echo(message, err=True)
-    if outcome.skipped:
-        typer.echo(f"skipped {outcome.skipped} brands already done (--resume)", err=True)
-    return outcome.status
+        registry = load_registry()
+        for flag, value in (("--select", select), ("--extend-select", extend_select), ("--ignore", ignore)):
+            check_selectors(codes(value), registry.rules, flag)
+        effective = resolve(config, Overrides(select=codes(select), extend_select=codes(extend_select),
+                                              ignore=codes(ignore), fail_on=fail_on.value if fail_on else None))
+        typer.echo(describe(effective, prepare(effective.rules, registry)), nl=False)
+    except (ConfigError, SelectorError, UnknownName) as exc:
+        raise fail(str(exc)) from None
 
 
 class DiscoverFormat(str, enum.Enum):
@@ -321,7 +337,8 @@ def discover(
     try:
         brand = replace(brand_from(url, name=name, channels=tuple(channel or ())),
                         handles=tuple(h.strip() for h in handle or () if h.strip()))
-        options = AuditOptions(fetch=settings_from(timeout, ignore_robots, allow_private), probe_handles=probe_handles)
+        options = AuditOptions(fetch=fetch_settings(timeout, ignore_robots=ignore_robots, allow_private=allow_private),
+                               probe_handles=probe_handles)
         found = discover_brand(brand, options=options)
     except (InvalidInput, UnknownName) as exc:
         raise fail(str(exc)) from None
@@ -331,29 +348,76 @@ def discover(
 @app.command()
 def demo(
     as_of: AsOf = None,
-    format: FormatOption = Format.table,  # type: ignore[attr-defined]
+    format: FormatOption = "table",
     output: Output = None,
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show healthy channels too.")] = False,
+    quiet: QuietOption = False,
+    color: ColorOption = Color.auto,
+    serve: Annotated[bool, typer.Option(
+        "--serve", help="Serve the HTML report on 127.0.0.1 and print its URL (opened in your browser when run "
+        "from a terminal); Ctrl-C stops it.")] = False,
+    port: Annotated[int, typer.Option("--port", min=0, max=65535,
+                                      help="With --serve: the port (default 0: any free one).")] = 0,
 ) -> None:
     """Audit the sample brands on the bundled fixture internet: no network needed.
 
     A loopback proxy answers for every sample host from the files installed with the package,
     so this shows exactly what `auditor audit` does, offline. Judged as of 2026-11-22 unless --as-of says otherwise.
+
+    Examples:
+
+      auditor demo
+
+      auditor demo --format html -o demo.html
+
+      auditor demo --serve
     """
+    import io
+
     from auditor.demo import DEMO_AS_OF, demo_brands, fixture_client_options
     from auditor.fixtures.fixtureweb import FixtureInternet, bundled_root
+    from auditor.report.output import StreamSink
 
+    page = io.StringIO()
     try:
+        formats = parse_formats(format)
+        if serve and (output is not None or formats != ("table",) and formats != ("html",)):
+            raise InvalidInput("--serve shows the HTML report in a browser; drop --format and -o")
         specs = [BrandSpec(brand_from(u)) for u in demo_brands()]
         options = AuditOptions(as_of=parse_as_of(as_of) or DEMO_AS_OF, fetch=FetchSettings(retries=1, backoff=0.1))
-        sink = open_sink(format.value, ReportOptions(color=color_for(output, None), width=terminal_width(output),
-                                                     verbose=verbose),
-                         output=output, output_dir=None, resume=False, many=True)
+        chosen = report_options(color, to_stdout=output is None and not serve, verbose=verbose, fail_on=None)
+        if serve:
+            sink = StreamSink("html", chosen, page, many=True)
+        else:
+            sink = open_sink(formats, chosen, output=output, output_dir=None, resume=False, many=True)
     except InvalidInput as exc:
         raise fail(str(exc)) from None
     with FixtureInternet(bundled_root()) as web:
-        run_and_report(specs, options, load_registry(), sink, previous=None, threshold=None, concurrency=1,
-                       client_options=fixture_client_options(web))
+        run_and_report(specs, options, load_registry(), sink, say=say, threshold=None, concurrency=1,
+                       client_options=fixture_client_options(web), quiet=quiet or serve)
+    if serve:
+        serve_report(page.getvalue(), port)
+
+
+def serve_report(html: str, port: int) -> None:
+    import time
+    import webbrowser
+
+    from auditor.report.serve import ReportServer
+
+    try:
+        server = ReportServer(html, port=port)
+    except OSError as exc:
+        raise fail(f"--port {port}: cannot listen on 127.0.0.1: {exc.strerror or exc}", ExitStatus.FAILED) from None
+    with server:
+        typer.echo(f"serving the report at {server.url} (Ctrl-C stops)")
+        if sys.stdout.isatty() and not os.environ.get("AUDITOR_NO_BROWSER"):
+            webbrowser.open(server.url)
+        try:
+            while True:
+                time.sleep(3600)
+        except KeyboardInterrupt:
+            typer.echo("stopped", err=True)
 
 
 @app.command()
@@ -439,13 +503,15 @@ def inspect(
 
       auditor inspect https://blog.example.com/feed/ --format json
     """
+    import asyncio
     import json
 
     from auditor.report.inspect import inspect_url
 
     moment = parse_as_of(as_of)
     try:
-        found = asyncio.run(inspect_url(url, as_of=moment, fetch=settings_from(timeout, ignore_robots, allow_private)))
+        found = asyncio.run(inspect_url(url, as_of=moment, fetch=fetch_settings(
+            timeout, ignore_robots=ignore_robots, allow_private=allow_private)))
     except InvalidInput as exc:
         raise fail(str(exc)) from None
     if format is InspectFormat.json:

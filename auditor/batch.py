@@ -112,6 +112,10 @@ def _values(value: Any) -> list[str]:
     return [part for part in _SPLIT.split(str(value)) if part]
 
 
+class BrandTimeout(TimeoutError):
+    """A brand's audit ran past its time budget and was stopped."""
+
+
 @dataclass(frozen=True)
 class BrandResult:
     """One brand of a batch: its audit, or the error that stopped it."""
@@ -130,12 +134,14 @@ async def audit_many(
     concurrency: int = 8,
     baseline: Iterable[Audit] | None = None,
     rules: Rules | None = None,
+    brand_timeout: float | None = None,
 ) -> AsyncIterator[BrandResult]:
     """Audit every brand, ``concurrency`` at a time, sharing one fetcher (so per-host limits hold
     across brands), and yield each result as soon as it is ready. Only ``concurrency`` results are
     held at any time, so memory does not grow with the number of brands. ``rules`` is
     ``options.rules`` already checked by :func:`~auditor.judge.prepare`; brands with their own
-    configuration have it checked once each."""
+    configuration have it checked once each. A brand not done within ``brand_timeout`` seconds is
+    stopped and yields a :class:`BrandTimeout` error."""
     shared = rules or prepare(options.rules, registry)  # configuration mistakes stop the batch before any request
     own = {id(spec): prepare(spec.rules, registry) for spec in specs if spec.rules is not None}
     previous = list(baseline) if baseline is not None else None
@@ -146,8 +152,13 @@ async def audit_many(
         for spec in queue:  # a shared iterator: each brand is taken by exactly one worker
             brand_options = options if spec.rules is None else replace(options, rules=spec.rules)
             try:
-                result = await audit_async(spec.brand, brand_options, fetcher=fetcher, registry=registry,
-                                           rules=own.get(id(spec), shared), baseline=previous)
+                async with asyncio.timeout(brand_timeout) as budget:
+                    result = await audit_async(spec.brand, brand_options, fetcher=fetcher, registry=registry,
+                                               rules=own.get(id(spec), shared), baseline=previous)
+            except TimeoutError as exc:
+                late = BrandTimeout(f"not finished within its time budget ({brand_timeout:g} s, --brand-timeout)")
+                await results.put(BrandResult(spec, error=late if budget.expired() else exc))
+                continue
             except Exception as exc:  # noqa: BLE001 - one brand's crash is reported; the batch goes on
                 await results.put(BrandResult(spec, error=exc))
                 continue
@@ -194,6 +205,7 @@ async def run_batch(
     only_new: bool = False,
     rules: Rules | None = None,
     annotate: Callable[[Audit], Audit] | None = None,
+    brand_timeout: float | None = None,
 ) -> BatchOutcome:
     """Audit ``specs`` (minus ``skip``) through one shared client and fetcher; results stream to ``on_result``.
 
@@ -208,7 +220,7 @@ async def run_batch(
     async with make_client(options.fetch, **(client_options or {})) as client:
         fetcher = Fetcher(client, options.fetch, keep_records=False)
         async for result in audit_many(todo, options, fetcher=fetcher, registry=registry, concurrency=concurrency,
-                                       baseline=baseline, rules=rules):
+                                       baseline=baseline, rules=rules, brand_timeout=brand_timeout):
             if result.audit is None:
                 outcome.failed += 1
                 outcome.status = ExitStatus.FAILED

@@ -96,6 +96,9 @@ def build_options(rule: Rule, raw: Mapping[str, Any], where: str = "") -> Any:
         expected = hints[name]
         if not _fits(value, expected):
             raise ConfigError(f"{where}: {key} must be {_describe(expected)}, not {type(value).__name__} ({value!r})")
+        if _negative(value):
+            raise ConfigError(f"{where}: {key} must not be negative (days, hours, counts and rates are 0 or more), "
+                              f"not {value!r}")
         if typing.get_origin(expected) is dict:
             value = {**getattr(defaults, name), **value}
         values[name] = float(value) if expected is float else value
@@ -126,6 +129,12 @@ def _fits(value: Any, expected: Any) -> bool:
     if expected is float:
         return isinstance(value, (int, float)) and not isinstance(value, bool)
     return isinstance(value, expected)
+
+
+def _negative(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_negative(v) for v in value.values())
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and value < 0
 
 
 def _describe(expected: Any) -> str:

@@ -30,13 +30,16 @@ the key and what was expected.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 import tomllib
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from auditor.judge import ConfigError, RuleConfig, Suppression
+from auditor.judge import ConfigError, RuleConfig, Rules, Suppression
+from auditor.judge.selection import ALL
 from auditor.models import Severity
 
 CONFIG_NAME = "auditor.toml"
@@ -52,16 +55,26 @@ class FileConfig:
 
 
 def find_config(start: Path) -> Path | None:
-    """``auditor.toml`` in ``start``, else a ``pyproject.toml`` there with a ``[tool.auditor]`` table."""
-    candidate = start / CONFIG_NAME
+    """The nearest configuration from ``start`` up to the filesystem root, as ruff finds its own: in each
+    folder ``auditor.toml``, else a ``pyproject.toml`` with a ``[tool.auditor]`` table (one without it is
+    passed over)."""
+    for folder in (start, *start.parents):
+        found = _config_in(folder)
+        if found is not None:
+            return found
+    return None
+
+
+def _config_in(folder: Path) -> Path | None:
+    candidate = folder / CONFIG_NAME
     if candidate.is_file():
         return candidate
-    pyproject = start / "pyproject.toml"
+    pyproject = folder / "pyproject.toml"
     if pyproject.is_file():
         try:
             if "auditor" in tomllib.loads(pyproject.read_text(encoding="utf-8")).get("tool", {}):
                 return pyproject
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError):
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError):
             return pyproject  # let load_config report the error with its location
     return None
 
@@ -180,3 +193,117 @@ def _date(value: Any, where: str) -> date | None:
         except ValueError:
             pass
     raise ConfigError(f"{where}: until must be a date like 2027-03-01, not {value!r}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Overrides:
+    """What the command line says about the configuration: ``select`` replaces the file's selection,
+    ``extend_select`` and ``ignore`` add to it, ``fail_on`` replaces the file's."""
+
+    select: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    fail_on: str | None = None
+
+
+DEFAULT_FAIL_ON = "warning"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Setting:
+    """One value of the effective configuration and where it came from."""
+
+    key: str
+    value: Any
+    source: str  # "default", a file (with its table), a command-line flag, or several joined by " + "
+
+
+@dataclass(frozen=True, kw_only=True)
+class Effective:
+    """The configuration a run uses: the file found (or given) with the command line over it."""
+
+    rules: RuleConfig
+    fail_on: str  # info | warning | error | never
+    path: Path | None
+    settings: tuple[Setting, ...]  # the top-level keys, in file order, each with its source
+
+
+def codes(text: str | None) -> tuple[str, ...]:
+    """``"stale, BROKEN001"`` → ``("STALE", "BROKEN001")``: a comma-separated selector flag."""
+    return tuple(part.strip().upper() for part in (text or "").split(",") if part.strip())
+
+
+def resolve(path: Path | None = None, overrides: Overrides = Overrides(), *, cwd: Path | None = None) -> Effective:
+    """The file (``path``, else the nearest one :func:`find_config` finds from ``cwd``) with ``overrides``
+    over it; raises ConfigError for a mistake in the file."""
+    file = load_config(path, cwd=cwd)
+    where = file.rules.source if file.path is not None else "default"
+    rules = file.rules
+    select_source = where if file.path is not None and rules.select != (ALL,) else "default"
+    settings = [
+        Setting(key="select", value=list(overrides.select or rules.select),
+                source="--select" if overrides.select else select_source),
+        _added("extend-select", rules.extend_select, overrides.extend_select, where, "--extend-select"),
+        _added("ignore", rules.ignore, overrides.ignore, where, "--ignore"),
+        Setting(key="fail-on", value=overrides.fail_on or file.fail_on or DEFAULT_FAIL_ON,
+                source="--fail-on" if overrides.fail_on else (where if file.fail_on else "default")),
+    ]
+    merged = RuleConfig(select=overrides.select or rules.select,
+                        extend_select=rules.extend_select + overrides.extend_select,
+                        ignore=rules.ignore + overrides.ignore, severity=rules.severity, options=rules.options,
+                        channels=rules.channels, suppress=rules.suppress, source=rules.source)
+    return Effective(rules=merged, fail_on=str(settings[3].value), path=file.path, settings=tuple(settings))
+
+
+
+def _added(key: str, from_file: tuple[str, ...], from_flag: tuple[str, ...], where: str, flag: str) -> Setting:
+    sources = [s for s, values in ((where, from_file), (flag, from_flag)) if values]
+    return Setting(key=key, value=[*from_file, *from_flag], source=" + ".join(sources) or "default")
+
+
+def describe(effective: Effective, rules: Rules) -> str:
+    """The effective configuration as TOML a user could paste into ``auditor.toml``, each value with its
+    source in a comment; ``rules`` is ``effective.rules`` checked by :func:`auditor.judge.prepare`."""
+    config = effective.rules
+    where = config.source if effective.path is not None else "default"
+    lines = [f"# configuration file: {effective.path}" if effective.path else
+             "# configuration file: none found (defaults)"]
+    lines += [_line(s.key, s.value, s.source) for s in effective.settings]
+    lines.append(f"# rules that run: {' '.join(rule.CODE for rule in rules.enabled) or 'none'}")
+    if config.severity:
+        lines += ["", "[severity]"]
+        lines += [_line(code, severity.value, where) for code, severity in sorted(config.severity.items())]
+    for code in sorted(rules.options):
+        values = rules.options[code]
+        if not dataclasses.is_dataclass(values) or not dataclasses.fields(values):
+            continue
+        raw = {key.replace("-", "_") for key in config.options.get(code, {})}
+        lines += ["", f"[rules.{code}]"]
+        lines += [_line(f.name, getattr(values, f.name), where if f.name in raw else "default")
+                  for f in dataclasses.fields(values)]
+    for url, per_rule in config.channels.items():
+        lines += ["", f"[[channel]]  # {where}", f"url = {_toml(url)}"]
+        lines += [f"rules.{code}.{key} = {_toml(value)}" for code, options in per_rule.items()
+                  for key, value in options.items()]
+    for suppression in config.suppress:
+        lines += ["", f"[[suppress]]  # {where}", f"channel = {_toml(suppression.channel)}",
+                  f"rule = {_toml(suppression.rule)}", f"reason = {_toml(suppression.reason)}"]
+        if suppression.until is not None:
+            lines.append(f"until = {suppression.until.isoformat()}")
+    return "\n".join(lines) + "\n"
+
+
+def _line(key: str, value: Any, source: str) -> str:
+    return f"{f'{key} = {_toml(value)}':<40}  # {source}"
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {_toml(v)}" for k, v in value.items()) + " }" if value else "{}"
+    return json.dumps(str(value), ensure_ascii=False)

@@ -14,6 +14,7 @@ from typing import TextIO
 
 from auditor.models import Audit
 from auditor.report.base import Reporter, ReportOptions
+from auditor.report.concise import ConciseReporter
 from auditor.report.csv_report import CsvReporter
 from auditor.report.html import HtmlReporter
 from auditor.report.json_report import JsonReporter
@@ -25,7 +26,7 @@ from auditor.report.table import TableReporter
 REPORTERS: dict[str, type[Reporter]] = {
     cls.name: cls
     for cls in (TableReporter, JsonReporter, MarkdownReporter, HtmlReporter, CsvReporter, JunitReporter,
-                SarifReporter)
+                SarifReporter, ConciseReporter)
 }
 FORMATS = tuple(REPORTERS)
 
