@@ -30,6 +30,8 @@ from auditor.judge import ConfigError, RuleConfig, Rules, prepare
 from auditor.fetch.client import Fetcher, make_client
 from auditor.models import Audit, Brand, ExitStatus, Severity
 from auditor.plugin import Registry
+from auditor.fetch.credentials import resolved
+from auditor.redact import Redactor
 
 _SPLIT = re.compile(r"[\s,;]+")
 
@@ -139,6 +141,7 @@ async def audit_many(
     shared = rules or prepare(options.rules, registry)  # configuration mistakes stop the batch before any request
     own = {id(spec): prepare(spec.rules, registry) for spec in specs if spec.rules is not None}
     previous = list(baseline) if baseline is not None else None
+    redactor = Redactor.of(resolved(options.credentials))  # a crash's message may quote a secret
     queue = iter(specs)
     results: asyncio.Queue[BrandResult | None] = asyncio.Queue(maxsize=max(1, concurrency))
 
@@ -149,7 +152,7 @@ async def audit_many(
                 result = await audit_async(spec.brand, brand_options, fetcher=fetcher, registry=registry,
                                            rules=own.get(id(spec), shared), baseline=previous)
             except Exception as exc:  # noqa: BLE001 - one brand's crash is reported; the batch goes on
-                await results.put(BrandResult(spec, error=exc))
+                await results.put(BrandResult(spec, error=redactor.error(exc)))
                 continue
             await results.put(BrandResult(spec, audit=result))
 

@@ -41,6 +41,7 @@ from auditor.plugin import Registry, load_registry
 from auditor.parse.sitemaps import parse_sitemap, pick_children
 from auditor.urls import canonical_url, host_of, path_segments, registered_domain, same_site
 from auditor.collect.walled import EXISTS_FIELD
+from auditor.redact import Redactor
 
 log = logging.getLogger(__name__)
 
@@ -122,10 +123,12 @@ async def discover_async(
             if options.probe_handles and brand.handles:
                 probes = await probe_handles(brand.handles, context, registry)
                 run.probed(probes)
+    redactor = Redactor.of(context.credentials)  # what a server echoed of a secret is not shown
     for note in run.notes:
-        log.info("discovery: %s", note)
-    return Discovery(tuple(without_covered(list(run.found.values()), registry)), probes, tuple(run.notes),
-                     brand=brand, as_of=as_of, responses=dict(context.pages), requests=tuple(records))
+        log.info("discovery: %s", redactor.text(note))
+    return Discovery(redactor(tuple(without_covered(list(run.found.values()), registry))), redactor(probes),
+                     redactor(tuple(run.notes)), brand=brand, as_of=as_of, responses=dict(context.pages),
+                     requests=tuple(records))
 
 
 def discover(target: str | Brand, **kwargs: Any) -> Discovery:

@@ -59,6 +59,7 @@ from tenacity import (
 from tenacity.wait import wait_exponential_jitter
 
 from auditor import __version__
+from auditor.fetch import credentials
 from auditor.fetch.guard import AddressRefused, guarded, refusal  # noqa: F401 - refusal is re-exported
 from auditor.models import FetchStats, RequestRecord
 from auditor.parse.sitemaps import sitemap_lines
@@ -251,11 +252,12 @@ def make_client(
     options.update(overrides)
     if cache is None:
         return guarded(httpx.AsyncClient(**options), allow_private=settings.allow_private)
-    from hishel import AsyncSqliteStorage
     from hishel.httpx import AsyncCacheClient
 
+    from auditor.fetch.cache import cache_storage
+
     cache.directory.mkdir(parents=True, exist_ok=True)
-    storage = AsyncSqliteStorage(database_path=cache.database, default_ttl=cache.max_age)
+    storage = cache_storage(cache.database, cache.max_age)  # never stores a credentialed exchange
     return guarded(AsyncCacheClient(storage=storage, **options), allow_private=settings.allow_private)
 
 
@@ -305,6 +307,7 @@ class Fetcher:
                 if response.status in REDIRECT_STATUSES and location:
                     hops.append(current)
                     current = urljoin(current, location.strip())
+                    headers = credentials.for_redirect(headers, hops[-1], current)  # none to another origin
                     if current in hops:
                         raise _Failure("redirects", f"redirect loop: {' -> '.join([*hops, current])}", transient=False)
                     if time.monotonic() - started > self.settings.total_timeout:  # a slow chain ends too

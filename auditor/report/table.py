@@ -11,6 +11,7 @@ from rich.text import Text
 
 from auditor.models import Activity, Audit, Confidence, Severity, Status
 from auditor.report.base import Reporter, days_since, findings_for, plural, responses
+from auditor.report.escape import printable
 
 STATUS_STYLE = {
     Status.OK: "green",
@@ -26,6 +27,7 @@ SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severi
 class TableReporter(Reporter):
     name = "table"
     extension = "txt"
+    clean = printable  # no escape sequence from a page reaches the terminal
 
     def _console(self) -> tuple[Console, io.StringIO]:
         out = io.StringIO()
