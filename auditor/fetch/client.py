@@ -73,6 +73,7 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # the pool's size on every request (benchmarks/throughput.py: 16 instead of 64 cut client CPU
 # per request by about 15%).
 MAX_IDLE_CONNECTIONS = 16
+MAX_ENCODING_LAYERS = 2  # Content-Encoding layers unwrapped (a server misconfigured twice sends gzip, gzip)
 HOSTS_REMEMBERED = 2048  # per-host pacing and robots.txt state kept for this many recent hosts
 _RECORDING: ContextVar[list[RequestRecord] | None] = ContextVar("auditor_request_records", default=None)
 
@@ -451,8 +452,11 @@ class Fetcher:
             raise _Failure("too_large", f"{response.url} declares {int(declared):,} bytes; the cap is {limit:,}",
                            transient=False)
         body = bytearray()
-        decoder = _BoundedDecoder.for_encoding(response.headers.get("content-encoding", ""))
-        if decoder is None or response.is_stream_consumed:  # identity, br, zstd, several; or already read
+        try:
+            decoder = _BoundedDecoder.for_encoding(response.headers.get("content-encoding", ""))
+        except ValueError as exc:  # layers we will not unwrap
+            raise _Failure("protocol", f"{response.url} sent {exc}", transient=False) from exc
+        if decoder is None or response.is_stream_consumed:  # identity, br, zstd; or already read
             decoder = None
             chunks = response.aiter_bytes()
         else:  # gzip/deflate inflated by us, never more than the room left under the cap
@@ -464,6 +468,9 @@ class Fetcher:
                 except zlib.error as exc:
                     raise _Failure("protocol", f"{response.url} sent a body that does not decompress: {exc}",
                                    transient=False) from exc
+                except _LayerTooLarge as exc:
+                    raise _Failure("too_large", f"{response.url} sent more than {limit:,} bytes (the cap) in {exc}; "
+                                   "stopped reading", transient=False) from exc
             body += chunk
             if len(body) > limit:
                 raise _Failure("too_large", f"{response.url} sent more than {limit:,} bytes (the cap); stopped reading",
@@ -593,8 +600,21 @@ class _BoundedDecoder:
         self._started = False
 
     @classmethod
-    def for_encoding(cls, encoding: str) -> "_BoundedDecoder | None":
-        coding = encoding.strip().lower()
+    def for_encoding(cls, encoding: str) -> "_BoundedDecoder | _Layers | None":
+        """The decoder for a Content-Encoding; None when httpx decodes it (one br or zstd layer) or there
+        is nothing to do; ValueError for more than :data:`MAX_ENCODING_LAYERS` layers or a stack with
+        a layer other than gzip and deflate (each layer is held to the cap, see :class:`_Layers`)."""
+        codings = [c.strip().lower() for c in encoding.split(",") if c.strip().lower() not in ("", "identity")]
+        if len(codings) > 1:
+            if len(codings) > MAX_ENCODING_LAYERS:
+                raise ValueError(f"a body in {len(codings)} layers of Content-Encoding; at most "
+                                 f"{MAX_ENCODING_LAYERS} are read")
+            layers = [cls.for_encoding(coding) for coding in codings]
+            if any(layer is None for layer in layers):
+                raise ValueError(f"a body in stacked Content-Encoding {', '.join(codings)}; only gzip and "
+                                 "deflate are unwrapped more than once")
+            return _Layers(tuple(reversed(layers)))  # type: ignore[arg-type]
+        coding = codings[0] if codings else ""
         if coding in ("gzip", "x-gzip"):
             return cls(zlib.MAX_WBITS | 16)
         if coding == "deflate":
@@ -611,16 +631,41 @@ class _BoundedDecoder:
         return self._inflater.decompress(data, max(room, 1))
 
 
+class _LayerTooLarge(Exception):
+    """An inner Content-Encoding layer inflated past the cap."""
+
+
+class _Layers:
+    """Several Content-Encoding layers (``gzip, gzip``), undone outermost first, each through a
+    :class:`_BoundedDecoder`: no layer may inflate past the room left under the cap, so the cap holds
+    for every layer and not only the last (a 5 KB body of two gzip layers is otherwise gigabytes)."""
+
+    def __init__(self, layers: tuple[_BoundedDecoder, ...]) -> None:
+        self._layers = layers
+        self._sizes = [0] * len(layers)  # bytes each layer has given so far
+
+    def decode(self, data: bytes, room: int) -> bytes:
+        limit = room + self._sizes[-1]  # the room of the last layer is what the caller leaves
+        for index, layer in enumerate(self._layers):
+            data = layer.decode(data, max(limit - self._sizes[index], 1)) if data else b""
+            self._sizes[index] += len(data)
+            if index < len(self._layers) - 1 and self._sizes[index] >= limit:
+                raise _LayerTooLarge(f"layer {index + 1} of its {len(self._layers)} Content-Encoding layers")
+        return data
+
+
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date), or None."""
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date), or None for anything else;
+    never raises, whatever a server sends (``²`` is a digit to Python but not to HTTP; a year 99999
+    overflows the date types)."""
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    if value.isascii() and value.isdigit():
+        return float(value)  # a huge one is inf: longer than any cap
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError, IndexError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
