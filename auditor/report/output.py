@@ -5,12 +5,13 @@
   the brands already there;
 * one file, any other format (or a single brand): written to ``FILE.partial`` and renamed
   into place when the run completes, so the target is never half a report;
-* a directory: one complete report per brand (``<brand>.<ext>``), each written atomically;
-  ``resume`` skips brands whose file exists.
+* a directory: one complete report per brand (``<key>.<ext>``, see :func:`file_key`), each
+  written atomically; ``resume`` skips brands whose file exists.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -26,6 +27,23 @@ from auditor.report import ReportOptions, reporter
 
 def slug(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "brand"
+
+
+_PLAIN_KEY = re.compile(r"[a-z0-9][a-z0-9._-]{0,79}")
+# Names Windows reserves for devices, whatever the extension.
+_DEVICES = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))})
+
+
+def file_key(name: str) -> str:
+    """The file name (without extension) of a brand's report in ``--output-dir``: derived from the
+    name alone, so it is the same in every run, and never shared by two names. A name that is
+    already a plain lower-case file name is its own key (``acme.example``); any other gets its
+    slug and ``~`` and a digest of the whole name (``Big_Brand~1a2b3c4d5e``), so ``a/b`` and
+    ``a_b``, or ``Acme`` and ``acme`` on a case-insensitive disk, never overwrite each other."""
+    if _PLAIN_KEY.fullmatch(name) and not name.endswith(".") and name.split(".")[0] not in _DEVICES:
+        return name
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return f"{slug(name)[:80]}~{digest}"
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -147,7 +165,7 @@ class DirectorySink(Sink):
             self.done = {p.name[: -len(self.extension) - 1] for p in directory.glob(f"*.{self.extension}")}
 
     def path_for(self, name: str) -> Path:
-        return self.directory / f"{slug(name)}.{self.extension}"
+        return self.directory / f"{file_key(name)}.{self.extension}"
 
     def write(self, audit: Audit) -> None:
         write_atomically(self.path_for(audit.brand.name), reporter(self.format, self.options).render(audit))
@@ -180,4 +198,4 @@ def open_sink(format: str, options: ReportOptions, *, output: Path | None, outpu
 
 def brand_key(name: str, sink: Sink) -> str:
     """The name under which a resumed run recorded this brand."""
-    return slug(name) if isinstance(sink, DirectorySink) else name
+    return file_key(name) if isinstance(sink, DirectorySink) else name
