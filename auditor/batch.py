@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.audit import audit_async
+from auditor.collect import channel_deadline
 from auditor.options import AuditOptions
 from auditor.discover.brand import InvalidInput, brand_from
 from auditor.judge.config import load_config
@@ -34,6 +35,7 @@ from auditor.fetch.credentials import resolved
 from auditor.redact import Redactor
 
 _SPLIT = re.compile(r"[\s,;]+")
+BRAND_TIMEOUT_FACTOR = 3  # a brand's audit (discovery, then its channels at once) may take three channel deadlines
 
 
 @dataclass(frozen=True)
@@ -148,9 +150,14 @@ async def audit_many(
     async def worker() -> None:
         for spec in queue:  # a shared iterator: each brand is taken by exactly one worker
             brand_options = options if spec.rules is None else replace(options, rules=spec.rules)
+            deadline = BRAND_TIMEOUT_FACTOR * channel_deadline(brand_options.fetch)
             try:
-                result = await audit_async(spec.brand, brand_options, fetcher=fetcher, registry=registry,
-                                           rules=own.get(id(spec), shared), baseline=previous)
+                async with asyncio.timeout(deadline):
+                    result = await audit_async(spec.brand, brand_options, fetcher=fetcher, registry=registry,
+                                               rules=own.get(id(spec), shared), baseline=previous)
+            except TimeoutError:
+                await results.put(BrandResult(spec, error=TimeoutError(f"the audit did not finish within {deadline:g} s")))
+                continue
             except Exception as exc:  # noqa: BLE001 - one brand's crash is reported; the batch goes on
                 await results.put(BrandResult(spec, error=redactor.error(exc)))
                 continue
@@ -206,6 +213,7 @@ async def run_batch(
     marks its findings), so the status and ``on_result`` see what it returns.
     """
     outcome = BatchOutcome()
+    redactor = Redactor.of(resolved(options.credentials))
     todo = [spec for spec in specs if spec.brand.name not in skip]
     outcome.skipped = len(specs) - len(todo)
     async with make_client(options.fetch, **(client_options or {})) as client:
@@ -217,9 +225,15 @@ async def run_batch(
                 outcome.status = ExitStatus.FAILED
                 on_error(result.spec, result.error or RuntimeError("no result"))
                 continue
+            try:
+                finished = annotate(result.audit) if annotate is not None else result.audit
+                if finished.exit_status(threshold, only_new=only_new) is ExitStatus.FINDINGS:
+                    outcome.status = max(outcome.status, ExitStatus.FINDINGS)
+                on_result(finished)
+            except Exception as exc:  # noqa: BLE001 - one brand's report or history failing loses that brand only
+                outcome.failed += 1
+                outcome.status = ExitStatus.FAILED
+                on_error(result.spec, redactor.error(exc))
+                continue
             outcome.audited += 1
-            finished = annotate(result.audit) if annotate is not None else result.audit
-            if finished.exit_status(threshold, only_new=only_new) is ExitStatus.FINDINGS:
-                outcome.status = max(outcome.status, ExitStatus.FINDINGS)
-            on_result(finished)
     return outcome
