@@ -136,7 +136,7 @@ class Fetched:
         if charset:
             try:
                 return self.body.decode(charset, errors="replace")
-            except LookupError:  # a charset Python does not know
+            except (LookupError, ValueError):  # a charset Python does not know, or one with a NUL in it
                 pass
         try:
             return self.body.decode("utf-8")
