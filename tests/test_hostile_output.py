@@ -144,3 +144,20 @@ def test_markdown_urls_cannot_end_early_and_other_schemes_are_not_linked():
     ("\x00=1", "'=1"), ("plain", "plain"), (-3, -3), ("", "")])
 def test_csv_cells_never_start_a_formula(value, expected):
     assert csv_cell(value) == expected
+
+
+def test_discovery_and_progress_lines_hold_no_escape_sequence():
+    from auditor.discover import Discovery
+    from auditor.report.discovery import render_discovery
+    from auditor.report.progress import BatchProgress
+
+    channel = Channel(platform="web", url=EVIL_URL, kind="website", title=ANSI,
+                      found_by=(Evidence(EVIL_URL, "link", OSC_LINK),))
+    found = Discovery((channel,), notes=(f"note {ANSI}",))
+    for format in ("table", "json"):
+        assert not RAW_CONTROLS.findall(render_discovery(found, format).replace("\n", ""))
+    stream = io.StringIO()
+    progress = BatchProgress(2, stream=stream, live=False)
+    progress.done(AUDITS[-1])
+    progress.failed(f"x{ANSI}", RuntimeError(OSC_LINK))
+    assert "\x1b" not in stream.getvalue() and "[2J" in stream.getvalue()

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import json
 
+from dataclasses import replace
+
 from auditor.discover import Discovery
+from auditor.report.escape import json_text, printable
 from auditor.report.serialize import to_data
+from auditor.strings import map_strings
 
 
 def render_discovery(found: Discovery, format: str) -> str:
     if format == "json":
         document = {"channels": to_data(list(found.channels)), "probes": to_data(list(found.probes)),
                     "notes": list(found.notes)}
-        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        return json_text(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
+    found = replace(found, channels=map_strings(found.channels, printable), probes=map_strings(found.probes, printable),
+                    notes=map_strings(found.notes, printable))  # text from pages, for a terminal
     lines = [f"{'PLATFORM':<10} {'CONFIDENCE':<10} {'HANDLE':<18} URL"]
     for channel in found.channels:
         lines.append(f"{channel.platform:<10} {channel.confidence.value:<10} {channel.handle or '-':<18} {channel.url}")

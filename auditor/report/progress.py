@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from auditor.models import Audit
+from auditor.report.escape import printable
 
 
 class BatchProgress:
@@ -30,7 +31,7 @@ class BatchProgress:
             info = f"{self.requests:,} requests, {self.errors:,} failed, {self.findings:,} findings"
             self._bar.update(self._task, advance=1, info=info)
         else:
-            self.stream.write(f"[{self.count}/{self.total}] {line}\n")
+            self.stream.write(f"[{self.count}/{self.total}] {printable(line)}\n")  # names and errors from the web
             self.stream.flush()
 
     def done(self, audit: Audit) -> None:
