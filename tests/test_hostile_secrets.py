@@ -165,3 +165,37 @@ def test_no_output_of_an_audit_holds_a_secret_whatever_the_servers_echo(caplog):
             for spelling in spellings(secret):
                 assert spelling not in text, (name, spelling)
     assert "[REDACTED:GITHUB_TOKEN]" in outputs["json"]
+
+
+# -- every file the product writes, end to end ---------------------------------------------------
+def test_no_file_the_cli_writes_holds_a_configured_secret(fixture_internet, tmp_path, monkeypatch):
+    """A real run through the fixture internet with tokens in the environment: the GitHub API is called
+    with the token and answers 200 (cacheable), the homepage and feeds are cached, every format is
+    written, the history records the run. Then every file written, and what was printed, is grepped."""
+    from typer.testing import CliRunner
+
+    from cli import app
+
+    data = tmp_path / "data"
+    monkeypatch.setenv("XDG_DATA_HOME", str(data))
+    for name, value in SECRETS.items():
+        monkeypatch.setenv(name, value)
+    runner = CliRunner()
+    printed = []
+    common = ["--as-of", "2026-11-22", "--timeout", "5", "--cache-dir", str(tmp_path / "cache"),
+              "-c", "https://github.com/acme-widgets", "--name", f"acme {TOKEN}"]
+    for format in FORMATS:
+        result = runner.invoke(app, ["audit", "https://acme.example/", *common, "-f", format,
+                                     "--output-dir", str(tmp_path / "reports")])
+        assert result.exit_code in (0, 1), result.output
+        printed.append(result.output)
+    written = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert any(p.suffix == ".sqlite" for p in (tmp_path / "cache").iterdir())
+    assert len(list((tmp_path / "reports").iterdir())) == len(FORMATS) and any(data.rglob("*"))
+    assert any(entry.host == "api.github.com" for entry in fixture_internet.log)
+    for secret in (TOKEN, KEY):
+        for spelling in spellings(secret):
+            holders = [str(p) for p in written if spelling.encode() in p.read_bytes()]
+            assert not holders and not any(spelling in text for text in printed), (spelling, holders)
+    reports = "".join(p.read_text() for p in (tmp_path / "reports").iterdir())
+    assert "[REDACTED:GITHUB_TOKEN]" in reports  # the brand name, redacted
