@@ -48,7 +48,8 @@ def hostile_audit(name: str) -> Audit:
                  activities=activities, findings=findings)
 
 
-AUDITS = [hostile_audit(name) for name in [*FORMULAS, f"Brand {ANSI}{HTML}\n{MARKDOWN}"]]
+RICH_MARKUP = "[/x] [link=https://phish.example]click[/link] [bold red]"  # raised MarkupError in the table
+AUDITS = [hostile_audit(name) for name in [*FORMULAS, f"Brand {ANSI}{HTML}\n{MARKDOWN}", RICH_MARKUP]]
 
 
 def rendered(format: str) -> str:
@@ -66,6 +67,7 @@ def test_no_format_holds_a_raw_control_character(format):
 
 def test_the_terminal_table_shows_escape_sequences_as_nothing_but_keeps_the_words():
     text = rendered("table")
+    assert "[link=https://phish.example]click[/link]" in text  # rich markup in a name is shown, never applied
     assert "click" in text and "[31m" in text.replace("\n", "")  # the visible remains, never the ESC
 
 

@@ -52,15 +52,15 @@ class TableReporter(Reporter):
             if healthy and not self.options.verbose:
                 hidden += 1
                 continue
-            table.add_row(
-                channel.platform,
+            table.add_row(  # every cell a Text: a str would be read as rich markup ("[/x]" raises)
+                Text(channel.platform),
                 Text.assemble(channel.url, (f"\n{channel.title}", "dim") if channel.title else "",
                               ("\nlow confidence: linked from one article only", "yellow")
                               if channel.confidence is Confidence.LOW else ""),
                 _status(activity),
-                _last_activity(activity, audit),
+                Text(_last_activity(activity, audit)),
                 str(len(activity.items)) if activity and activity.items else "",
-                responses(activity, audit.as_of),
+                Text(responses(activity, audit.as_of)),
                 Text(" ".join(sorted({f.code for f in findings}))),
             )
         if table.row_count:
@@ -94,8 +94,8 @@ class TableReporter(Reporter):
             table.add_column(column, overflow="fold")
         for summary in sorted(self.summaries, key=lambda s: s.urgency):
             worst = "\n".join(f"{f.severity.value} {f.code} {f.channel_url}" for f in summary.worst)
-            table.add_row(summary.name, str(summary.channels),
-                          ", ".join(f"{c} {n}" for c, n in summary.by_category) or "none", worst)
+            table.add_row(Text(summary.name), str(summary.channels),
+                          Text(", ".join(f"{c} {n}" for c, n in summary.by_category) or "none"), Text(worst))
         console.print(table)
         return out.getvalue()
 
