@@ -6,8 +6,10 @@ secret replaced by ``[REDACTED:NAME]``: the value as is and percent-encoded, as 
 echo it in a URL, a header or an error body. Values shorter than :data:`MIN_SECRET` characters
 are left alone (so a placeholder such as ``x`` cannot blank out every report).
 
-Applied where results leave the library (:func:`auditor.audit.audit_async`, the errors of
-:func:`auditor.batch.audit_many`), so reports, the history and logs only see redacted values.
+Applied where results leave the library (:func:`auditor.audit.audit_async`, the Discovery of
+:func:`auditor.discover.discover_async`, the errors of :func:`auditor.batch.audit_many`), and
+to the records of the auditor's and its HTTP libraries' loggers (:func:`guard_logs`), so
+reports, the history and logs only see redacted values.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from typing import TypeVar
 from auditor.strings import map_strings
 
 MIN_SECRET = 6
-THIRD_PARTY_LOGGERS = ("httpx", "httpcore", "hishel")  # they log request URLs
+LOGGERS = ("auditor", "httpx", "httpcore", "hishel")  # ours, and the libraries that log request URLs
 T = TypeVar("T")
 
 
@@ -56,11 +58,18 @@ class Redactor:
         return map_strings(value, self.text)
 
     def error(self, error: BaseException) -> BaseException:
-        """``error`` itself when its message holds no secret, else a plain one of the same type name."""
+        """``error`` itself when its message holds no secret, else one of the same type with the
+        redacted message (a :class:`RedactedError` naming the type, for types that cannot be made so)."""
         message = str(error)
         clean = self.text(message)
         if clean == message:
             return error
+        try:
+            copy = type(error)(clean)
+        except Exception:  # noqa: BLE001 - an exception type with its own constructor
+            copy = None
+        if copy is not None and str(copy) == clean:
+            return copy
         return RedactedError(f"{type(error).__name__}: {clean}")
 
 
@@ -103,10 +112,10 @@ class LogRedaction(logging.Filter):
 
 
 def guard_logs(redactor: Redactor) -> None:
-    """Redact what the auditor's own loggers (``auditor`` and every ``auditor.*``) record from now on."""
+    """Redact what the :data:`LOGGERS` and their children (``auditor.discover``, ``httpcore.http11``)
+    record from now on (a logger's filter does not apply to its children's records, so each gets one)."""
     manager = logging.Logger.manager
-    names = [*THIRD_PARTY_LOGGERS, "auditor",
-             *(name for name in list(manager.loggerDict) if name.startswith("auditor."))]
+    names = [*LOGGERS, *(name for name in list(manager.loggerDict) if name.split(".")[0] in LOGGERS)]
     for name in names:
         logger = logging.getLogger(name)
         for old in [f for f in logger.filters if isinstance(f, LogRedaction)]:

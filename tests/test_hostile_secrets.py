@@ -126,6 +126,27 @@ def test_the_redactor_replaces_each_spelling_of_a_secret_and_leaves_short_values
     assert not Redactor.of({}) and Redactor.of({}).text(TOKEN) == TOKEN
 
 
+def test_an_error_keeps_its_type_with_the_secret_replaced():
+    redact = Redactor.of(SECRETS)
+    error = redact.error(RuntimeError(f"GET https://leak.example/?t={TOKEN} failed"))
+    assert type(error) is RuntimeError and str(error) == "GET https://leak.example/?t=[REDACTED:GITHUB_TOKEN] failed"
+    plain = ValueError("nothing secret")
+    assert redact.error(plain) is plain
+
+
+def test_library_loggers_and_their_children_are_redacted(caplog):
+    from auditor.redact import guard_logs
+
+    guard_logs(Redactor.of(SECRETS))
+    try:
+        with caplog.at_level(logging.DEBUG):
+            logging.getLogger("httpcore.http11").debug("send_request_headers %s", {"authorization": TOKEN})
+            logging.getLogger("auditor.discover").info("note about %s", f"https://e.example/?k={KEY}")
+    finally:
+        guard_logs(Redactor.of({}))
+    assert TOKEN not in caplog.text and KEY not in caplog.text and caplog.text.count("[REDACTED:") == 2
+
+
 class EchoingWeb:
     """A brand whose site links a GitHub account; the GitHub API, handed the token, redirects to a page that
     quotes it in its URL, and that page answers an error whose body and headers quote it again."""
