@@ -13,7 +13,8 @@ other people's sites owes them and its user:
   to go, or an ISO time), up to the same cap;
 * robots.txt, fetched once per origin and obeyed unless told otherwise;
 * a cap on body size (streamed; gzip and deflate are inflated by the fetcher itself no
-  further than the cap, so a huge or decompression-bomb body is never held whole), on
+  further than the cap, each layer of a stacked ``gzip, gzip`` too, and at most two layers, so
+  a huge or decompression-bomb body is never held whole), on
   redirects (each hop is checked again), and on total time per request;
 * no requests to loopback, private or link-local addresses or non-HTTP schemes unless
   allowed, so a page cannot steer the crawler into an internal network: literals in any
