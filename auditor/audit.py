@@ -20,6 +20,8 @@ from auditor.judge import Judgement, Rules, judge, prepare
 from auditor.models import Audit, Brand
 from auditor.options import AuditOptions
 from auditor.plugin import Registry, load_registry
+from auditor.fetch.credentials import resolved
+from auditor.redact import Redactor, guard_logs
 
 
 async def audit_async(
@@ -37,10 +39,12 @@ async def audit_async(
     registry = registry or load_registry()
     rules = rules or prepare(options.rules, registry)  # a configuration mistake fails before any request
     options = options if options.as_of is not None else _fixed(options)
+    redactor = Redactor.of(resolved(options.credentials))  # no secret in the report, the history or a log
+    guard_logs(redactor)
     async with fetcher_for(options.fetch, fetcher=fetcher, client=client) as shared:
         discovery = await discover_async(target, options=options, fetcher=shared, registry=registry)
         collection = await collect_async(discovery, options=options, fetcher=shared, registry=registry)
-    return assemble(collection, judge(collection, rules, registry=registry, baseline=baseline))
+    return redactor(assemble(collection, judge(collection, rules, registry=registry, baseline=baseline)))
 
 
 def audit(target: str | Brand, options: AuditOptions = AuditOptions(), **kwargs: Any) -> Audit:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.audit import audit_async
+from auditor.collect import channel_deadline
 from auditor.options import AuditOptions
 from auditor.discover.brand import InvalidInput, brand_from
 from auditor.judge.config import load_config
@@ -30,8 +31,11 @@ from auditor.judge import ConfigError, RuleConfig, Rules, prepare
 from auditor.fetch.client import Fetcher, make_client
 from auditor.models import Audit, Brand, ExitStatus, Severity
 from auditor.plugin import Registry
+from auditor.fetch.credentials import resolved
+from auditor.redact import Redactor
 
 _SPLIT = re.compile(r"[\s,;]+")
+BRAND_TIMEOUT_FACTOR = 3  # a brand's audit (discovery, then its channels at once) may take three channel deadlines
 
 
 @dataclass(frozen=True)
@@ -145,22 +149,29 @@ async def audit_many(
     shared = rules or prepare(options.rules, registry)  # configuration mistakes stop the batch before any request
     own = {id(spec): prepare(spec.rules, registry) for spec in specs if spec.rules is not None}
     previous = list(baseline) if baseline is not None else None
+    redactor = Redactor.of(resolved(options.credentials))  # a crash's message may quote a secret
     queue = iter(specs)
     results: asyncio.Queue[BrandResult | None] = asyncio.Queue(maxsize=max(1, concurrency))
 
     async def worker() -> None:
         for spec in queue:  # a shared iterator: each brand is taken by exactly one worker
             brand_options = options if spec.rules is None else replace(options, rules=spec.rules)
+            deadline = BRAND_TIMEOUT_FACTOR * channel_deadline(brand_options.fetch)
             try:
-                async with asyncio.timeout(brand_timeout) as budget:
+                limit = deadline if brand_timeout is None else min(brand_timeout, deadline)
+                async with asyncio.timeout(limit):
                     result = await audit_async(spec.brand, brand_options, fetcher=fetcher, registry=registry,
                                                rules=own.get(id(spec), shared), baseline=previous)
-            except TimeoutError as exc:
-                late = BrandTimeout(f"not finished within its time budget ({brand_timeout:g} s, --brand-timeout)")
-                await results.put(BrandResult(spec, error=late if budget.expired() else exc))
+            except TimeoutError:
+                if brand_timeout is not None and brand_timeout <= deadline:
+                    late: Exception = BrandTimeout(f"not finished within its time budget ({brand_timeout:g} s, "
+                                                   "--brand-timeout)")
+                else:
+                    late = TimeoutError(f"the audit did not finish within {deadline:g} s")
+                await results.put(BrandResult(spec, error=late))
                 continue
             except Exception as exc:  # noqa: BLE001 - one brand's crash is reported; the batch goes on
-                await results.put(BrandResult(spec, error=exc))
+                await results.put(BrandResult(spec, error=redactor.error(exc)))
                 continue
             await results.put(BrandResult(spec, audit=result))
 
@@ -215,6 +226,7 @@ async def run_batch(
     marks its findings), so the status and ``on_result`` see what it returns.
     """
     outcome = BatchOutcome()
+    redactor = Redactor.of(resolved(options.credentials))
     todo = [spec for spec in specs if spec.brand.name not in skip]
     outcome.skipped = len(specs) - len(todo)
     async with make_client(options.fetch, **(client_options or {})) as client:
@@ -226,9 +238,15 @@ async def run_batch(
                 outcome.status = ExitStatus.FAILED
                 on_error(result.spec, result.error or RuntimeError("no result"))
                 continue
+            try:
+                finished = annotate(result.audit) if annotate is not None else result.audit
+                if finished.exit_status(threshold, only_new=only_new) is ExitStatus.FINDINGS:
+                    outcome.status = max(outcome.status, ExitStatus.FINDINGS)
+                on_result(finished)
+            except Exception as exc:  # noqa: BLE001 - one brand's report or history failing loses that brand only
+                outcome.failed += 1
+                outcome.status = ExitStatus.FAILED
+                on_error(result.spec, redactor.error(exc))
+                continue
             outcome.audited += 1
-            finished = annotate(result.audit) if annotate is not None else result.audit
-            if finished.exit_status(threshold, only_new=only_new) is ExitStatus.FINDINGS:
-                outcome.status = max(outcome.status, ExitStatus.FINDINGS)
-            on_result(finished)
     return outcome

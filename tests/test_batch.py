@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from auditor.batch import read_brands
 from auditor.discover.brand import InvalidInput
+from auditor.report.output import file_key
 from auditor.fixtures.fixtureweb import FixtureInternet
 from cli import app
 
@@ -85,8 +86,9 @@ def test_one_file_per_brand_and_a_cross_brand_summary(synthetic, tmp_path):
                                  str(reports)])
     assert result.exit_code == 1
     # and a hidden ledger of what each brand found, for --resume
-    assert sorted(p.name for p in reports.iterdir() if not p.name.startswith(".")) == [
-        f"Brand_{n:03d}.md" for n in range(6)]
+    visible = [p for p in reports.iterdir() if not p.name.startswith(".")]
+    assert sorted(p.name for p in visible) == sorted(f"{file_key(f'Brand {n:03d}')}.md" for n in range(6))
+    assert all(p.name.startswith("Brand_0") for p in visible)
     table = runner.invoke(app, ["audit", "--brands", str(brands), *FAST])
     assert "Summary of 6 brands" in table.output
 

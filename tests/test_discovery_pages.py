@@ -166,3 +166,25 @@ def test_gzip_bombs_entity_tricks_and_junk_are_notes_not_exceptions():
     assert "not a readable sitemap" in parse_sitemap(b"<html><body>oops", "junk").notes[0]
     assert "not a sitemap" in parse_sitemap(b"<rss></rss>", "rss").notes[0]
     assert "broken gzip" in parse_sitemap(b"\x1f\x8b\x08\x00garbage", "broken").notes[0]
+
+
+def test_copies_of_one_link_count_against_the_cap_of_links_looked_at(monkeypatch):
+    """A page of 100,000 copies of one link is read no further than MAX_LINKS_READ anchors, and the
+    repeated href is resolved once, not once per copy."""
+    from auditor.discover import candidates
+
+    calls = {"absolute": 0, "region": 0}
+    real_absolute, real_region = candidates.absolute, candidates.region_of
+
+    def counted(name, function):
+        def wrapper(*args):
+            calls[name] += 1
+            return function(*args)
+        return wrapper
+
+    monkeypatch.setattr(candidates, "absolute", counted("absolute", real_absolute))
+    monkeypatch.setattr(candidates, "region_of", counted("region", real_region))
+    reading = read_page(page("<main>" + '<a href="https://x.com/brand">X</a>' * 100_000 + "</main>"))
+    assert calls == {"absolute": 1, "region": candidates.MAX_LINKS_READ}
+    assert [c.url for c in reading.candidates] == ["https://x.com/brand"]
+    assert any(f"more than {candidates.MAX_LINKS_READ:,} links" in note for note in reading.notes)

@@ -19,8 +19,9 @@ from typing import Any
 
 import httpx
 
+from auditor.collect.bounded import bounded
 from auditor.discover import Discovery, without_covered
-from auditor.fetch.client import Fetcher
+from auditor.fetch.client import Fetcher, FetchSettings
 from auditor.fetch.session import fetcher_for
 from auditor.models import Activity, Channel, Collection, Evidence, Status
 from auditor.options import AuditOptions, context_for
@@ -53,15 +54,31 @@ async def collect_async(
                       activities=tuple(activities) + moved_activities, requests=discovery.requests + tuple(records))
 
 
+CHANNEL_TIMEOUT_FACTOR = 10  # a channel may take this many request deadlines (its requests, paced) ...
+CHANNEL_TIMEOUT_FLOOR = 120.0  # ... and never less than this many seconds
+
+
+def channel_deadline(settings: FetchSettings) -> float:
+    """Seconds one channel's collection may take in all: a plugin that waits forever loses its channel only."""
+    return max(CHANNEL_TIMEOUT_FLOOR, CHANNEL_TIMEOUT_FACTOR * settings.total_timeout)
+
+
 def collect(discovery: Discovery, **kwargs: Any) -> Collection:
     """Synchronous :func:`collect_async`."""
     return asyncio.run(collect_async(discovery, **kwargs))
 
 
 async def collect_channel(registry: Registry, channel: Channel, context: Context) -> Activity:
-    """One channel's activity through its platform; a plugin's crash is this channel's error."""
+    """One channel's activity through its platform; a plugin's crash, or a collection that outlasts
+    :func:`channel_deadline`, is this channel's error. At most
+    :data:`~auditor.collect.bounded.MAX_ITEMS` items and interactions are kept (the newest)."""
+    deadline = channel_deadline(context.fetcher.settings)
     try:
-        return await registry.platform(channel.platform).collect(channel, context)
+        async with asyncio.timeout(deadline):
+            return bounded(await registry.platform(channel.platform).collect(channel, context))
+    except TimeoutError:
+        return Activity(channel_url=channel.url, status=Status.ERROR,
+                        reason=f"the {channel.platform} plugin did not finish within {deadline:g} s")
     except Exception as exc:  # noqa: BLE001 - a plugin bug becomes this channel's error, not the audit's
         return Activity(channel_url=channel.url, status=Status.ERROR,
                         reason=f"the {channel.platform} plugin failed: {type(exc).__name__}: {exc}")

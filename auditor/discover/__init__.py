@@ -49,6 +49,7 @@ from auditor.plugin import Context, Page, Platform
 from auditor.plugin import Registry, load_registry
 from auditor.parse.sitemaps import parse_sitemap, pick_children
 from auditor.urls import canonical_url, host_of, path_segments, registered_domain, same_site
+from auditor.redact import Redactor
 
 log = logging.getLogger(__name__)
 
@@ -136,12 +137,14 @@ async def discover_async(
             if options.probe_handles and brand.handles:
                 probes = await probe_handles(brand.handles, context, registry)
                 run.probed(probes)
+    redactor = Redactor.of(context.credentials)  # what a server echoed of a secret is not shown
     for note in run.notes:
-        log.info("discovery: %s", note)
-    channels = tuple(without_covered(list(run.found.values()), registry))
+        log.info("discovery: %s", redactor.text(note))
+    channels = redactor(tuple(without_covered(list(run.found.values()), registry)))
     origins = {c.url: tuple(sorted(run.origins.get(canonical_url(c.url), ()))) for c in channels}
-    return Discovery(channels, probes, tuple(run.notes), brand=brand, as_of=as_of, responses=dict(context.pages),
-                     parsed=dict(context.parsed), requests=tuple(records), origins=origins, rejected=tuple(run.rejected.values()))
+    return Discovery(channels, redactor(probes), redactor(tuple(run.notes)), brand=brand, as_of=as_of,
+                     responses=dict(context.pages), parsed=dict(context.parsed), requests=tuple(records),
+                     origins=origins, rejected=tuple(run.rejected.values()))
 
 
 def discover(target: str | Brand, **kwargs: Any) -> Discovery:

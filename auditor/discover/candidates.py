@@ -14,7 +14,9 @@ Read from the parsed page, nothing fetched:
 
 Links that are not http(s) (``javascript:``, ``mailto:``, ``file:``) or that point at
 private, loopback or reserved addresses are never candidates. Work is bounded:
-at most :data:`MAX_ANCHORS` distinct links and :data:`MAX_JSON_LD_BYTES` of JSON-LD per page.
+at most :data:`MAX_ANCHORS` distinct links, :data:`MAX_LINKS_READ` links looked at (copies of
+one link count: a page of 100,000 copies of it costs no more than 20,000) and
+:data:`MAX_JSON_LD_BYTES` of JSON-LD per page.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from auditor.plugin import Page
 from auditor.urls import clean_url
 
 MAX_ANCHORS = 5000
+MAX_LINKS_READ = 4 * MAX_ANCHORS  # anchors looked at, repeats included
 MAX_JSON_LD_BYTES = 512 * 1024
 MAX_JSON_LD_NODES = 5000
 CHROME_TAGS = frozenset({"header", "footer", "nav", "aside"})
@@ -180,10 +183,14 @@ def _anchor_candidates(page: Page, role: str, notes: list[str]) -> tuple[list[Ca
     found: list[Candidate] = []
     links: list[SiteLink] = []
     seen: set[tuple[str, str]] = set()
+    resolved: dict[str, str | None] = {}  # href as written → its URL, so a repeated href is resolved once
     distinct = 0
-    for node in page.tree.css("a[href]"):
+    for looked, node in enumerate(page.tree.css("a[href]")):
+        if looked == MAX_LINKS_READ:
+            notes.append(f"{page.url}: more than {MAX_LINKS_READ:,} links; the rest were not read")
+            break
         href = node.attributes.get("href") or ""
-        url = absolute(page, href)
+        url = resolved[href] if href in resolved else resolved.setdefault(href, absolute(page, href))
         if url is None:
             continue
         region, element = region_of(node)

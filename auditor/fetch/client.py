@@ -16,7 +16,8 @@ other people's sites owes them and its user:
   to go, or an ISO time), up to the same cap;
 * robots.txt, fetched once per origin and obeyed unless told otherwise;
 * a cap on body size (streamed; gzip and deflate are inflated by the fetcher itself no
-  further than the cap, so a huge or decompression-bomb body is never held whole), on
+  further than the cap, each layer of a stacked ``gzip, gzip`` too, and at most two layers, so
+  a huge or decompression-bomb body is never held whole), on
   redirects (each hop is checked again), and on total time per request;
 * no requests to loopback, private or link-local addresses or non-HTTP schemes unless
   allowed, so a page cannot steer the crawler into an internal network: literals in any
@@ -65,6 +66,7 @@ from tenacity.stop import stop_base
 from tenacity.wait import wait_exponential_jitter
 
 from auditor import __version__
+from auditor.fetch import credentials
 from auditor.fetch.guard import AddressRefused, guarded, refusal  # noqa: F401 - refusal is re-exported
 from auditor.fetch.pool import keep_idle_connections
 from auditor.models import FetchStats, RequestRecord
@@ -81,6 +83,7 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # than this many are open in all, and is quadratic): benchmarks/throughput.py measures
 # handshakes per request.
 DEAD_HOST_SECONDS = 300.0  # how long a host that does not exist or refuses connections stays condemned
+MAX_ENCODING_LAYERS = 2  # Content-Encoding layers unwrapped (a server misconfigured twice sends gzip, gzip)
 HOSTS_REMEMBERED = 2048  # per-host pacing and robots.txt state kept for this many recent hosts
 _RECORDING: ContextVar[list[RequestRecord] | None] = ContextVar("auditor_request_records", default=None)
 
@@ -144,7 +147,7 @@ class Fetched:
         if charset:
             try:
                 return self.body.decode(charset, errors="replace")
-            except LookupError:  # a charset Python does not know
+            except (LookupError, ValueError):  # a charset Python does not know, or one with a NUL in it
                 pass
         try:
             return self.body.decode("utf-8")
@@ -264,11 +267,12 @@ def make_client(
     options.update(overrides)
     if cache is None:
         return keep_idle_connections(guarded(httpx.AsyncClient(**options), allow_private=settings.allow_private))
-    from hishel import AsyncSqliteStorage
     from hishel.httpx import AsyncCacheClient
 
+    from auditor.fetch.cache import cache_storage
+
     cache.directory.mkdir(parents=True, exist_ok=True)
-    storage = AsyncSqliteStorage(database_path=cache.database, default_ttl=cache.max_age)
+    storage = cache_storage(cache.database, cache.max_age)  # never stores a credentialed exchange
     return keep_idle_connections(guarded(AsyncCacheClient(storage=storage, **options),
                                          allow_private=settings.allow_private))
 
@@ -346,6 +350,7 @@ class Fetcher:
                     hops.append(current)
                     hop_statuses.append(response.status)
                     current = urljoin(current, location.strip())
+                    headers = credentials.for_redirect(headers, hops[-1], current)  # none to another origin
                     if current in hops:
                         raise _Failure("redirects", f"redirect loop: {' -> '.join([*hops, current])}", transient=False)
                     if time.monotonic() - started > self.settings.total_timeout:  # a slow chain ends too
@@ -503,8 +508,11 @@ class Fetcher:
             raise _Failure("too_large", f"{response.url} declares {int(declared):,} bytes; the cap is {limit:,}",
                            transient=False)
         body = bytearray()
-        decoder = _BoundedDecoder.for_encoding(response.headers.get("content-encoding", ""))
-        if decoder is None or response.is_stream_consumed:  # identity, br, zstd, several; or already read
+        try:
+            decoder = _BoundedDecoder.for_encoding(response.headers.get("content-encoding", ""))
+        except ValueError as exc:  # layers we will not unwrap
+            raise _Failure("protocol", f"{response.url} sent {exc}", transient=False) from exc
+        if decoder is None or response.is_stream_consumed:  # identity, br, zstd; or already read
             decoder = None
             chunks = response.aiter_bytes()
         else:  # gzip/deflate inflated by us, never more than the room left under the cap
@@ -516,6 +524,9 @@ class Fetcher:
                 except zlib.error as exc:
                     raise _Failure("protocol", f"{response.url} sent a body that does not decompress: {exc}",
                                    transient=False) from exc
+                except _LayerTooLarge as exc:
+                    raise _Failure("too_large", f"{response.url} sent more than {limit:,} bytes (the cap) in {exc}; "
+                                   "stopped reading", transient=False) from exc
             body += chunk
             if len(body) > limit:
                 raise _Failure("too_large", f"{response.url} sent more than {limit:,} bytes (the cap); stopped reading",
@@ -645,8 +656,21 @@ class _BoundedDecoder:
         self._started = False
 
     @classmethod
-    def for_encoding(cls, encoding: str) -> "_BoundedDecoder | None":
-        coding = encoding.strip().lower()
+    def for_encoding(cls, encoding: str) -> "_BoundedDecoder | _Layers | None":
+        """The decoder for a Content-Encoding; None when httpx decodes it (one br or zstd layer) or there
+        is nothing to do; ValueError for more than :data:`MAX_ENCODING_LAYERS` layers or a stack with
+        a layer other than gzip and deflate (each layer is held to the cap, see :class:`_Layers`)."""
+        codings = [c.strip().lower() for c in encoding.split(",") if c.strip().lower() not in ("", "identity")]
+        if len(codings) > 1:
+            if len(codings) > MAX_ENCODING_LAYERS:
+                raise ValueError(f"a body in {len(codings)} layers of Content-Encoding; at most "
+                                 f"{MAX_ENCODING_LAYERS} are read")
+            layers = [cls.for_encoding(coding) for coding in codings]
+            if any(layer is None for layer in layers):
+                raise ValueError(f"a body in stacked Content-Encoding {', '.join(codings)}; only gzip and "
+                                 "deflate are unwrapped more than once")
+            return _Layers(tuple(reversed(layers)))  # type: ignore[arg-type]
+        coding = codings[0] if codings else ""
         if coding in ("gzip", "x-gzip"):
             return cls(zlib.MAX_WBITS | 16)
         if coding == "deflate":
@@ -663,16 +687,41 @@ class _BoundedDecoder:
         return self._inflater.decompress(data, max(room, 1))
 
 
+class _LayerTooLarge(Exception):
+    """An inner Content-Encoding layer inflated past the cap."""
+
+
+class _Layers:
+    """Several Content-Encoding layers (``gzip, gzip``), undone outermost first, each through a
+    :class:`_BoundedDecoder`: no layer may inflate past the room left under the cap, so the cap holds
+    for every layer and not only the last (a 5 KB body of two gzip layers is otherwise gigabytes)."""
+
+    def __init__(self, layers: tuple[_BoundedDecoder, ...]) -> None:
+        self._layers = layers
+        self._sizes = [0] * len(layers)  # bytes each layer has given so far
+
+    def decode(self, data: bytes, room: int) -> bytes:
+        limit = room + self._sizes[-1]  # the room of the last layer is what the caller leaves
+        for index, layer in enumerate(self._layers):
+            data = layer.decode(data, max(limit - self._sizes[index], 1)) if data else b""
+            self._sizes[index] += len(data)
+            if index < len(self._layers) - 1 and self._sizes[index] >= limit:
+                raise _LayerTooLarge(f"layer {index + 1} of its {len(self._layers)} Content-Encoding layers")
+        return data
+
+
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date), or None."""
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date), or None for anything else;
+    never raises, whatever a server sends (``²`` is a digit to Python but not to HTTP; a year 99999
+    overflows the date types)."""
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    if value.isascii() and value.isdigit():
+        return float(value)  # a huge one is inf: longer than any cap
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError, IndexError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -148,6 +149,9 @@ class Store:
             self.connection.execute("VACUUM")
 
 
+_LOCKED = "stayed locked by another run past the busy timeout"
+
+
 def open_store(path: Path | None = None, *, timeout: float = 30.0,
                migrations: Sequence[Migration] = MIGRATIONS) -> Store:
     """Open (creating if need be) and migrate the history at ``path`` (default: :func:`default_path`)."""
@@ -159,13 +163,23 @@ def open_store(path: Path | None = None, *, timeout: float = 30.0,
         connection = sqlite3.connect(path, timeout=timeout, isolation_level=None)
     except (OSError, sqlite3.Error) as exc:
         raise HistoryError(f"cannot open history {path}: {getattr(exc, 'strerror', None) or exc}") from None
+    give_up = time.monotonic() + timeout
     try:
-        with _errors(path):
-            _check(connection, path, len(migrations))  # reads only: nothing is written to a file we refuse
-            connection.execute("PRAGMA journal_mode = WAL")
-            connection.execute("PRAGMA synchronous = NORMAL")
-            connection.execute("PRAGMA foreign_keys = ON")
-            _migrate(connection, path, migrations)
+        while True:
+            try:
+                with _errors(path):
+                    _check(connection, path, len(migrations))  # reads only: nothing is written to a file we refuse
+                    connection.execute("PRAGMA journal_mode = WAL")
+                    connection.execute("PRAGMA synchronous = NORMAL")
+                    connection.execute("PRAGMA foreign_keys = ON")
+                    _migrate(connection, path, migrations)
+                break
+            except HistoryError as exc:
+                # Switching a new file to WAL while another process creates it can answer "locked" at
+                # once, without waiting (SQLite avoids a deadlock): try again until the busy timeout.
+                if _LOCKED not in str(exc) or time.monotonic() >= give_up:
+                    raise
+                time.sleep(0.05)
     except BaseException:
         connection.close()
         raise
@@ -218,7 +232,7 @@ def _errors(path: Path) -> Iterator[None]:
         yield
     except sqlite3.OperationalError as exc:
         if "locked" in str(exc) or "busy" in str(exc):
-            raise HistoryError(f"history {path} stayed locked by another run past the busy timeout") from None
+            raise HistoryError(f"history {path} {_LOCKED}") from None
         raise HistoryError(f"history {path}: {exc}") from None
     except sqlite3.DatabaseError as exc:  # "file is not a database", "database disk image is malformed"
         raise HistoryError(f"history {path} is damaged or not a history file ({exc}); it was left untouched "

@@ -8,6 +8,7 @@ memory; only a small summary row per brand is kept for the cross-brand summary.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,6 +18,7 @@ from auditor.judge import Rules
 from auditor.judge.rules import response_rate, stale
 from auditor.models import Activity, Audit, Channel, Finding, Severity, Status
 from auditor.collect.signals import ResponseSignals, response_signals
+from auditor.strings import map_strings
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -74,10 +76,15 @@ def summarise(audit: Audit) -> BrandSummary:
 
 
 class Reporter:
-    """Base class: subclasses set ``name`` and ``extension`` and implement ``add``."""
+    """Base class: subclasses set ``name`` and ``extension`` and implement ``add``.
+
+    ``clean`` (see :mod:`auditor.report.escape`) is applied to every string of an audit before
+    the format sees it, so text from the web cannot carry what the format must not hold.
+    """
 
     name = ""
     extension = ""
+    clean: Callable[[str], str] | None = None
 
     def __init__(self, options: ReportOptions = ReportOptions()) -> None:
         self.options = options
@@ -87,6 +94,8 @@ class Reporter:
         return ""
 
     def add(self, audit: Audit) -> str:
+        if type(self).clean is not None:
+            audit = map_strings(audit, type(self).clean)
         self.summaries.append(summarise(audit))
         return self.render_one(audit)
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from auditor.models import Audit, Severity
 from auditor.report.base import Reporter, plural
+from auditor.report.escape import printable
 
 COLORS = {Severity.ERROR: "\x1b[1;31m", Severity.WARNING: "\x1b[33m", Severity.INFO: "\x1b[36m"}
 RESET = "\x1b[0m"
@@ -14,6 +15,7 @@ RESET = "\x1b[0m"
 class ConciseReporter(Reporter):
     name = "concise"
     extension = "log"
+    clean = printable  # one line per finding: no escape sequence or line break from a page gets in
 
     def render_one(self, audit: Audit) -> str:
         lines = []

@@ -7,6 +7,7 @@ import io
 
 from auditor.models import Audit
 from auditor.report.base import Reporter, days_since, findings_for, reply_window, signals_of, worst_severity
+from auditor.report.escape import csv_cell, printable
 
 COLUMNS = ("brand", "platform", "channel_url", "kind", "confidence", "status", "reason", "last_activity",
            "days_since", "items", "interactions", "unanswered", "response_rate", "median_reply_hours",
@@ -16,6 +17,7 @@ COLUMNS = ("brand", "platform", "channel_url", "kind", "confidence", "status", "
 class CsvReporter(Reporter):
     name = "csv"
     extension = "csv"
+    clean = printable
 
     def start(self) -> str:
         return _rows([COLUMNS])
@@ -52,5 +54,5 @@ def _blank(value: object) -> object:
 
 def _rows(rows: list) -> str:
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
+    csv.writer(out, lineterminator="\n").writerows([csv_cell(cell) for cell in row] for row in rows)
     return out.getvalue()

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 
+from dataclasses import replace
+
 from auditor.discover import Discovery
+from auditor.report.escape import json_text, printable
 from auditor.report.serialize import to_data
+from auditor.strings import map_strings
 
 
 def render_discovery(found: Discovery, format: str, *, explain: bool = False) -> str:
@@ -16,7 +20,10 @@ def render_discovery(found: Discovery, format: str, *, explain: bool = False) ->
         if explain:
             document["origins"] = {url: list(origins) for url, origins in found.origins.items()}
             document["rejected"] = to_data(list(found.rejected))
-        return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+        return json_text(json.dumps(document, indent=2, ensure_ascii=False)) + "\n"
+    found = replace(found, channels=map_strings(found.channels, printable), probes=map_strings(found.probes, printable),
+                    notes=map_strings(found.notes, printable), rejected=map_strings(found.rejected, printable))
+    # text from pages, for a terminal
     lines = [f"{'PLATFORM':<10} {'CONFIDENCE':<10} {'HANDLE':<18} URL"]
     for channel in found.channels:
         lines.append(f"{channel.platform:<10} {channel.confidence.value:<10} {channel.handle or '-':<18} {channel.url}")

@@ -11,7 +11,7 @@ finding says when it was first seen and since when it has been stale.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from html import escape
+from auditor.report.escape import html as escape, xml_legal
 
 from auditor.models import Activity, Audit, Channel, Finding, TrendPoint
 from auditor.report.base import (BrandSummary, Reporter, days_since, findings_for, plural, responses, stale_limit,
@@ -35,6 +35,7 @@ svg{display:block;max-width:100%;height:auto}a{color:#1a56db;word-break:break-al
 class HtmlReporter(Reporter):
     name = "html"
     extension = "html"
+    clean = xml_legal
 
     def start(self) -> str:
         return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"

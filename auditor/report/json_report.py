@@ -6,6 +6,7 @@ from __future__ import annotations
 from auditor.models import Audit
 from auditor.report.serialize import audit_to_json
 from auditor.report.base import Reporter
+from auditor.report.escape import json_text
 
 
 class JsonReporter(Reporter):
@@ -17,4 +18,4 @@ class JsonReporter(Reporter):
         self.lines = lines
 
     def render_one(self, audit: Audit) -> str:
-        return audit_to_json(audit, indent=None if self.lines else 2) + "\n"
+        return json_text(audit_to_json(audit, indent=None if self.lines else 2)) + "\n"

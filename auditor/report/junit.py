@@ -7,11 +7,13 @@ from xml.sax.saxutils import escape, quoteattr
 
 from auditor.models import Audit
 from auditor.report.base import Reporter, findings_for
+from auditor.report.escape import xml_legal
 
 
 class JunitReporter(Reporter):
     name = "junit"
     extension = "xml"
+    clean = xml_legal  # a control character would make the file not well-formed
 
     def start(self) -> str:
         return '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="presence-auditor">\n'

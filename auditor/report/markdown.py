@@ -4,15 +4,13 @@ from __future__ import annotations
 
 from auditor.models import Audit
 from auditor.report.base import Reporter, days_since, findings_for, plural, responses, urgency
-
-
-def cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ").strip()
+from auditor.report.escape import markdown as cell, markdown_url as link, printable
 
 
 class MarkdownReporter(Reporter):
     name = "markdown"
     extension = "md"
+    clean = printable
 
     def render_one(self, audit: Audit) -> str:
         lines = [
@@ -39,16 +37,16 @@ class MarkdownReporter(Reporter):
             lines += ["", "### Findings", ""]
             for finding in audit.findings:
                 new = " **new**" if finding.baseline == "new" else ""
-                lines.append(f"- **{finding.severity.value}** `{finding.code}`{new} <{finding.channel_url}>: "
+                lines.append(f"- **{finding.severity.value}** `{finding.code}`{new} {link(finding.channel_url)}: "
                              f"{cell(finding.message)}")
                 for item in finding.evidence:
-                    lines.append(f"  - {cell(item.field)}: {cell(item.value)} (<{item.url}>)")
+                    lines.append(f"  - {cell(item.field)}: {cell(item.value)} ({link(item.url)})")
         if audit.suppressed:
             lines += ["", "Suppressed: " + "; ".join(
-                f"`{f.code}` {f.channel_url} ({cell(f.suppression)})" for f in audit.suppressed)]
+                f"`{f.code}` {link(f.channel_url)} ({cell(f.suppression)})" for f in audit.suppressed)]
         if audit.resolved:
             lines += ["", "Resolved since the baseline: " + "; ".join(
-                f"`{f.code}` {f.channel_url}" for f in audit.resolved)]
+                f"`{f.code}` {link(f.channel_url)}" for f in audit.resolved)]
         return "\n".join(lines) + "\n\n"
 
     def end(self) -> str:
@@ -56,7 +54,7 @@ class MarkdownReporter(Reporter):
             return ""
         lines = ["## Summary", "", "| Brand | Channels | Findings by category | Worst |", "|---|---|---|---|"]
         for summary in sorted(self.summaries, key=lambda s: s.urgency):
-            worst = "; ".join(f"{f.severity.value} `{f.code}` {f.channel_url}" for f in summary.worst)
+            worst = "; ".join(f"{f.severity.value} `{f.code}` {link(f.channel_url)}" for f in summary.worst)
             by_category = ", ".join(f"{c} {n}" for c, n in summary.by_category) or "none"
             lines.append(f"| {cell(summary.name)} | {summary.channels} | {by_category} | {worst} |")
         return "\n".join(lines) + "\n"

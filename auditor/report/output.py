@@ -7,7 +7,8 @@ against interruption, and checked before any request is made.
 * one file, any other format (or a single brand): written to ``FILE.partial`` and renamed
   into place when the run completes, so the target is never half a report; a target that is
   not a regular file (``/dev/stdout``, a pipe) is written directly;
-* a directory: one complete report per brand (``<brand>.<ext>``), each written atomically,
+* a directory: one complete report per brand (``<key>.<ext>``, see :func:`file_key`), each
+  written atomically,
   and a line per brand in a hidden ledger (``.presence-auditor-<ext>.jsonl``) so ``resume``
   knows which brands are done and what they found;
 * several formats (``json,html``): ``-o DIR`` holds one file per format (``report.<ext>``;
@@ -20,6 +21,7 @@ resumed run's exit status counts them as the original run did.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -37,6 +39,23 @@ from auditor.report import FORMATS, ReportOptions, reporter
 
 def slug(name: str) -> str:
     return re.sub(r"[^A-Za-z0-9._-]+", "_", name).strip("._") or "brand"
+
+
+_PLAIN_KEY = re.compile(r"[a-z0-9][a-z0-9._-]{0,79}")
+# Names Windows reserves for devices, whatever the extension.
+_DEVICES = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))})
+
+
+def file_key(name: str) -> str:
+    """The file name (without extension) of a brand's report in ``--output-dir``: derived from the
+    name alone, so it is the same in every run, and never shared by two names. A name that is
+    already a plain lower-case file name is its own key (``acme.example``); any other gets its
+    slug and ``~`` and a digest of the whole name (``Big_Brand~1a2b3c4d5e``), so ``a/b`` and
+    ``a_b``, or ``Acme`` and ``acme`` on a case-insensitive disk, never overwrite each other."""
+    if _PLAIN_KEY.fullmatch(name) and not name.endswith(".") and name.split(".")[0] not in _DEVICES:
+        return name
+    digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:10]
+    return f"{slug(name)[:80]}~{digest}"
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -230,14 +249,14 @@ class DirectorySink(Sink):
             except (ValueError, KeyError, TypeError):
                 break  # a torn last line: that brand is audited again
             if self.path_for(finished.name).exists():
-                done[slug(finished.name)] = finished
+                done[file_key(finished.name)] = finished
         return done
 
     def key(self, name: str) -> str:
-        return slug(name)
+        return file_key(name)
 
     def path_for(self, name: str) -> Path:
-        return self.directory / f"{slug(name)}.{self.extension}"
+        return self.directory / f"{file_key(name)}.{self.extension}"
 
     def write(self, audit: Audit) -> None:
         write_atomically(self.path_for(audit.brand.name), reporter(self.format, self.options).render(audit))

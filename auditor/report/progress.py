@@ -15,6 +15,7 @@ from collections.abc import Callable
 from typing import TextIO
 
 from auditor.models import Audit
+from auditor.report.escape import printable
 
 CLEAR = "\r\x1b[2K"
 
@@ -77,7 +78,7 @@ class BatchProgress:
         if self.live:
             self._draw()
         else:
-            self.stream.write(f"[{self.count}/{self.total}] {line}\n")
+            self.stream.write(f"[{self.count}/{self.total}] {printable(line)}\n")  # names and errors from the web
             self.stream.flush()
 
     def done(self, audit: Audit) -> None:

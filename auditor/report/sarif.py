@@ -12,6 +12,7 @@ from auditor.judge import Rules
 from auditor.judge.rules import builtin_rules, summary
 from auditor.plugin import Rule
 from auditor.report.base import Reporter
+from auditor.report.escape import json_text, xml_legal
 
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -21,6 +22,7 @@ HELP_URI = "https://pypi.org/project/presence-auditor/#rules"
 class SarifReporter(Reporter):
     name = "sarif"
     extension = "sarif"
+    clean = xml_legal  # viewers render SARIF text in HTML and XML tooling
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -39,7 +41,7 @@ class SarifReporter(Reporter):
             result = self._result(audit, finding)
             result["suppressions"] = [{"kind": "external", "justification": finding.suppression}]
             results.append(result)
-        text = ",\n".join(json.dumps(r, ensure_ascii=False) for r in results)
+        text = ",\n".join(json_text(json.dumps(r, ensure_ascii=False)) for r in results)
         if text and not self.first:
             text = ",\n" + text
         self.first = self.first and not text

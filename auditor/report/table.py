@@ -18,6 +18,7 @@ from rich.text import Text
 
 from auditor.models import Activity, Audit, Channel, Confidence, Severity, Status
 from auditor.report.base import Reporter, days_since, findings_for, plural, responses, urgency
+from auditor.report.escape import printable
 
 STATUS_STYLE = {
     Status.OK: "green",
@@ -39,6 +40,7 @@ NARROW = 100  # below this many columns, items and responses join the last-activ
 class TableReporter(Reporter):
     name = "table"
     extension = "txt"
+    clean = printable  # no escape sequence from a page reaches the terminal
 
     def _console(self) -> tuple[Console, io.StringIO]:
         out = io.StringIO()
@@ -147,7 +149,7 @@ class TableReporter(Reporter):
             for f in summary.worst:
                 head = f"{f.severity.value} {f.code} "
                 worst.append(head + shorten(f.channel_url, budget - len(head)))
-            table.add_row(summary.name, str(summary.channels), category, "\n".join(worst))
+            table.add_row(Text(summary.name), str(summary.channels), Text(category), Text("\n".join(worst)))  # Text: never rich markup
         console.print(table)
         return _trimmed(out.getvalue())
 
