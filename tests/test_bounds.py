@@ -138,3 +138,31 @@ class TrickleStream(httpx.AsyncByteStream):
     async def __aiter__(self):
         async for chunk in self.chunks:
             yield chunk
+
+
+def test_a_slow_redirect_chain_ends_within_two_timeouts_of_the_first_request():
+    """Each hop answers within --timeout, but the chain as a whole may not outlast two of them."""
+    import asyncio
+    from dataclasses import replace as with_
+
+    import httpx
+    from conftest import TEST_FETCH
+
+    from auditor.fetch.client import Fetcher
+
+    hops: list[str] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        hops.append(str(request.url))
+        await asyncio.sleep(0.15)  # under the 0.2 s timeout of one request
+        n = len(hops)
+        return httpx.Response(301, headers={"location": f"https://slow.example/hop{n}"})
+
+    async def run():
+        settings = with_(TEST_FETCH, total_timeout=0.2, read_timeout=0.2, respect_robots=False, max_redirects=20)
+        async with httpx.AsyncClient(transport=httpx.MockTransport(handler)) as client:
+            return await Fetcher(client, settings).get("https://slow.example/")
+
+    fetched = asyncio.run(run())
+    assert fetched.error_kind == "timeout" and fetched.status is None
+    assert 2 <= len(hops) <= 3, hops  # past 0.2 s no hop starts, and none runs past 0.4 s: never the twentieth

@@ -331,6 +331,7 @@ class Fetcher:
     async def get(self, url: str, *, headers: dict[str, str] | None = None) -> Fetched:
         """GET ``url``, following redirects; every outcome is a :class:`Fetched`."""
         started = time.monotonic()
+        deadline = asyncio.get_running_loop().time() + 2 * self.settings.total_timeout
         attempts = 0
         hops: list[str] = []
         hop_statuses: list[int] = []
@@ -341,9 +342,14 @@ class Fetcher:
                 reason = refusal(current, allow_private=self.settings.allow_private)
                 if reason:
                     raise _Failure("refused", reason, transient=False)
-                if self.settings.respect_robots:
-                    await self._check_robots(current)
-                response, tries = await self._with_retries(current, headers)
+                try:  # one deadline for the URL, however many hops and retries it takes
+                    async with asyncio.timeout_at(deadline):
+                        if self.settings.respect_robots:
+                            await self._check_robots(current)
+                        response, tries = await self._with_retries(current, headers)
+                except TimeoutError:
+                    raise _Failure("timeout", f"no answer from {url} within {2 * self.settings.total_timeout:g} s "
+                                   "(redirects and retries included)", transient=False) from None
                 attempts += tries
                 location = response.headers.get("location")
                 if response.status in REDIRECT_STATUSES and location:
