@@ -52,7 +52,7 @@ _RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "iframe", 
 _FOREIGN = frozenset({"svg", "math"})  # inside these, <x/> closes itself
 _ATTRIBUTE = re.compile(r"""[^\s/>=][^\s/>=]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*))?""")
 # Each attribute takes at least two characters (a space and a name): a shorter tag needs no count.
-_LONG_TAG = re.compile(r"<[A-Za-z][^<>]{%d}" % (2 * MAX_ATTRIBUTES))
+_LONG_TAG = re.compile(r"<[A-Za-z][^<>]{%d}[^<>]*" % (2 * MAX_ATTRIBUTES))
 
 
 # Where the scan below skips text: a comment, or a raw-text element's content (when its start tag is whole).
@@ -109,9 +109,18 @@ def _depth_bound(html: str) -> int:
 
 
 def _needs_no_caps(html: str) -> bool:
-    """True when no start tag is long enough to hold too many attributes and the page has too few tags
-    to reach :data:`MAX_ELEMENTS`: then only the depth can need flattening."""
-    return html.count("<") <= MAX_ELEMENTS and _LONG_TAG.search(html) is None
+    """True when no start tag holds more than :data:`MAX_ATTRIBUTES` attributes and the page has too few
+    tags to reach :data:`MAX_ELEMENTS`: then only the depth can need flattening. Only tags long enough to
+    hold that many are counted (a long ``srcset`` or ``style`` is common; many attributes are not)."""
+    if html.count("<") > MAX_ELEMENTS:
+        return False
+    for tag in _LONG_TAG.finditer(html):
+        text = tag.group()
+        if text.count(" ") + text.count("\n") + text.count("\t") <= MAX_ATTRIBUTES:
+            continue  # fewer separators than attributes allowed: cannot hold too many (the common long tag)
+        if sum(1 for _ in _ATTRIBUTE.finditer(text)) > MAX_ATTRIBUTES:
+            return False
+    return True
 
 
 def flatten_deep_nesting(html: str, max_depth: int = MAX_DEPTH) -> str:
