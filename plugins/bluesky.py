@@ -131,8 +131,7 @@ class BlueskyPlatform(Platform):
         if pages > 1:
             evidence.append(Evidence(feed_url, "pages of the author feed read",
                                      f"{pages} (the first held no dated act but the pinned post)"))
-        acts = [_act(e, did, handle, pinned_uri) for e in entries]
-        acts = [a for a in acts if a is not None]
+        acts = [a for a in (_act(e, did, handle, pinned_uri) for e in entries) if a is not None]
         dated = [(post, t) for post, t, kind, _ in acts if kind != "repost"]  # its own posts, for the threads
         items = tuple(item for _, _, _, item in acts)
         limit = context.as_of + FUTURE_TOLERANCE
@@ -321,7 +320,7 @@ def _post_time(post: dict[str, Any]) -> PostTime | None:
 
 
 def _post_url(post: dict[str, Any], handle: str) -> str:
-    author = post.get("author") if isinstance(post.get("author"), dict) else {}
+    author = _dict(post.get("author"))
     who = string(author.get("handle")) or string(author.get("did")) or handle
     return f"https://bsky.app/profile/{who}/post/{string(post.get('uri')).rsplit('/', 1)[-1]}"
 
@@ -340,7 +339,7 @@ async def _interactions(did: str, handle: str, dated: list[tuple[dict[str, Any],
     """Replies by other DIDs to the account's posts, the account's own replies seen, and the threads read."""
     replied = [(post, t) for post, t in dated if t is not None and isinstance(post.get("replyCount"), int)
                and post["replyCount"] > 0]
-    replied.sort(key=lambda pt: pt[1].at, reverse=True)  # type: ignore[union-attr]
+    replied.sort(key=lambda pt: pt[1].at, reverse=True)
     found: dict[str, Interaction] = {}
     owner_replies: dict[str, tuple[datetime, str]] = {}
     read: list[tuple[str, str]] = []

@@ -369,7 +369,8 @@ async def _interactions(server: str, account_id: str, statuses: list[dict[str, A
             answers = [parse_date(string(d.get("created_at"))) for d in posts
                        if _account_id(d) == account_id and string(d.get("in_reply_to_id")) == post_id]
             answered = min((a for a in answers if a is not None), default=None)
-            author = post.get("account") if isinstance(post.get("account"), dict) else {}
+            account = post.get("account")
+            author = account if isinstance(account, dict) else {}
             found[post_id] = Interaction(url=string(post.get("url")) or string(post.get("uri")),
                                          author=string(author.get("acct")), at=at,
                                          parent=urls.get(string(post.get("in_reply_to_id"))) or

@@ -114,9 +114,9 @@ class YouTubePlatform(Platform):
                 if missing is not None:
                     return missing
                 channel_id, found_in = _channel_id(page)
-            if not channel_id:
-                return Activity(channel_url=channel.url, status=Status.ERROR,
-                                reason=f"{page.final_url} answered, but no channel ID could be read from it")
+                if not channel_id:
+                    return Activity(channel_url=channel.url, status=Status.ERROR,
+                                    reason=f"{page.final_url} answered, but no channel ID could be read from it")
             evidence.append(Evidence(page.final_url if page is not None else channel.url,
                                      f"channel ID ({found_in})", channel_id))
 

@@ -171,7 +171,7 @@ def find_comments(tree: LexborHTMLParser, page_url: str, post_author: str, *, mo
                 text=body[:300]))
     else:
         comments = _classic_blogger(blocks[0] if blocks else None, base, month_first)
-    return link_flat_replies(mark_owner_by_name(comments, post_author))
+    return tuple(link_flat_replies(mark_owner_by_name(comments, post_author)))
 
 
 def _number(node: LexborNode) -> str | None:
@@ -230,9 +230,9 @@ def _time(scope: _Scope, month_first: bool) -> datetime | None:
                 return dates[0].value
     own = _clean(_own_text(scope))
     for selector in BODY_SELECTORS:  # a date the comment's words mention is not when it was written
-        found = scope.first(selector)
-        if found is not None:
-            own = own.replace(_clean(found.text(deep=True)), " ")
+        body = scope.first(selector)
+        if body is not None:
+            own = own.replace(_clean(body.text(deep=True)), " ")
             break
     dates = find_dates(own, month_first=month_first)
     return dates[0].value if dates else None

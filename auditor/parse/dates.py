@@ -122,10 +122,11 @@ def head_candidates(metas: list[LexborNode], documents: list[Any], month_first_d
         for kind, node in _json_ld_nodes(document):
             for key, role in (("datePublished", PUBLISHED), ("dateModified", MODIFIED), ("dateCreated", DATE),
                               ("uploadDate", DATE)):
-                raw = node.get(key)
-                value, precision = _machine_value(raw, month_first_dates) if isinstance(raw, str) else (None, "")
-                if value is not None and isinstance(raw, str):
-                    yield DateCandidate(value, f"json-ld {kind}.{key}", role, HEAD, precision, raw)
+                written = node.get(key)
+                if isinstance(written, str):
+                    value, precision = _machine_value(written, month_first_dates)
+                    if value is not None:
+                        yield DateCandidate(value, f"json-ld {kind}.{key}", role, HEAD, precision, written)
 
 
 def _machine_value(raw: str, month_first_dates: bool) -> tuple[datetime | None, str]:
@@ -182,9 +183,9 @@ def text_candidates(tree: LexborHTMLParser, regions: Regions, month_first_dates:
         for text, region, element in walk(tree).texts:
             yield from _text_candidates(text, region, month_first_dates, dateline(element))
         return
-    for (_, text), (region, element) in zip(hinted, placed):
-        if region is not None:
-            yield from _text_candidates(text, region, month_first_dates, dateline(element))
+    for (_, text), (place, element) in zip(hinted, placed):
+        if place is not None:
+            yield from _text_candidates(text, place, month_first_dates, dateline(element))
 
 
 def _machine_candidate(node: LexborNode, region: str, month_first_dates: bool = False) -> Iterator[DateCandidate]:

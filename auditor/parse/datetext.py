@@ -238,9 +238,10 @@ def parse_machine_date(value: str) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
-        parsed = _make(int(match.group("year")), int(match.group("month")), int(match.group("day")))
-        if parsed is None:
+        made = _make(int(match.group("year")), int(match.group("month")), int(match.group("day")))
+        if made is None:
             return None
+        parsed = made
         if match.group("hour") is not None:
             hour, minute = int(match.group("hour")), int(match.group("minute"))
             if hour < 24 and minute < 60:

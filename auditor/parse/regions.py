@@ -99,7 +99,7 @@ class Walk:
     """The regions found in one walk: per element (by ``mem_id``) and every visible text run."""
 
     regions: dict[int, str] = field(default_factory=dict)
-    texts: list[tuple[str, str, LexborNode]] = field(default_factory=list)  # (text, region, element) in order
+    texts: list[tuple[str, str, LexborNode | None]] = field(default_factory=list)  # (text, region, element) in order
     date_elements: list[tuple[LexborNode, str]] = field(default_factory=list)  # <time>, <abbr>, [itemprop]
 
     def region(self, node: LexborNode) -> str:
@@ -172,7 +172,7 @@ def walk(tree: LexborHTMLParser) -> Walk:
             if tag == "-text":
                 if not machine and (child.text_content or "").strip():
                     children.append((child, region))
-            elif tag not in SKIP_TAGS and not tag.startswith("-"):
+            elif tag is not None and tag not in SKIP_TAGS and not tag.startswith("-"):
                 children.append((child, region))
         stack.extend(reversed(children))
     return result
@@ -183,7 +183,7 @@ DATE_ELEMENTS = "time, abbr, [itemprop][content], [itemprop][datetime]"  # narro
 _UNSET = object()
 
 
-def _is_machine(tag: str, attributes: dict[str, str | None]) -> bool:
+def _is_machine(tag: str | None, attributes: dict[str, str | None]) -> bool:
     return tag in DATE_ELEMENT_TAGS and ("datetime" in attributes or (tag == "abbr" and "title" in attributes))
 
 
@@ -275,7 +275,7 @@ class Regions:
                 return None
             parent = node.parent
             region = self.visited(parent) if parent is not None else None
-            if region is not None and _is_machine(parent.tag, parent.attributes):  # type: ignore[union-attr]
+            if region is not None and parent is not None and _is_machine(parent.tag, parent.attributes):
                 region = None  # the walk reads a dated element's attribute, not its text
             places.append((region, parent))
             position += 1
