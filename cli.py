@@ -24,7 +24,7 @@ from auditor.judge.config import Overrides, codes, describe, resolve
 from auditor.judge import ConfigError, Rules, prepare
 from auditor.fetch.client import FetchSettings
 from auditor.fetch.proxy import ProxyDown
-from auditor.report.output import open_sink, parse_formats, report_width, use_color
+from auditor.report.output import Sink, open_sink, parse_formats, report_width, use_color
 from auditor.models import ExitStatus, Severity
 from auditor.plugin import UnknownName, load_registry
 from auditor.report import FORMATS, ReportOptions
@@ -387,7 +387,7 @@ def demo(
         options = AuditOptions(as_of=parse_as_of(as_of) or DEMO_AS_OF, fetch=FetchSettings(retries=1, backoff=0.1))
         chosen = report_options(color, to_stdout=output is None and not serve, verbose=verbose, fail_on=None)
         if serve:
-            sink = StreamSink("html", chosen, page, many=True)
+            sink: Sink = StreamSink("html", chosen, page, many=True)
         else:
             sink = open_sink(formats, chosen, output=output, output_dir=None, resume=False, many=True)
     except InvalidInput as exc:

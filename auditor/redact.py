@@ -49,7 +49,7 @@ class Redactor:
     def text(self, text: str) -> str:
         if self.pattern is None or not text:
             return text
-        return self.pattern.sub(lambda match: self.markers[match.lastindex - 1], text)
+        return self.pattern.sub(lambda match: self.markers[(match.lastindex or 1) - 1], text)
 
     def __call__(self, value: T) -> T:
         """``value`` with every string inside it redacted; the same object when nothing changed."""

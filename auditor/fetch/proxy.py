@@ -13,7 +13,7 @@ import socket
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
-from urllib.request import proxy_bypass_environment
+from urllib.request import proxy_bypass_environment  # type: ignore[attr-defined]  # real, but not in typeshed
 
 
 class ProxyDown(RuntimeError):

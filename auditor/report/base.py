@@ -8,7 +8,6 @@ memory; only a small summary row per brand is kept for the cross-brand summary.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -84,18 +83,21 @@ class Reporter:
 
     name = ""
     extension = ""
-    clean: Callable[[str], str] | None = None
 
     def __init__(self, options: ReportOptions = ReportOptions()) -> None:
         self.options = options
         self.summaries: list[BrandSummary] = []
 
+    def clean(self, text: str) -> str:
+        """A string of the audit as this format may hold it (see :mod:`auditor.report.escape`); as is by default."""
+        return text
+
     def start(self) -> str:
         return ""
 
     def add(self, audit: Audit) -> str:
-        if type(self).clean is not None:
-            audit = map_strings(audit, type(self).clean)
+        if type(self).clean is not Reporter.clean:  # a format that cleans what pages wrote
+            audit = map_strings(audit, self.clean)
         self.summaries.append(summarise(audit))
         return self.render_one(audit)
 

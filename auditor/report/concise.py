@@ -15,7 +15,8 @@ RESET = "\x1b[0m"
 class ConciseReporter(Reporter):
     name = "concise"
     extension = "log"
-    clean = printable  # one line per finding: no escape sequence or line break from a page gets in
+    def clean(self, text: str) -> str:  # one line per finding: no escape sequence or line break from a page gets in
+        return printable(text)
 
     def render_one(self, audit: Audit) -> str:
         lines = []

@@ -17,7 +17,8 @@ COLUMNS = ("brand", "platform", "channel_url", "kind", "confidence", "status", "
 class CsvReporter(Reporter):
     name = "csv"
     extension = "csv"
-    clean = printable
+    def clean(self, text: str) -> str:
+        return printable(text)
 
     def start(self) -> str:
         return _rows([COLUMNS])

@@ -35,7 +35,8 @@ svg{display:block;max-width:100%;height:auto}a{color:#1a56db;word-break:break-al
 class HtmlReporter(Reporter):
     name = "html"
     extension = "html"
-    clean = xml_legal
+    def clean(self, text: str) -> str:
+        return xml_legal(text)
 
     def start(self) -> str:
         return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"

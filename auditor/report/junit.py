@@ -13,7 +13,8 @@ from auditor.report.escape import xml_legal
 class JunitReporter(Reporter):
     name = "junit"
     extension = "xml"
-    clean = xml_legal  # a control character would make the file not well-formed
+    def clean(self, text: str) -> str:  # a control character would make the file not well-formed
+        return xml_legal(text)
 
     def start(self) -> str:
         return '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="presence-auditor">\n'

@@ -10,7 +10,8 @@ from auditor.report.escape import markdown as cell, markdown_url as link, printa
 class MarkdownReporter(Reporter):
     name = "markdown"
     extension = "md"
-    clean = printable
+    def clean(self, text: str) -> str:
+        return printable(text)
 
     def render_one(self, audit: Audit) -> str:
         lines = [

@@ -356,7 +356,7 @@ def _open_several(formats: tuple[str, ...], options: ReportOptions, *, output: P
         raise InvalidInput(f"cannot write {directory}: with several formats -o names a directory")
     if output_dir is None and resume and any(name != "json" for name in formats):
         raise InvalidInput("--resume with several formats needs --output-dir")
-    sinks = []
+    sinks: list[Sink] = []
     try:
         _check_directory(directory, "--output-dir" if output_dir is not None else "--output")
         for name in formats:

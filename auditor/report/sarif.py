@@ -22,7 +22,8 @@ HELP_URI = "https://pypi.org/project/presence-auditor/#rules"
 class SarifReporter(Reporter):
     name = "sarif"
     extension = "sarif"
-    clean = xml_legal  # viewers render SARIF text in HTML and XML tooling
+    def clean(self, text: str) -> str:  # viewers render SARIF text in HTML and XML tooling
+        return xml_legal(text)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]

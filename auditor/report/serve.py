@@ -30,7 +30,8 @@ class ReportServer:
     @property
     def url(self) -> str:
         host, port = self.server.server_address[:2]
-        return f"http://{host}:{port}/"
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        return f"http://{name}:{port}/"
 
     def __enter__(self) -> ReportServer:
         self.thread.start()

@@ -40,7 +40,8 @@ NARROW = 100  # below this many columns, items and responses join the last-activ
 class TableReporter(Reporter):
     name = "table"
     extension = "txt"
-    clean = printable  # no escape sequence from a page reaches the terminal
+    def clean(self, text: str) -> str:  # no escape sequence from a page reaches the terminal
+        return printable(text)
 
     def _console(self) -> tuple[Console, io.StringIO]:
         out = io.StringIO()
@@ -76,7 +77,7 @@ class TableReporter(Reporter):
             if wide:
                 cells = [Text(channel.platform), _status(activity), last, Text(items), Text(answered), codes]
             else:  # items and responses join the last-activity cell, the platform the channel's
-                for extra in (plural(len(activity.items), "item") if items else "", answered):
+                for extra in (plural(len(activity.items), "item") if activity and items else "", answered):
                     if extra:
                         last.append(f"\n{extra}", style="dim")
                 cells = [_status(activity, reason=not findings), last, codes]  # a finding repeats the reason
