@@ -23,15 +23,7 @@ from auditor.parse.pages import owner_activity
 from auditor.parse.feeds import parse_date
 from auditor.fetch.client import Fetched
 from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
-from auditor.models import (
-    Activity,
-    Channel,
-    Confidence,
-    Evidence,
-    Interaction,
-    Item,
-    Status,
-)
+from auditor.models import Activity, Channel, Confidence, Evidence, Interaction, Item, Status
 from auditor.plugin import Context, Page, Platform, failed
 from auditor.plugin import Registry
 
