@@ -37,7 +37,7 @@ import httpx
 from auditor.fetch.client import Fetched
 from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
 from auditor.models import Activity, Channel, Evidence, Interaction, Item, Status
-from auditor.plugin import Context, Platform, activity_from, failed, feed_of, json_of, latest
+from auditor.plugin import Context, Platform, activity_from, failed, feed_of, json_of, latest, unreadable
 from auditor.plugin import Registry
 from auditor.urls import Link
 
@@ -80,7 +80,7 @@ class RedditPlatform(Platform):
     async def collect(self, channel: Channel, context: Context) -> Activity:
         kind, name = _parse_handle(channel)
         if not name:
-            return Activity(channel_url=channel.url, status=Status.ERROR, reason="not a subreddit or user URL")
+            return unreadable(channel, "not a subreddit or user URL")
         client_id = context.credentials.get("REDDIT_CLIENT_ID", "")
         secret = context.credentials.get("REDDIT_CLIENT_SECRET", "")
         notes: list[Evidence] = []
