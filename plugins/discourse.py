@@ -133,11 +133,11 @@ class DiscoursePlatform(Platform):
         data = json_of(fetched)
         topic_list = data.get("topic_list") if data else None
         topics = topic_list.get("topics") if isinstance(topic_list, dict) else None
-        if not isinstance(topics, list):
+        if data is None or not isinstance(topics, list):  # topics only come from data
             return Activity(channel_url=channel.url, status=Status.ERROR,
                             reason=f"{fetched.final_url} is not a Discourse topic list (no topic_list.topics)")
         topics = [t for t in topics if isinstance(t, dict) and isinstance(t.get("id"), int)]
-        users = {u.get("id"): u for u in (data.get("users") or []) if isinstance(u, dict)}  # type: ignore[union-attr]
+        users = {u.get("id"): u for u in (data.get("users") or []) if isinstance(u, dict)}
 
         evidence: list[Evidence] = []
         staff = await _staff(base, context, evidence)

@@ -181,10 +181,10 @@ async def _collect(channel: Channel, name: str, session: _Session, has_token: bo
         reason = "no public repositories"
     elif expired:
         reason = f"all {len(repos)} public repositories are archived"
-    elif newest is None:
+    elif newest is None or newest_repo is None:  # a push date always comes with its repository
         reason = f"{len(repos)} repositories, none with a push date"
     else:
-        reason = f"{len(live)} active repositories; newest push to {newest_repo.get('full_name')}"  # type: ignore[union-attr]
+        reason = f"{len(live)} active repositories; newest push to {newest_repo.get('full_name')}"
     reason += f"; {len(interactions)} open issues from visitors read"
     if stopped:
         reason += f"; stopped early: {stopped}"
