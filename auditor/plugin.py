@@ -22,7 +22,7 @@ import enum
 import sys
 from collections.abc import Iterable
 from importlib.metadata import EntryPoint, entry_points
-from typing import Any, Protocol
+from typing import Any, Protocol, overload
 
 import pluggy
 from abc import ABC, abstractmethod
@@ -35,6 +35,7 @@ from urllib.parse import urljoin
 from selectolax.lexbor import LexborHTMLParser
 
 from auditor.fetch.client import Fetched, Fetcher
+from auditor.parse.feeds import FeedError, ParsedFeed, parse_feed
 from auditor.parse.htmldepth import parse_html
 from auditor.models import Activity, Brand, Channel, Evidence, Interaction, Item, Severity, Status
 
@@ -283,13 +284,25 @@ def activity_from(
                     title=title or channel.title, evidence=evidence, **facts)
 
 
-def json_of(fetched: Fetched, shape: type[dict[str, Any]] | type[list[Any]] = dict) -> Any:
+@overload
+def json_of(fetched: Fetched, shape: type[dict[str, Any]] = ...) -> dict[str, Any] | None: ...
+@overload
+def json_of(fetched: Fetched, shape: type[list[Any]]) -> list[Any] | None: ...
+def json_of(fetched: Fetched, shape: type[dict[str, Any]] | type[list[Any]] = dict) -> dict[str, Any] | list[Any] | None:
     """The answer's JSON if it has ``shape`` (an object or a list), else None (junk is never an exception)."""
     try:
         document = fetched.json()
     except ValueError:
         return None
     return document if isinstance(document, shape) else None
+
+
+def feed_of(channel: Channel, fetched: Fetched) -> ParsedFeed | Activity:
+    """The feed an answer holds, or the channel's ``error`` Activity saying it is not a readable feed."""
+    try:
+        return parse_feed(fetched.body)
+    except FeedError as exc:
+        return unreadable(channel, f"{fetched.final_url} is not a readable feed: {exc}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -173,3 +173,10 @@ def handle_from(text: str, pattern: re.Pattern[str]) -> str | None:
     """A bare handle from user input (``@acme`` or ``acme``), lower-cased, or None if invalid here."""
     handle = text.strip().lstrip("@")
     return handle.lower() if pattern.fullmatch(handle) else None
+
+
+def profile_at(template: str, text: str, pattern: re.Pattern[str], reserved: frozenset[str] = frozenset()) -> str | None:
+    """``template`` ("https://x.com/{}") filled with the bare handle :func:`handle_from` reads from
+    ``text``; None when that is invalid here or one of the site's ``reserved`` paths."""
+    name = handle_from(text, pattern)
+    return None if name is None or name in reserved else template.format(name)

@@ -23,16 +23,8 @@ from auditor.parse.pages import owner_activity
 from auditor.parse.feeds import parse_date
 from auditor.fetch.client import Fetched
 from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
-from auditor.models import (
-    Activity,
-    Channel,
-    Confidence,
-    Evidence,
-    Interaction,
-    Item,
-    Status,
-)
-from auditor.plugin import Context, Page, Platform, failed
+from auditor.models import Activity, Channel, Confidence, Evidence, Interaction, Item, Status
+from auditor.plugin import Context, Page, Platform, failed, unreadable
 from auditor.plugin import Registry
 
 BLOGSPOT = re.compile(r"^(?P<name>[a-z0-9-]+)\.blogspot\.(?:com|[a-z]{2,3}(?:\.[a-z]{2})?)$")
@@ -92,7 +84,7 @@ class BloggerPlatform(Platform):
             feed = feed_of(fetched)
             posts = [post_of(entry) for entry in entries(feed)]
         except ShapeError as exc:
-            return Activity(channel_url=channel.url, status=Status.ERROR, reason=f"{fetched.final_url}: {exc}")
+            return unreadable(channel, f"{fetched.final_url}: {exc}")
         blog_author = author_uri(feed)
         evidence = [Evidence(fetched.final_url, "posts", f"{len(posts)} of openSearch$totalResults "
                                                          f"{value(feed.get('openSearch$totalResults')) or '?'}")]

@@ -41,7 +41,7 @@ from auditor.fetch.client import Fetched
 from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
 from auditor.parse.jsonshape import Unreadable, json_object, string
 from auditor.models import Activity, Channel, Evidence, Interaction, Item, Status
-from auditor.plugin import FUTURE_TOLERANCE, Context, Platform, status_of_failure
+from auditor.plugin import FUTURE_TOLERANCE, Context, Platform, status_of_failure, unreadable
 from auditor.plugin import Registry
 from auditor.urls import Link
 
@@ -112,7 +112,7 @@ class BlueskyPlatform(Platform):
             profile = json_object(fetched, "an XRPC answer")
             return await self._collect_profile(channel, context, did, profile, profile_url, evidence)
         except Unreadable as exc:
-            return Activity(channel_url=channel.url, status=Status.ERROR, reason=str(exc), evidence=tuple(evidence))
+            return unreadable(channel, str(exc), evidence=tuple(evidence))
 
     async def _collect_profile(self, channel: Channel, context: Context, did: str, profile: dict[str, Any],
                                profile_url: str, evidence: list[Evidence]) -> Activity:

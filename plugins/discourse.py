@@ -33,16 +33,8 @@ from urllib.parse import urljoin, urlsplit
 from auditor.parse.feeds import parse_date
 from auditor.fetch.client import Fetched, refusal
 from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
-from auditor.models import (
-    Activity,
-    Channel,
-    Confidence,
-    Evidence,
-    Interaction,
-    Item,
-    Status,
-)
-from auditor.plugin import Context, Page, Platform, failed
+from auditor.models import Activity, Channel, Confidence, Evidence, Interaction, Item, Status
+from auditor.plugin import Context, Page, Platform, failed, json_of
 from auditor.plugin import Registry
 
 FORUM_HOST_PREFIXES = ("forum.", "forums.", "discuss.", "discourse.", "community.")
@@ -138,14 +130,14 @@ class DiscoursePlatform(Platform):
         fetched = await context.get(latest_url)
         if not fetched.ok:
             return _failure(channel, fetched)
-        data = _json_object(fetched)
+        data = json_of(fetched)
         topic_list = data.get("topic_list") if data else None
         topics = topic_list.get("topics") if isinstance(topic_list, dict) else None
-        if not isinstance(topics, list):
+        if data is None or not isinstance(topics, list):  # topics only come from data
             return Activity(channel_url=channel.url, status=Status.ERROR,
                             reason=f"{fetched.final_url} is not a Discourse topic list (no topic_list.topics)")
         topics = [t for t in topics if isinstance(t, dict) and isinstance(t.get("id"), int)]
-        users = {u.get("id"): u for u in (data.get("users") or []) if isinstance(u, dict)}  # type: ignore[union-attr]
+        users = {u.get("id"): u for u in (data.get("users") or []) if isinstance(u, dict)}
 
         evidence: list[Evidence] = []
         staff = await _staff(base, context, evidence)
@@ -214,7 +206,7 @@ async def _staff(base: str, context: Context, evidence: list[Evidence]) -> Staff
     """The forum's staff from about.json; an empty set (noted) when it cannot be read."""
     about_url = urljoin(base, "about.json")
     fetched = await context.get(about_url)
-    data = _json_object(fetched) if fetched.ok else None
+    data = json_of(fetched) if fetched.ok else None
     about = data.get("about") if data else None
     if not isinstance(about, dict):
         evidence.append(Evidence(about_url, "staff unknown", fetched.describe() if not fetched.ok else "no about"))
@@ -258,7 +250,7 @@ async def _topic_interaction(base: str, topic: dict[str, Any], users: dict[Any, 
     if topic.get("posts_count") == 1:
         return Interaction(url=url, author=_original_poster(topic, users), at=opened, parent=base, kind="topic")
     fetched = await context.get(urljoin(base, f"t/{topic['id']}.json"))
-    data = _json_object(fetched) if fetched.ok else None
+    data = json_of(fetched) if fetched.ok else None
     stream = data.get("post_stream") if data else None
     posts = [p for p in _list(stream.get("posts") if isinstance(stream, dict) else None) if isinstance(p, dict)]
     if not posts:
@@ -295,7 +287,7 @@ def _failure(channel: Channel, fetched: Fetched) -> Activity:
 
     A 404 without Discourse's JSON body means the host is some other site, not a missing forum.
     """
-    data = _json_object(fetched)
+    data = json_of(fetched)
     error_type = str(data.get("error_type", "")) if data else ""
     if fetched.status in (401, 403) and error_type in ("not_logged_in", "invalid_access"):
         return Activity(channel_url=channel.url, status=Status.LOGIN_WALL,
@@ -314,14 +306,6 @@ def _failure(channel: Channel, fetched: Fetched) -> Activity:
 def _post_number(post: dict[str, Any]) -> int:
     number = post.get("post_number")
     return number if isinstance(number, int) else 1 << 30
-
-
-def _json_object(fetched: Fetched) -> dict[str, Any] | None:
-    try:
-        data = fetched.json()
-    except ValueError:
-        return None
-    return data if isinstance(data, dict) else None
 
 
 def _list(value: Any) -> list[Any]:

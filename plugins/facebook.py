@@ -16,11 +16,11 @@ from __future__ import annotations
 import re
 
 from auditor.fetch.client import Fetched
-from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
+from auditor.plugin import hookimpl
 from auditor.models import Channel
 from auditor.plugin import Registry
-from auditor.urls import Link, handle_from
-from auditor.collect.walled import UNKNOWN, Existence, WalledPlatform, title_of
+from auditor.urls import Link, profile_at
+from auditor.collect.walled import UNKNOWN, Existence, WalledPlatform, title_of, walled_spec
 
 HOSTS = frozenset({"facebook.com", "fb.com", "web.facebook.com"})
 SLUG = re.compile(r"[A-Za-z0-9][A-Za-z0-9.\-]{1,79}")
@@ -36,15 +36,10 @@ NOT_PAGES = frozenset({
 
 
 class FacebookPlatform(WalledPlatform):
-    spec = PlatformSpec(
-        name="facebook", kind="social", summary='Facebook pages behind a login wall: existence only',
-        hosts=('facebook.com', 'fb.com'), priority=Priority.WALLED, walled=True, signals=(Signal.EXISTENCE,)
-    )
+    spec = walled_spec("facebook", 'Facebook pages behind a login wall: existence only', 'facebook.com', 'fb.com')
     label = "Facebook"
     wall_reason = ("posts and their dates are hidden without signing in, and reading another Page's posts needs the "
                    "Graph API with Page Public Content Access")
-    KNOWN_PRESENT = "bigbrand"
-    KNOWN_ABSENT = "nosuchbrand"
 
     def recognise(self, url: str) -> Channel | None:
         link = Link.of(url)
@@ -76,8 +71,7 @@ class FacebookPlatform(WalledPlatform):
                        handle=text)
 
     def profile_url(self, handle: str) -> str | None:
-        name = handle_from(handle, SLUG)
-        return None if name is None or name in NOT_PAGES else f"https://www.facebook.com/{name}"
+        return profile_at("https://www.facebook.com/{}", handle, SLUG, NOT_PAGES)
 
     def existence(self, channel: Channel, fetched: Fetched) -> Existence:
         html = fetched.text()

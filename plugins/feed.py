@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 
 from auditor.parse.feeds import FeedError, parse_feed
 from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
-from auditor.models import Activity, Channel, Evidence, Status
-from auditor.plugin import Context, Platform, failed, latest
+from auditor.models import Activity, Channel, Evidence
+from auditor.plugin import Context, Platform, activity_from, failed, latest, unreadable
 from auditor.plugin import Registry
 
 FEED_SUFFIXES = (".xml", ".rss", ".atom", ".rdf", "feed.json", "/feed", "/feed/", "/rss", "/rss/", "/atom")
@@ -39,7 +39,7 @@ class FeedPlatform(Platform):
         try:
             feed = parse_feed(fetched.body)
         except FeedError as exc:
-            return Activity(channel_url=channel.url, status=Status.ERROR, reason=f"{fetched.final_url}: {exc}")
+            return unreadable(channel, f"{fetched.final_url}: {exc}")
         newest, when = latest(feed.items, context.as_of)
         evidence = [Evidence(fetched.final_url, "format", feed.format)]
         if feed.updated is not None:
@@ -48,29 +48,19 @@ class FeedPlatform(Platform):
         expired_source = Evidence(fetched.final_url, "expired", "true") if feed.expired else None
         if expired_source is not None:
             evidence.append(expired_source)
-        source = None
+        field = feed.date_field
         reason = f"{len(feed.items)} items read"
         if newest is not None and when is not None:
             field = feed.date_field if newest.published is not None else "updated"
-            source = Evidence(newest.url or fetched.final_url, f"{feed.format} item {field}", when.isoformat())
         elif feed.items:
             reason = f"{len(feed.items)} items, none with a readable date"
         else:
             reason = "the feed has no items"
             evidence.append(Evidence(fetched.final_url, "items", "0"))
-        return Activity(
-            channel_url=channel.url,
-            status=Status.OK,
-            reason=reason,
-            last_activity=when,
-            last_activity_source=source,
-            items=feed.items,
-            expired=feed.expired,
-            expired_source=expired_source,
-            empty=not feed.items,
-            title=feed.title or channel.title,
-            evidence=tuple(evidence),
-        )
+        return activity_from(channel, feed.items, context.as_of, date_field=f"{feed.format} item {field}",
+                             fallback_url=fetched.final_url, reason=reason, title=feed.title,
+                             evidence=tuple(evidence), expired=feed.expired, expired_source=expired_source,
+                             empty=not feed.items)
 
 
 @hookimpl

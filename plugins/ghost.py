@@ -9,26 +9,20 @@ from __future__ import annotations
 
 import re
 
-from ._hosted import collect_via_feed, subdomain_of
+from ._hosted import HostedBlog, hosted_spec, subdomain_of
 
-from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
-from auditor.models import Activity, Channel
-from auditor.plugin import Context, Platform
+from auditor.plugin import hookimpl
+from auditor.models import Channel
 from auditor.plugin import Registry
-from auditor.urls import Link, handle_from
+from auditor.urls import Link, profile_at
 
 NAME = re.compile(r"[a-z0-9][a-z0-9\-]{0,62}", re.IGNORECASE)
 NOT_SITES = frozenset({"www", "account", "admin", "api", "status", "static", "cdn", "help", "docs"})
 
 
-class GhostPlatform(Platform):
-    spec = PlatformSpec(
-        name="ghost", kind="blog", summary='Ghost(Pro) sites on ghost.io, read through their RSS',
-        hosts=('ghost.io',), priority=Priority.HOSTED_BLOG, signals=(Signal.LAST_ACTIVITY,)
-    )
-    KNOWN_PRESENT = "bigbrand"
-    KNOWN_ABSENT = "nosuchbrand"
-    PROBE_EXPECTS = ("found", "absent")
+class GhostPlatform(HostedBlog):
+    spec = hosted_spec("ghost", 'Ghost(Pro) sites on ghost.io, read through their RSS', "ghost.io")
+    FEED_PATH = "/rss/"
 
     def recognise(self, url: str) -> Channel | None:
         link = Link.of(url)
@@ -39,11 +33,7 @@ class GhostPlatform(Platform):
         return Channel(platform=self.name, url=f"https://{site}.ghost.io/", kind=self.kind, handle=site)
 
     def profile_url(self, handle: str) -> str | None:
-        name = handle_from(handle, NAME)
-        return None if name is None or name in NOT_SITES else f"https://{name}.ghost.io/"
-
-    async def collect(self, channel: Channel, context: Context) -> Activity:
-        return await collect_via_feed(channel, channel.url.rstrip("/") + "/rss/", context)
+        return profile_at("https://{}.ghost.io/", handle, NAME, NOT_SITES)
 
 
 @hookimpl

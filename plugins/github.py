@@ -39,7 +39,7 @@ from auditor.parse.feeds import parse_date
 from auditor.fetch.client import Fetched
 from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
 from auditor.models import Activity, Channel, Evidence, Interaction, Item, Status
-from auditor.plugin import Context, Platform, failed
+from auditor.plugin import Context, Platform, failed, json_of
 from auditor.plugin import Registry
 from auditor.urls import Link
 
@@ -132,7 +132,7 @@ async def _collect(channel: Channel, name: str, session: _Session, has_token: bo
     failure = failed(channel, fetched)
     if failure is not None:
         return failure
-    account = _json_object(fetched)
+    account = json_of(fetched)
     if account is None or not isinstance(account.get("login"), str):
         return _bad(channel, fetched, "an account object with a login")
     login: str = account["login"]
@@ -152,7 +152,7 @@ async def _collect(channel: Channel, name: str, session: _Session, has_token: bo
         outcome = failed(channel, fetched)
         assert outcome is not None
         return outcome
-    repos = _json_list(fetched)
+    repos = json_of(fetched, list)
     if repos is None:
         return _bad(channel, fetched, "a list of repositories")
     repos = [r for r in repos if isinstance(r, dict) and isinstance(r.get("full_name"), str)]
@@ -181,10 +181,10 @@ async def _collect(channel: Channel, name: str, session: _Session, has_token: bo
         reason = "no public repositories"
     elif expired:
         reason = f"all {len(repos)} public repositories are archived"
-    elif newest is None:
+    elif newest is None or newest_repo is None:  # a push date always comes with its repository
         reason = f"{len(repos)} repositories, none with a push date"
     else:
-        reason = f"{len(live)} active repositories; newest push to {newest_repo.get('full_name')}"  # type: ignore[union-attr]
+        reason = f"{len(live)} active repositories; newest push to {newest_repo.get('full_name')}"
     reason += f"; {len(interactions)} open issues from visitors read"
     if stopped:
         reason += f"; stopped early: {stopped}"
@@ -216,7 +216,7 @@ async def _read_issues(repos: list[dict[str, Any]], session: _Session, found: li
         issues_url = (f"{API}/repos/{repo['full_name']}/issues"
                       f"?state=open&sort=created&direction=desc&per_page={ISSUES_PER_REPO}")
         fetched = await session.get(issues_url)
-        issues = _json_list(fetched) if fetched.ok else None
+        issues = json_of(fetched, list) if fetched.ok else None
         if issues is None:
             session.shortfalls.append(f"{fetched.describe()} for the issues of {repo['full_name']}")
             continue
@@ -232,7 +232,7 @@ async def _read_issues(repos: list[dict[str, Any]], session: _Session, found: li
                     continue
                 comments_url = f"{API}/repos/{repo['full_name']}/issues/{issue['number']}/comments?per_page=100"
                 fetched = await session.get(comments_url)
-                comments = _json_list(fetched) if fetched.ok else None
+                comments = json_of(fetched, list) if fetched.ok else None
                 if comments is None:
                     session.shortfalls.append(f"{fetched.describe()} for the comments of {url}")
                     continue
@@ -283,22 +283,6 @@ def _rate_limit_reason(fetched: Fetched) -> str:
     elif fetched.headers.get("retry-after", "").isdigit():
         when = f" (retry after {fetched.headers['retry-after']} s)"
     return f"GitHub's API rate limit ran out (HTTP {fetched.status} from {fetched.final_url}){when}"
-
-
-def _json_object(fetched: Fetched) -> dict[str, Any] | None:
-    try:
-        data = fetched.json()
-    except ValueError:
-        return None
-    return data if isinstance(data, dict) else None
-
-
-def _json_list(fetched: Fetched) -> list[Any] | None:
-    try:
-        data = fetched.json()
-    except ValueError:
-        return None
-    return data if isinstance(data, list) else None
 
 
 def _int(value: Any) -> int:

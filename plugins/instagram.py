@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 
 from auditor.fetch.client import Fetched
-from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
+from auditor.plugin import hookimpl
 from auditor.models import Channel
 from auditor.plugin import Registry
-from auditor.urls import Link, handle_from
-from auditor.collect.walled import UNKNOWN, Existence, WalledPlatform
+from auditor.urls import Link, profile_at
+from auditor.collect.walled import UNKNOWN, Existence, WalledPlatform, walled_spec
 
 HOSTS = frozenset({"instagram.com", "instagr.am"})
 USERNAME = re.compile(r"[A-Za-z0-9._]{1,30}")
@@ -27,15 +27,10 @@ NOT_PROFILES = frozenset({
 
 
 class InstagramPlatform(WalledPlatform):
-    spec = PlatformSpec(
-        name="instagram", kind="social", summary='Instagram profiles behind a login wall: existence only',
-        hosts=('instagram.com',), priority=Priority.WALLED, walled=True, signals=(Signal.EXISTENCE,)
-    )
+    spec = walled_spec("instagram", 'Instagram profiles behind a login wall: existence only', 'instagram.com')
     label = "Instagram"
     wall_reason = ("posts and their dates are hidden without signing in; the Graph API serves only Business and "
                    "Creator accounts that authorise it")
-    KNOWN_PRESENT = "bigbrand"
-    KNOWN_ABSENT = "nosuchbrand"
 
     def recognise(self, url: str) -> Channel | None:
         link = Link.of(url)
@@ -48,8 +43,7 @@ class InstagramPlatform(WalledPlatform):
         return Channel(platform=self.name, url=f"https://www.instagram.com/{handle}/", kind=self.kind, handle=handle)
 
     def profile_url(self, handle: str) -> str | None:
-        name = handle_from(handle, USERNAME)
-        return None if name is None or name in NOT_PROFILES else f"https://www.instagram.com/{name}/"
+        return profile_at("https://www.instagram.com/{}/", handle, USERNAME, NOT_PROFILES)
 
     def existence(self, channel: Channel, fetched: Fetched) -> Existence:
         html = fetched.text()

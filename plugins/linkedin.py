@@ -12,25 +12,21 @@ from __future__ import annotations
 
 import re
 
-from auditor.plugin import PlatformSpec, Priority, hookimpl
+from auditor.plugin import hookimpl
 from auditor.models import Channel
 from auditor.plugin import Registry
-from auditor.urls import Link, handle_from
-from auditor.collect.walled import WalledPlatform
+from auditor.urls import Link, profile_at
+from auditor.collect.walled import WalledPlatform, walled_spec
 
 KINDS = ("company", "in", "showcase", "school")
 SLUG = re.compile(r"[^/?#\s]{2,100}")
 
 
 class LinkedInPlatform(WalledPlatform):
-    spec = PlatformSpec(
-        name="linkedin", kind="social", summary='LinkedIn pages behind a login wall: nothing can be read',
-        hosts=('linkedin.com',), priority=Priority.WALLED, walled=True, signals=()
-    )
+    spec = walled_spec("linkedin", 'LinkedIn pages behind a login wall: nothing can be read', 'linkedin.com',
+                       signals=())
     label = "LinkedIn"
     wall_reason = "activity cannot be seen without the partner API, and LinkedIn does not say whether an account exists"
-    KNOWN_PRESENT = "bigbrand"
-    KNOWN_ABSENT = "nosuchbrand"
     PROBE_EXPECTS = ("unknown", "unknown")  # a 999 says nothing either way
 
     def recognise(self, url: str) -> Channel | None:
@@ -47,8 +43,8 @@ class LinkedInPlatform(WalledPlatform):
                        handle=slug)
 
     def profile_url(self, handle: str) -> str | None:
-        name = handle_from(handle, re.compile(r"[a-z0-9][a-z0-9\-]{1,99}", re.IGNORECASE))
-        return None if name is None else f"https://www.linkedin.com/company/{name}/"
+        return profile_at("https://www.linkedin.com/company/{}/", handle,
+                          re.compile(r"[a-z0-9][a-z0-9\-]{1,99}", re.IGNORECASE))
 
 
 @hookimpl

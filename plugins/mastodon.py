@@ -42,7 +42,7 @@ from auditor.fetch.client import Fetched
 from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
 from auditor.parse.jsonshape import Unreadable, json_list, json_object, string
 from auditor.models import Activity, Channel, Evidence, Interaction, Item, Status
-from auditor.plugin import Context, Platform, latest, status_of_failure
+from auditor.plugin import Context, Platform, latest, status_of_failure, unreadable
 from auditor.plugin import Registry
 
 STATUS_LIMIT = 40
@@ -135,7 +135,7 @@ class MastodonPlatform(Platform):
             account = json_object(lookup, "an account object")
             return await self._collect_account(channel, context, server, account, lookup, evidence)
         except Unreadable as exc:
-            return Activity(channel_url=channel.url, status=Status.ERROR, reason=str(exc), evidence=tuple(evidence))
+            return unreadable(channel, str(exc), evidence=tuple(evidence))
 
     async def _collect_account(self, channel: Channel, context: Context, server: str, account: dict[str, Any],
                                lookup: Fetched, evidence: list[Evidence]) -> Activity:

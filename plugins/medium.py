@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import re
 
-from ._hosted import collect_via_feed, subdomain_of
+from ._hosted import HostedBlog, hosted_spec, subdomain_of
 
-from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
-from auditor.models import Activity, Channel
-from auditor.plugin import Context, Platform
+from auditor.plugin import hookimpl
+from auditor.models import Channel
 from auditor.plugin import Registry
-from auditor.urls import Link, handle_from
+from auditor.urls import Link, profile_at
 
 NAME = re.compile(r"[A-Za-z0-9_.\-]{1,60}")
 NOT_PUBLICATIONS = frozenset({
@@ -27,14 +26,8 @@ NOT_PUBLICATIONS = frozenset({
 NOT_USER_HOSTS = frozenset({"www", "help", "policy", "link", "cdn-images-1", "miro", "cdn", "api", "events", "status"})
 
 
-class MediumPlatform(Platform):
-    spec = PlatformSpec(
-        name="medium", kind="blog", summary='Medium publications and authors, read through their feeds',
-        hosts=('medium.com',), priority=Priority.HOSTED_BLOG, signals=(Signal.LAST_ACTIVITY,)
-    )
-    KNOWN_PRESENT = "bigbrand"
-    KNOWN_ABSENT = "nosuchbrand"
-    PROBE_EXPECTS = ("found", "absent")
+class MediumPlatform(HostedBlog):
+    spec = hosted_spec("medium", 'Medium publications and authors, read through their feeds', "medium.com")
 
     def recognise(self, url: str) -> Channel | None:
         link = Link.of(url)
@@ -66,16 +59,12 @@ class MediumPlatform(Platform):
                        handle=publication)
 
     def profile_url(self, handle: str) -> str | None:
-        name = handle_from(handle, NAME)
-        return None if name is None else f"https://medium.com/@{name}"
+        return profile_at("https://medium.com/@{}", handle, NAME)
 
     def feed_url(self, channel: Channel) -> str:
         if channel.url.startswith("https://medium.com/"):
             return "https://medium.com/feed/" + channel.url.removeprefix("https://medium.com/")
         return channel.url.rstrip("/") + "/feed"
-
-    async def collect(self, channel: Channel, context: Context) -> Activity:
-        return await collect_via_feed(channel, self.feed_url(channel), context)
 
 
 @hookimpl

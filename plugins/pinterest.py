@@ -17,10 +17,9 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from auditor.parse.feeds import FeedError, parse_feed
 from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
 from auditor.models import Activity, Channel, Evidence, Status
-from auditor.plugin import Context, Platform, failed, latest
+from auditor.plugin import Context, Platform, activity_from, failed, feed_of
 from auditor.plugin import Registry
 from auditor.urls import Link
 
@@ -64,19 +63,13 @@ class PinterestPlatform(Platform):
         failure = failed(channel, fetched)
         if failure is not None:
             return failure
-        try:
-            feed = parse_feed(fetched.body)
-        except FeedError as exc:
-            return Activity(channel_url=channel.url, status=Status.ERROR,
-                            reason=f"{fetched.final_url} is not a readable feed: {exc}")
-        newest, when = latest(feed.items, context.as_of)
-        source = None
-        if newest is not None and when is not None:
-            source = Evidence(newest.url or feed_url, f"{feed.format} item {feed.date_field}", when.isoformat())
+        feed = feed_of(channel, fetched)
+        if isinstance(feed, Activity):
+            return feed
         reason = f"{len(feed.items)} recent pins in the feed" if feed.items else "the feed has no pins"
-        return Activity(channel_url=channel.url, status=Status.OK, reason=reason, last_activity=when,
-                        last_activity_source=source, items=feed.items, title=feed.title or channel.title,
-                        evidence=(Evidence(feed_url, "format", feed.format),))
+        return activity_from(channel, feed.items, context.as_of, date_field=f"{feed.format} item {feed.date_field}",
+                             fallback_url=feed_url, reason=reason, title=feed.title,
+                             evidence=(Evidence(feed_url, "format", feed.format),))
 
 
 @hookimpl

@@ -34,11 +34,10 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from auditor.parse.feeds import FeedError, parse_feed
 from auditor.fetch.client import Fetched
 from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
 from auditor.models import Activity, Channel, Evidence, Interaction, Item, Status
-from auditor.plugin import Context, Platform, failed, latest
+from auditor.plugin import Context, Platform, activity_from, failed, feed_of, json_of, latest, unreadable
 from auditor.plugin import Registry
 from auditor.urls import Link
 
@@ -81,7 +80,7 @@ class RedditPlatform(Platform):
     async def collect(self, channel: Channel, context: Context) -> Activity:
         kind, name = _parse_handle(channel)
         if not name:
-            return Activity(channel_url=channel.url, status=Status.ERROR, reason="not a subreddit or user URL")
+            return unreadable(channel, "not a subreddit or user URL")
         client_id = context.credentials.get("REDDIT_CLIENT_ID", "")
         secret = context.credentials.get("REDDIT_CLIENT_SECRET", "")
         notes: list[Evidence] = []
@@ -132,22 +131,15 @@ async def _collect_feed(channel: Channel, kind: str, name: str, context: Context
     fetched = await context.get(feed_url)
     if not fetched.ok:
         return _failure(channel, fetched)
-    try:
-        feed = parse_feed(fetched.body)
-    except FeedError as exc:
-        return Activity(channel_url=channel.url, status=Status.ERROR,
-                        reason=f"{fetched.final_url} is not a readable feed: {exc}")
-    newest, when = latest(feed.items, context.as_of)
-    source = None
-    if newest is not None and when is not None:
-        source = Evidence(newest.url or feed_url, f"{feed.format} entry {feed.date_field}", when.isoformat())
-    evidence = [*notes, Evidence(feed_url, "responsiveness not visible",
+    feed = feed_of(channel, fetched)
+    if isinstance(feed, Activity):
+        return feed
+    evidence = (*notes, Evidence(feed_url, "responsiveness not visible",
                                  "the feed does not show who replied; set REDDIT_CLIENT_ID and "
-                                 "REDDIT_CLIENT_SECRET to read comments through the API")]
+                                 "REDDIT_CLIENT_SECRET to read comments through the API"))
     reason = f"{len(feed.items)} entries in the Atom feed" if feed.items else "the feed has no entries"
-    return Activity(channel_url=channel.url, status=Status.OK, reason=reason, last_activity=when,
-                    last_activity_source=source, items=feed.items, title=feed.title or channel.title,
-                    evidence=tuple(evidence))
+    return activity_from(channel, feed.items, context.as_of, date_field=f"{feed.format} entry {feed.date_field}",
+                         fallback_url=feed_url, reason=reason, title=feed.title, evidence=evidence)
 
 
 # -- with credentials: the API -------------------------------------------------------
@@ -201,7 +193,7 @@ async def _collect_user(channel: Channel, name: str, headers: dict[str, str], co
     fetched = await context.get(about_url, headers=headers)
     if not fetched.ok:
         return _failure(channel, fetched)
-    about = _object(fetched)
+    about = json_of(fetched)
     data = about.get("data") if about else None
     if not isinstance(data, dict):
         return _junk(channel, fetched, "an account")
@@ -225,7 +217,7 @@ async def _collect_user(channel: Channel, name: str, headers: dict[str, str], co
 
 async def _moderators(name: str, headers: dict[str, str], context: Context) -> frozenset[str]:
     fetched = await context.get(f"{OAUTH}/r/{name}/about/moderators?raw_json=1", headers=headers)
-    data = _object(fetched) if fetched.ok else None
+    data = json_of(fetched) if fetched.ok else None
     children = (data.get("data") or {}).get("children") if data else None
     if not isinstance(children, list):
         return frozenset()
@@ -264,7 +256,7 @@ def _thread_comments(fetched: Fetched) -> list[dict[str, Any]] | None:
 
 
 def _children(fetched: Fetched, *kinds: str) -> list[dict[str, Any]] | None:
-    data = _object(fetched)
+    data = json_of(fetched)
     listing = data.get("data") if data else None
     children = listing.get("children") if isinstance(listing, dict) else None
     if not isinstance(children, list):
@@ -292,17 +284,9 @@ def _utc(value: Any) -> datetime | None:
         return None
 
 
-def _object(fetched: Fetched) -> dict[str, Any] | None:
-    try:
-        data = fetched.json()
-    except ValueError:
-        return None
-    return data if isinstance(data, dict) else None
-
-
 def _failure(channel: Channel, fetched: Fetched) -> Activity:
     """404 is not_found; Reddit's 403 HTML block page is blocked (never gone); a private subreddit says so."""
-    data = _object(fetched)
+    data = json_of(fetched)
     if fetched.status == 403 and data is not None and data.get("reason") == "private":
         return Activity(channel_url=channel.url, status=Status.LOGIN_WALL,
                         reason=f"{fetched.final_url}: the subreddit is private")

@@ -11,27 +11,22 @@ from __future__ import annotations
 
 import re
 
-from ._hosted import collect_via_feed, subdomain_of
+from ._hosted import HostedBlog, hosted_spec, subdomain_of
 
-from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
+from auditor.plugin import hookimpl
 from auditor.models import Activity, Channel, Status
-from auditor.plugin import Context, Platform
+from auditor.plugin import Context
 from auditor.plugin import Registry
-from auditor.urls import Link, handle_from
+from auditor.urls import Link, profile_at
 
 NAME = re.compile(r"[a-z0-9][a-z0-9\-]{0,62}", re.IGNORECASE)
 NOT_PUBLICATIONS = frozenset({"www", "api", "cdn", "open", "on", "reader", "support", "help", "blog-cdn", "email",
                               "substackcdn", "status", "jobs"})
 
 
-class SubstackPlatform(Platform):
-    spec = PlatformSpec(
-        name="substack", kind="blog", summary='Substack newsletters, read through their feeds',
-        hosts=('substack.com',), priority=Priority.HOSTED_BLOG, signals=(Signal.LAST_ACTIVITY,)
-    )
-    KNOWN_PRESENT = "bigbrand"
-    KNOWN_ABSENT = "nosuchbrand"
-    PROBE_EXPECTS = ("found", "absent")
+class SubstackPlatform(HostedBlog):
+    spec = hosted_spec("substack", 'Substack newsletters, read through their feeds', "substack.com")
+    FEED_PATH = "/feed"
 
     def recognise(self, url: str) -> Channel | None:
         link = Link.of(url)
@@ -57,15 +52,14 @@ class SubstackPlatform(Platform):
         return Channel(platform=self.name, url=f"https://{name}.substack.com/", kind=self.kind, handle=name)
 
     def profile_url(self, handle: str) -> str | None:
-        name = handle_from(handle, NAME)
-        return None if name is None or name in NOT_PUBLICATIONS else f"https://{name}.substack.com/"
+        return profile_at("https://{}.substack.com/", handle, NAME, NOT_PUBLICATIONS)
 
     async def collect(self, channel: Channel, context: Context) -> Activity:
         if channel.url.startswith("https://substack.com/@"):
             return Activity(channel_url=channel.url, status=Status.OK,
                             reason="a Substack person's page has no feed; their posts are dated in their "
                                    "publications, which are audited when linked")
-        return await collect_via_feed(channel, channel.url.rstrip("/") + "/feed", context)
+        return await super().collect(channel, context)
 
 
 @hookimpl

@@ -11,39 +11,29 @@ from __future__ import annotations
 import re
 
 from auditor.fetch.client import Fetched
-from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
+from auditor.plugin import hookimpl
 from auditor.models import Channel
 from auditor.plugin import Registry
-from auditor.urls import Link, handle_from
-from auditor.collect.walled import UNKNOWN, Existence, WalledPlatform, title_of
+from auditor.urls import profile_at
+from auditor.collect.walled import UNKNOWN, Existence, WalledPlatform, at_profile, title_of, walled_spec
 
 HOSTS = frozenset({"threads.com", "threads.net"})
 USERNAME = re.compile(r"[A-Za-z0-9._]{1,30}")
 
 
 class ThreadsPlatform(WalledPlatform):
-    spec = PlatformSpec(
-        name="threads", kind="social", summary='Threads profiles behind a login wall: existence only',
-        hosts=('threads.net', 'threads.com'), priority=Priority.WALLED, walled=True, signals=(Signal.EXISTENCE,)
-    )
+    spec = walled_spec("threads", 'Threads profiles behind a login wall: existence only', 'threads.net', 'threads.com')
     label = "Threads"
     wall_reason = "posts and their dates need a login or the Threads API with the account owner's OAuth"
-    KNOWN_PRESENT = "bigbrand"
-    KNOWN_ABSENT = "nosuchbrand"
 
     def recognise(self, url: str) -> Channel | None:
-        link = Link.of(url)
-        if link is None or link.host not in HOSTS or not link.segments:
+        handle = at_profile(url, HOSTS, USERNAME)
+        if handle is None:
             return None
-        first = link.segments[0]
-        if not first.startswith("@") or not USERNAME.fullmatch(first[1:]):
-            return None
-        handle = first[1:].lower()
         return Channel(platform=self.name, url=f"https://www.threads.com/@{handle}", kind=self.kind, handle=handle)
 
     def profile_url(self, handle: str) -> str | None:
-        name = handle_from(handle, USERNAME)
-        return None if name is None else f"https://www.threads.com/@{name}"
+        return profile_at("https://www.threads.com/@{}", handle, USERNAME)
 
     def existence(self, channel: Channel, fetched: Fetched) -> Existence:
         if fetched.redirects and f"/@{channel.handle}" not in fetched.final_url.lower():

@@ -14,13 +14,14 @@ import re
 from urllib.parse import quote
 
 from auditor.fetch.client import Fetched
-from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
+from auditor.plugin import hookimpl
 from auditor.models import Activity, Channel, Status
 from auditor.plugin import Context
 from auditor.plugin import Registry
-from auditor.urls import Link, handle_from
-from auditor.collect.walled import Existence, WalledPlatform
+from auditor.urls import profile_at
+from auditor.collect.walled import Existence, WalledPlatform, at_profile, walled_spec
 
+HOSTS = frozenset({"tiktok.com"})
 USERNAME = re.compile(r"[A-Za-z0-9._]{2,24}")
 
 
@@ -29,29 +30,19 @@ def oembed_url(profile: str) -> str:
 
 
 class TikTokPlatform(WalledPlatform):
-    spec = PlatformSpec(
-        name="tiktok", kind="social", summary='TikTok accounts behind a login wall: existence through oEmbed',
-        hosts=('tiktok.com',), priority=Priority.WALLED, walled=True, signals=(Signal.EXISTENCE,)
-    )
+    spec = walled_spec("tiktok", 'TikTok accounts behind a login wall: existence through oEmbed', 'tiktok.com')
     label = "TikTok"
     wall_reason = ("TikTok shows no post dates without a login or its Research/Display API (oEmbed gives none), so "
                    "activity is unknown")
-    KNOWN_PRESENT = "bigbrand"
-    KNOWN_ABSENT = "nosuchbrand"
 
     def recognise(self, url: str) -> Channel | None:
-        link = Link.of(url)
-        if link is None or link.host != "tiktok.com" or not link.segments:
+        handle = at_profile(url, HOSTS, USERNAME)
+        if handle is None:
             return None
-        first = link.segments[0]
-        if not first.startswith("@") or not USERNAME.fullmatch(first[1:]):
-            return None
-        handle = first[1:].lower()
         return Channel(platform=self.name, url=f"https://www.tiktok.com/@{handle}", kind=self.kind, handle=handle)
 
     def profile_url(self, handle: str) -> str | None:
-        name = handle_from(handle, USERNAME)
-        return None if name is None else f"https://www.tiktok.com/@{name}"
+        return profile_at("https://www.tiktok.com/@{}", handle, USERNAME)
 
     async def collect(self, channel: Channel, context: Context) -> Activity:
         url = oembed_url(channel.url)

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import re
 
-from ._hosted import collect_via_feed, subdomain_of
+from ._hosted import HostedBlog, hosted_spec, subdomain_of
 
-from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
-from auditor.models import Activity, Channel
-from auditor.plugin import Context, Platform
+from auditor.plugin import hookimpl
+from auditor.models import Channel
 from auditor.plugin import Registry
-from auditor.urls import Link, handle_from
+from auditor.urls import Link, profile_at
 
 NAME = re.compile(r"[a-z0-9][a-z0-9\-]{0,31}", re.IGNORECASE)
 NOT_BLOGS = frozenset({
@@ -25,14 +24,9 @@ NOT_BLOGS = frozenset({
 })
 
 
-class TumblrPlatform(Platform):
-    spec = PlatformSpec(
-        name="tumblr", kind="blog", summary='Tumblr blogs, read through their RSS', hosts=('tumblr.com',),
-        priority=Priority.HOSTED_BLOG, signals=(Signal.LAST_ACTIVITY,)
-    )
-    KNOWN_PRESENT = "bigbrand"
-    KNOWN_ABSENT = "nosuchbrand"
-    PROBE_EXPECTS = ("found", "absent")
+class TumblrPlatform(HostedBlog):
+    spec = hosted_spec("tumblr", 'Tumblr blogs, read through their RSS', "tumblr.com")
+    FEED_PATH = "/rss"
 
     def recognise(self, url: str) -> Channel | None:
         link = Link.of(url)
@@ -52,11 +46,7 @@ class TumblrPlatform(Platform):
         return Channel(platform=self.name, url=f"https://{blog}.tumblr.com/", kind=self.kind, handle=blog)
 
     def profile_url(self, handle: str) -> str | None:
-        name = handle_from(handle, NAME)
-        return None if name is None or name in NOT_BLOGS else f"https://{name}.tumblr.com/"
-
-    async def collect(self, channel: Channel, context: Context) -> Activity:
-        return await collect_via_feed(channel, channel.url.rstrip("/") + "/rss", context)
+        return profile_at("https://{}.tumblr.com/", handle, NAME, NOT_BLOGS)
 
 
 @hookimpl

@@ -34,15 +34,7 @@ from auditor.parse.pages import owner_activity, page_activity, read_posts
 from auditor.parse.feeds import FeedError, parse_date, parse_feed
 from auditor.fetch.client import Fetched, refusal
 from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
-from auditor.models import (
-    Activity,
-    Channel,
-    Confidence,
-    Evidence,
-    Interaction,
-    Item,
-    Status,
-)
+from auditor.models import Activity, Channel, Confidence, Evidence, Interaction, Item, Status
 from auditor.plugin import Context, Page, Platform, latest, status_of_failure
 from auditor.plugin import Registry
 

@@ -16,15 +16,16 @@ serves a script app behind a login wall that answers 200 for every name, so the 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from auditor.parse.feeds import parse_date
 from auditor.fetch.client import Fetched
-from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
+from auditor.plugin import Signal, hookimpl
 from auditor.models import Activity, Channel, Evidence, Item, Status
-from auditor.plugin import Context, latest
+from auditor.plugin import Context, latest, unreadable
 from auditor.plugin import Registry
-from auditor.urls import Link, handle_from
-from auditor.collect.walled import WalledPlatform
+from auditor.urls import Link, profile_at
+from auditor.collect.walled import WalledPlatform, walled_spec
 
 HOSTS = frozenset({"x.com", "twitter.com"})
 HANDLE = re.compile(r"[A-Za-z0-9_]{1,15}")
@@ -38,16 +39,11 @@ API = "https://api.x.com/2"
 
 
 class XPlatform(WalledPlatform):
-    spec = PlatformSpec(
-        name="x", kind="social", summary='X accounts: the API with a bearer token, else a login wall',
-        hosts=('x.com', 'twitter.com'), priority=Priority.WALLED, walled=True,
-        signals=(Signal.LAST_ACTIVITY, Signal.EXISTENCE), credentials=('X_BEARER_TOKEN',)
-    )
+    spec = walled_spec("x", 'X accounts: the API with a bearer token, else a login wall', 'x.com', 'twitter.com',
+                       signals=(Signal.LAST_ACTIVITY, Signal.EXISTENCE), credentials=('X_BEARER_TOKEN',))
     label = "X"
     wall_reason = ("X shows posts only to signed-in users and its API needs a paid bearer token; set X_BEARER_TOKEN "
                    "to read the last posts")
-    KNOWN_PRESENT = "bigbrand"
-    KNOWN_ABSENT = "nosuchbrand"
     PROBE_EXPECTS = ("found", "absent")  # with a bearer token; without one both are "unknown" or "blocked"
 
     def recognise(self, url: str) -> Channel | None:
@@ -66,8 +62,7 @@ class XPlatform(WalledPlatform):
         return Channel(platform=self.name, url=f"https://x.com/{handle}", kind=self.kind, handle=handle)
 
     def profile_url(self, handle: str) -> str | None:
-        name = handle_from(handle, HANDLE)
-        return None if name is None or name in RESERVED else f"https://x.com/{name}"
+        return profile_at("https://x.com/{}", handle, HANDLE, RESERVED)
 
     async def collect(self, channel: Channel, context: Context) -> Activity:
         token = context.credentials.get("X_BEARER_TOKEN")
@@ -77,38 +72,24 @@ class XPlatform(WalledPlatform):
 
     async def _from_api(self, channel: Channel, context: Context, headers: dict[str, str]) -> Activity:
         user_url = f"{API}/users/by/username/{channel.handle}"
-        fetched = await context.get(user_url, headers=headers)
-        failure = _api_failure(channel, fetched)
-        if failure is not None:
-            return failure
-        try:
-            document = fetched.json()
-        except ValueError:
-            return _error(channel, f"{user_url} did not answer JSON")
-        if not isinstance(document, dict):
-            return _error(channel, f"{user_url} answered JSON of an unexpected shape")
+        document = _api_object(channel, await context.get(user_url, headers=headers), user_url)
+        if isinstance(document, Activity):
+            return document
         user = document.get("data")
         if not isinstance(user, dict) or not isinstance(user.get("id"), str):
             return _user_error(channel, user_url, document)
         evidence = [Evidence(user_url, "account exists", f"yes: X API user id {user['id']}")]
         tweets_url = f"{API}/users/{user['id']}/tweets?max_results=5&tweet.fields=created_at"
-        fetched = await context.get(tweets_url, headers=headers)
-        failure = _api_failure(channel, fetched)
-        if failure is not None:
-            return failure
-        try:
-            timeline = fetched.json()
-        except ValueError:
-            return _error(channel, f"{tweets_url} did not answer JSON")
-        if not isinstance(timeline, dict):
-            return _error(channel, f"{tweets_url} answered JSON of an unexpected shape")
+        timeline = _api_object(channel, await context.get(tweets_url, headers=headers), tweets_url)
+        if isinstance(timeline, Activity):
+            return timeline
         if timeline.get("errors") and not timeline.get("data"):
             detail = _first_error(timeline)
             return Activity(channel_url=channel.url, status=Status.LOGIN_WALL,
                             reason=f"the X API hides this account's posts: {detail}", evidence=tuple(evidence))
         posts = timeline.get("data") or []
         if not isinstance(posts, list):
-            return _error(channel, f"{tweets_url}: 'data' is not a list")
+            return unreadable(channel, f"{tweets_url}: 'data' is not a list")
         items = tuple(
             Item(url=f"https://x.com/{channel.handle}/status/{post['id']}", title=str(post.get("text", ""))[:120],
                  published=parse_date(str(post.get("created_at", ""))))
@@ -122,8 +103,18 @@ class XPlatform(WalledPlatform):
                         evidence=tuple(evidence))
 
 
-def _error(channel: Channel, reason: str) -> Activity:
-    return Activity(channel_url=channel.url, status=Status.ERROR, reason=reason)
+def _api_object(channel: Channel, fetched: Fetched, url: str) -> dict[str, Any] | Activity:
+    """The JSON object the API answered at ``url``, or the Activity saying why there is none."""
+    failure = _api_failure(channel, fetched)
+    if failure is not None:
+        return failure
+    try:
+        document = fetched.json()
+    except ValueError:
+        return unreadable(channel, f"{url} did not answer JSON")
+    if not isinstance(document, dict):
+        return unreadable(channel, f"{url} answered JSON of an unexpected shape")
+    return document
 
 
 def _first_error(document: dict) -> str:
@@ -145,7 +136,7 @@ def _user_error(channel: Channel, url: str, document: dict) -> Activity:
     if first.get("title") == "Not Found Error":
         return Activity(channel_url=channel.url, status=Status.NOT_FOUND, reason=f"the X API says: {detail}",
                         evidence=(*evidence, Evidence(url, "account exists", f"no: {detail}")))
-    return _error(channel, f"{url} answered without a user: {detail or 'no data and no error'}")
+    return unreadable(channel, f"{url} answered without a user: {detail or 'no data and no error'}")
 
 
 def _api_failure(channel: Channel, fetched: Fetched) -> Activity | None:
@@ -159,8 +150,8 @@ def _api_failure(channel: Channel, fetched: Fetched) -> Activity | None:
         return Activity(channel_url=channel.url, status=Status.BLOCKED,
                         reason=f"the X API refused the bearer token (HTTP {code}); check X_BEARER_TOKEN and its plan")
     if code == 429:
-        return _error(channel, "the X API kept rate-limiting us (HTTP 429) after retries")
-    return _error(channel, f"the X API answered HTTP {code} for {fetched.final_url}")
+        return unreadable(channel, "the X API kept rate-limiting us (HTTP 429) after retries")
+    return unreadable(channel, f"the X API answered HTTP {code} for {fetched.final_url}")
 
 
 @hookimpl

@@ -20,7 +20,7 @@ from typing import Any
 import httpx
 
 from auditor.collect.bounded import bounded
-from auditor.discover import Discovery, without_covered
+from auditor.discover import Discovery, recognise, without_covered
 from auditor.fetch.client import Fetcher, FetchSettings
 from auditor.fetch.session import fetcher_for
 from auditor.models import Activity, Channel, Collection, Evidence, Status
@@ -115,16 +115,11 @@ async def collect_moves(registry: Registry, channels: tuple[Channel, ...], activ
 
 def moved_channel(registry: Registry, old: Channel, url: str) -> Channel | None:
     """The channel ``old`` moved to, as the first platform in priority order recognises ``url``."""
-    for platform in registry.platforms_by_priority():
-        try:
-            channel = platform.recognise(url)
-        except Exception:  # noqa: BLE001 - a plugin bug only loses this destination
-            log.exception("the %s plugin failed to recognise %s", platform.name, url)
-            continue
-        if channel is not None:
-            return replace(channel, confidence=old.confidence, found_through=old.url,
-                           found_by=(Evidence(old.url, "moved to", url),))
-    return None
+    channel = recognise(registry.platforms_by_priority(), url)  # a plugin bug only loses this destination
+    if channel is None:
+        return None
+    return replace(channel, confidence=old.confidence, found_through=old.url,
+                   found_by=(Evidence(old.url, "moved to", url),))
 
 
 async def declared_by(registry: Registry, site: Channel, context: Context) -> list[Channel]:

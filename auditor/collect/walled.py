@@ -19,9 +19,28 @@ from dataclasses import dataclass
 
 from auditor.fetch.client import Fetched
 from auditor.models import Activity, Channel, Evidence, Status
-from auditor.plugin import Context, Platform
+from auditor.plugin import Context, Platform, PlatformSpec, Priority, Signal
+from auditor.urls import Link
 
 EXISTS_FIELD = "account exists"
+
+
+def walled_spec(name: str, summary: str, *hosts: str, signals: tuple[Signal, ...] = (Signal.EXISTENCE,),
+                credentials: tuple[str, ...] = ()) -> PlatformSpec:
+    """The row of a social platform behind a login wall, recognised by ``hosts``; by default it reads existence."""
+    return PlatformSpec(name=name, kind="social", summary=summary, hosts=hosts, priority=Priority.WALLED, walled=True,
+                        signals=signals, credentials=credentials)
+
+
+def at_profile(url: str, hosts: frozenset[str], pattern: re.Pattern[str]) -> str | None:
+    """The handle (lower-cased) of a profile URL ``/@{handle}`` on one of ``hosts``, else None."""
+    link = Link.of(url)
+    if link is None or link.host not in hosts or not link.segments:
+        return None
+    first = link.segments[0]
+    if not first.startswith("@") or not pattern.fullmatch(first[1:]):
+        return None
+    return first[1:].lower()
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,8 +75,8 @@ class WalledPlatform(Platform):
     priority = 30
     label = ""  # "Facebook"
     wall_reason = ""  # what cannot be seen, and what would show it
-    KNOWN_PRESENT = ""  # a handle that exists on the fixture internet (self-check)
-    KNOWN_ABSENT = ""  # one that does not
+    KNOWN_PRESENT = "bigbrand"  # a handle that exists on the fixture internet (self-check)
+    KNOWN_ABSENT = "nosuchbrand"  # one that does not
     PROBE_EXPECTS: tuple[str, str] = ("found", "absent")  # what probing those two can honestly say
 
     def existence(self, channel: Channel, fetched: Fetched) -> Existence:

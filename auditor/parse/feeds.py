@@ -135,22 +135,16 @@ _UNFINISHED = "{urn:presence-auditor}unfinished"  # set on elements a truncated 
 
 
 def _xml_root(source: bytes | str) -> Any:
-    try:
-        return _fromstring(source)
-    except DefusedXmlException as exc:
-        raise _unsafe(exc) from exc
-    except ET.ParseError as exc:
-        first_error = exc
+    root, first_error = _parsed(source)
+    if first_error is None:
+        return root
     text = source if isinstance(source, str) else source.decode("utf-8")
     repaired = _repair(text)
     if repaired is not None:
-        try:
-            return _fromstring(repaired)
-        except DefusedXmlException as exc:
-            raise _unsafe(exc) from exc
-        except ET.ParseError as exc:
-            first_error = exc
-        text = repaired
+        root, error = _parsed(repaired)
+        if error is None:
+            return root
+        first_error, text = error, repaired
     if first_error.code in _TRUNCATED and "<!DOCTYPE" not in text:
         root = _salvage(text)
         if root is not None:
@@ -158,6 +152,16 @@ def _xml_root(source: bytes | str) -> Any:
     if _HTML_HEAD.search(text[:4096]):
         raise FeedError("not a feed: got an HTML page") from first_error
     raise FeedError(f"malformed XML: {first_error}") from first_error
+
+
+def _parsed(source: bytes | str) -> tuple[Any, ET.ParseError | None]:
+    """The document's root, or the error that stopped the parser; unsafe XML raises FeedError."""
+    try:
+        return _fromstring(source), None
+    except DefusedXmlException as exc:
+        raise _unsafe(exc) from exc
+    except ET.ParseError as exc:
+        return None, exc
 
 
 def _fromstring(source: bytes | str) -> Any:

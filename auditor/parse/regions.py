@@ -180,7 +180,6 @@ def walk(tree: LexborHTMLParser) -> Walk:
 
 SEPARATOR = "\x00"  # between text runs; the parser turns NULs in text into U+FFFD (else: runs mismatch, walk)
 DATE_ELEMENTS = "time, abbr, [itemprop][content], [itemprop][datetime]"  # narrowed in Python as the walk does
-_UNSET = object()
 
 
 def _is_machine(tag: str | None, attributes: dict[str, str | None]) -> bool:
@@ -212,9 +211,8 @@ class Regions:
         current: LexborNode | None = node
         region: str | None = None
         while current is not None:
-            found = known.get(current.mem_id, _UNSET)
-            if found is not _UNSET:
-                region = found  # type: ignore[assignment]
+            if current.mem_id in known:
+                region = known[current.mem_id]
                 break
             chain.append(current)
             current = current.parent

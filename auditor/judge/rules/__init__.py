@@ -14,14 +14,29 @@ Rules never read the clock: the audit's ``as_of`` is the only "now".
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
+from auditor.collect.signals import ResponseSignals, response_signals
+from auditor.models import Activity, Evidence, Status
 from auditor.plugin import Rule, Violation, hookimpl
 
 __all__ = ["Rule", "Violation", "builtin_rules", "markdown_table", "summary"]  # rule modules import Violation from here
 
 DOC_SECTIONS = ("What it flags", "Why it matters", "Example", "How to fix", "Options")
 CATEGORIES = ("stale", "unanswered", "slow", "broken", "unknown")
+
+
+def answers(activity: Activity, as_of: datetime, window_days: int) -> ResponseSignals | None:
+    """How the owner answered the channel's interactions in the last ``window_days``; None for a channel not read."""
+    if activity.status is not Status.OK:
+        return None
+    return response_signals(activity.interactions, as_of, window_days)
+
+
+def finding(message: str, url: str, field: str, value: str, *more: Evidence) -> Violation:
+    """A violation cited by one fact (``field`` is ``value`` at ``url``), then any ``more`` evidence."""
+    return Violation(message=message, evidence=(Evidence(url, field, value), *more))
 
 
 def summary(rule: Rule) -> str:

@@ -23,8 +23,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from auditor.models import Activity, Brand, Channel, Evidence, Severity, Status
-from auditor.judge.rules import Violation
+from auditor.models import Activity, Brand, Channel, Severity, Status
+from auditor.judge.rules import Violation, finding
 
 CODE = "BROKEN001"
 NAME = "channel-missing"
@@ -38,10 +38,7 @@ class Options:
 
 
 def check(brand: Brand, channel: Channel, activity: Activity, options: Options, as_of: datetime) -> Iterator[Violation]:
-    if activity.status not in (Status.NOT_FOUND, Status.GONE):
-        return
-    state = "does not exist" if activity.status is Status.NOT_FOUND else "is gone"
-    yield Violation(
-        message=f"The {channel.platform} channel {state}: {activity.reason}. Remove or replace the links to it.",
-        evidence=(Evidence(channel.url, "status", activity.status.value), *channel.found_by[:3]),
-    )
+    if activity.status in (Status.NOT_FOUND, Status.GONE):
+        state = "does not exist" if activity.status is Status.NOT_FOUND else "is gone"
+        yield finding(f"The {channel.platform} channel {state}: {activity.reason}. Remove or replace the links to it.",
+                      channel.url, "status", activity.status.value, *channel.found_by[:3])

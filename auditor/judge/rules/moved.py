@@ -28,9 +28,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from auditor.models import Activity, Brand, Channel, Evidence, Severity, Status
+from auditor.models import Activity, Brand, Channel, Severity, Status
 from auditor.urls import same_site
-from auditor.judge.rules import Violation
+from auditor.judge.rules import Violation, finding
 
 CODE = "BROKEN002"
 NAME = "channel-moved"
@@ -47,15 +47,8 @@ def check(brand: Brand, channel: Channel, activity: Activity, options: Options, 
     if activity.status is not Status.OK:
         return
     if activity.moved_to:
-        yield Violation(
-            message=(f"The channel moved to {activity.moved_to}, which is audited in its place. "
-                     "Update the links that point to the old address."),
-            evidence=(Evidence(channel.url, "moved to", activity.moved_to),),
-        )
-        return
-    if activity.redirected_to and not same_site(activity.redirected_to, channel.url):
-        yield Violation(
-            message=(f"{channel.url} now redirects to another site, {activity.redirected_to}. Check who owns it, "
-                     "then update or remove the links."),
-            evidence=(Evidence(channel.url, "redirected to", activity.redirected_to),),
-        )
+        yield finding(f"The channel moved to {activity.moved_to}, which is audited in its place. "
+                      "Update the links that point to the old address.", channel.url, "moved to", activity.moved_to)
+    elif activity.redirected_to and not same_site(activity.redirected_to, channel.url):
+        yield finding(f"{channel.url} now redirects to another site, {activity.redirected_to}. Check who owns it, "
+                      "then update or remove the links.", channel.url, "redirected to", activity.redirected_to)

@@ -25,9 +25,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from auditor.models import Activity, Brand, Channel, Evidence, Severity, Status
-from auditor.collect.signals import response_signals
-from auditor.judge.rules import Violation
+from auditor.models import Activity, Brand, Channel, Severity
+from auditor.judge.rules import Violation, answers, finding
 
 CODE = "UNANS002"
 NAME = "owner-never-replies"
@@ -42,16 +41,9 @@ class Options:
 
 
 def check(brand: Brand, channel: Channel, activity: Activity, options: Options, as_of: datetime) -> Iterator[Violation]:
-    if activity.status is not Status.OK:
+    signals = answers(activity, as_of, options.window_days)
+    if signals is None or signals.total < options.min_interactions or signals.answered:
         return
-    signals = response_signals(activity.interactions, as_of, options.window_days)
-    if signals.total < options.min_interactions or signals.answered:
-        return
-    yield Violation(
-        message=(
-            f"{signals.total} comments or questions in the last {options.window_days} days and not one answer "
-            "from the owner. Start answering, or close comments nobody reads."
-        ),
-        evidence=(Evidence(channel.url, f"interactions in {options.window_days} days / answered",
-                           f"{signals.total} / 0"),),
-    )
+    yield finding(f"{signals.total} comments or questions in the last {options.window_days} days and not one answer "
+                  "from the owner. Start answering, or close comments nobody reads.",
+                  channel.url, f"interactions in {options.window_days} days / answered", f"{signals.total} / 0")

@@ -26,9 +26,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from auditor.models import Activity, Brand, Channel, Evidence, Severity, Status
-from auditor.collect.signals import response_signals
-from auditor.judge.rules import Violation
+from auditor.models import Activity, Brand, Channel, Severity
+from auditor.judge.rules import Violation, answers, finding
 
 CODE = "SLOW002"
 NAME = "low-response-rate"
@@ -44,16 +43,12 @@ class Options:
 
 
 def check(brand: Brand, channel: Channel, activity: Activity, options: Options, as_of: datetime) -> Iterator[Violation]:
-    if activity.status is not Status.OK:
-        return
-    signals = response_signals(activity.interactions, as_of, options.window_days)
-    rate = signals.response_rate
-    if signals.total < options.min_interactions or rate is None or rate >= options.min_rate or signals.answered == 0:
+    signals = answers(activity, as_of, options.window_days)
+    if signals is None or signals.total < options.min_interactions or signals.answered == 0:
         return  # never answering at all is UNANS002's finding
-    yield Violation(
-        message=(
-            f"Only {signals.answered} of {signals.total} interactions in the last {options.window_days} days were "
-            f"answered ({rate:.0%}; the floor is {options.min_rate:.0%}). Answer the rest."
-        ),
-        evidence=(Evidence(channel.url, "answered / interactions", f"{signals.answered} / {signals.total}"),),
-    )
+    rate = signals.response_rate
+    if rate is None or rate >= options.min_rate:
+        return
+    yield finding(f"Only {signals.answered} of {signals.total} interactions in the last {options.window_days} days "
+                  f"were answered ({rate:.0%}; the floor is {options.min_rate:.0%}). Answer the rest.",
+                  channel.url, "answered / interactions", f"{signals.answered} / {signals.total}")

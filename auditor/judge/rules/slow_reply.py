@@ -26,9 +26,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from auditor.models import Activity, Brand, Channel, Evidence, Severity, Status
-from auditor.collect.signals import response_signals
-from auditor.judge.rules import Violation
+from auditor.models import Activity, Brand, Channel, Severity
+from auditor.judge.rules import Violation, answers, finding
 
 CODE = "SLOW001"
 NAME = "slow-first-reply"
@@ -44,17 +43,13 @@ class Options:
 
 
 def check(brand: Brand, channel: Channel, activity: Activity, options: Options, as_of: datetime) -> Iterator[Violation]:
-    if activity.status is not Status.OK:
+    signals = answers(activity, as_of, options.window_days)
+    if signals is None or signals.answered < options.min_answered:
         return
-    signals = response_signals(activity.interactions, as_of, options.window_days)
     median = signals.median_first_reply
-    if signals.answered < options.min_answered or median is None or median <= timedelta(hours=options.max_hours):
+    if median is None or median <= timedelta(hours=options.max_hours):
         return
     hours = median.total_seconds() / 3600
-    yield Violation(
-        message=(
-            f"The owner's median time to a first reply is {hours:.0f} hours over {signals.answered} answered "
-            f"interactions (limit {options.max_hours} hours). Watch the channel daily."
-        ),
-        evidence=(Evidence(channel.url, "median hours to first owner reply", f"{hours:.1f}"),),
-    )
+    yield finding(f"The owner's median time to a first reply is {hours:.0f} hours over {signals.answered} answered "
+                  f"interactions (limit {options.max_hours} hours). Watch the channel daily.",
+                  channel.url, "median hours to first owner reply", f"{hours:.1f}")

@@ -29,9 +29,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from auditor.models import Activity, Brand, Channel, Evidence, Severity, Status
-from auditor.collect.signals import response_signals
-from auditor.judge.rules import Violation
+from auditor.models import Activity, Brand, Channel, Evidence, Severity
+from auditor.judge.rules import Violation, answers
 
 CODE = "UNANS001"
 NAME = "unanswered-interactions"
@@ -47,9 +46,9 @@ class Options:
 
 
 def check(brand: Brand, channel: Channel, activity: Activity, options: Options, as_of: datetime) -> Iterator[Violation]:
-    if activity.status is not Status.OK or not activity.interactions:
+    signals = answers(activity, as_of, options.window_days)
+    if signals is None:
         return
-    signals = response_signals(activity.interactions, as_of, options.window_days)
     overdue = [i for i in signals.unanswered if as_of - i.at > timedelta(days=options.after_days)]
     if not overdue:
         return

@@ -25,8 +25,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from auditor.models import Activity, Brand, Channel, Evidence, Severity, Status
-from auditor.judge.rules import Violation
+from auditor.models import Activity, Brand, Channel, Severity, Status
+from auditor.judge.rules import Violation, finding
 
 CODE = "BROKEN003"
 NAME = "unreachable"
@@ -40,9 +40,5 @@ class Options:
 
 
 def check(brand: Brand, channel: Channel, activity: Activity, options: Options, as_of: datetime) -> Iterator[Violation]:
-    if activity.status is not Status.ERROR:
-        return
-    yield Violation(
-        message=f"Could not read the channel: {activity.reason}.",
-        evidence=(Evidence(channel.url, "error", activity.reason),),
-    )
+    if activity.status is Status.ERROR:
+        yield finding(f"Could not read the channel: {activity.reason}.", channel.url, "error", activity.reason)
