@@ -128,9 +128,6 @@ class Context:
         """True when ``url`` was already fetched (without extra headers) in this audit."""
         return request_key(url, None) in self.pages
 
-    def remember(self, fetched: Fetched) -> None:
-        """Keep a response fetched outside :meth:`get`, so later asks reuse it."""
-        self.pages.setdefault(request_key(fetched.url, None), fetched)
 
 
 def request_key(url: str, headers: Mapping[str, str] | None) -> str:

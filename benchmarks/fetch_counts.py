@@ -16,10 +16,7 @@ from collections import Counter
 from auditor import AuditOptions, Fetcher, FetchSettings, audit_async, make_client
 from auditor.demo import DEMO_AS_OF, demo_brands
 
-try:
-    from auditor.fixtures.fixtureweb import FixtureInternet, bundled_root
-except ImportError:  # the layout before the fixture internet moved out of the core package
-    from auditor.fixtureweb import FixtureInternet, bundled_root  # type: ignore[no-redef]
+from auditor.fixtures.fixtureweb import FixtureInternet, bundled_root
 
 
 async def measure() -> list[tuple[str, int, int, int]]:
