@@ -185,6 +185,9 @@ def audit(
     verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Show healthy channels too.")] = False,
     concurrency: Annotated[int, typer.Option("--concurrency", min=1, max=256,
                                              help="Brands audited at once with --brands.")] = 8,
+    cluster: Annotated[Optional[str], typer.Option(
+        "--cluster", metavar="ADDRESS", help="Audit on a Dask cluster: a scheduler's address, or local:N for N local "
+        "worker processes (--concurrency brands at once each). Needs presence-auditor[cluster].")] = None,
     cache_dir: CacheDirOption = None,
     no_cache: NoCacheOption = False,
     max_age: MaxAgeOption = 3600.0,
@@ -232,12 +235,17 @@ def audit(
         sink = open_sink(format.value, report_options, output=output, output_dir=output_dir, resume=resume,
                          many=brands is not None)
         cache = cache_settings(cache_dir, no_cache, max_age)
+        source = None
+        if cluster is not None:
+            from auditor.cluster import cluster_source
+
+            source = cluster_source(cluster, options, concurrency=concurrency, baseline=previous, cache=cache)
     except (InvalidInput, ConfigError, UnknownName, SelectorError, HistoryError) as exc:
         raise fail(str(exc)) from None
     try:
         status = run_and_report(specs, options, registry, sink, previous=previous, threshold=severity_of(threshold),
                                 only_new=fail_on_new, concurrency=concurrency, cache=cache, rules=prepared,
-                                history=recorder)
+                                history=recorder, source=source)
     finally:
         if recorder is not None:
             recorder.close()
@@ -247,7 +255,7 @@ def audit(
 def run_and_report(specs: list[BrandSpec], options: AuditOptions, registry: Registry, sink: Sink, *,
                    previous: list[Audit] | None, threshold: Severity | None, only_new: bool = False,
                    concurrency: int = 8, cache: CacheSettings | None = None, client_options: dict | None = None,
-                   rules: Rules | None = None, history: Recorder | None = None) -> ExitStatus:
+                   rules: Rules | None = None, history: Recorder | None = None, source=None) -> ExitStatus:
     """Run the batch, streaming each brand's report to the sink and progress to stderr; the exit status."""
     todo = len([s for s in specs if brand_key(s.brand.name, sink) not in sink.done])
     progress = BatchProgress(todo) if len(specs) > 1 else None
@@ -269,7 +277,7 @@ def run_and_report(specs: list[BrandSpec], options: AuditOptions, registry: Regi
         outcome = asyncio.run(run_batch(specs, options, registry=registry, on_result=on_result, on_error=on_error,
                                         skip=skip, concurrency=concurrency, baseline=previous, threshold=threshold,
                                         only_new=only_new, rules=rules,
-                                        annotate=history.record if history is not None else None,
+                                        annotate=history.record if history is not None else None, source=source,
                                         client_options={"cache": cache, **(client_options or {})}))
         completed = True
     finally:

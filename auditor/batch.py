@@ -18,6 +18,7 @@ import csv
 import re
 import tomllib
 from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import aclosing
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -194,21 +195,36 @@ async def run_batch(
     only_new: bool = False,
     rules: Rules | None = None,
     annotate: Callable[[Audit], Audit] | None = None,
+    source: Callable[[list[BrandSpec]], AsyncIterator[BrandResult]] | None = None,
 ) -> BatchOutcome:
     """Audit ``specs`` (minus ``skip``) through one shared client and fetcher; results stream to ``on_result``.
 
     The outcome's ``status`` is what ``auditor audit`` exits with: FAILED if any brand's audit
     crashed, else FINDINGS if any brand has a finding at or above ``threshold`` (only new ones
     with ``only_new``), else CLEAN. ``annotate`` sees each audit first (the history records it and
-    marks its findings), so the status and ``on_result`` see what it returns.
+    marks its findings), so the status and ``on_result`` see what it returns. ``source``, if given,
+    audits the brands instead of this process (``auditor.cluster.cluster_source``: on a Dask cluster).
     """
     outcome = BatchOutcome()
     todo = [spec for spec in specs if spec.brand.name not in skip]
     outcome.skipped = len(specs) - len(todo)
+    if source is not None:
+        await _hand_on(source(todo), outcome, on_result, on_error, threshold, only_new, annotate)
+        return outcome
     async with make_client(options.fetch, **(client_options or {})) as client:
         fetcher = Fetcher(client, options.fetch, keep_records=False)
-        async for result in audit_many(todo, options, fetcher=fetcher, registry=registry, concurrency=concurrency,
-                                       baseline=baseline, rules=rules):
+        await _hand_on(audit_many(todo, options, fetcher=fetcher, registry=registry, concurrency=concurrency,
+                                  baseline=baseline, rules=rules), outcome, on_result, on_error, threshold, only_new,
+                       annotate)
+    return outcome
+
+
+async def _hand_on(results: AsyncIterator[BrandResult], outcome: BatchOutcome, on_result: Callable[[Audit], None],
+                   on_error: Callable[[BrandSpec, BaseException], None], threshold: Severity | None, only_new: bool,
+                   annotate: Callable[[Audit], Audit] | None) -> None:
+    """Count each result into ``outcome`` and pass it on: errors to ``on_error``, audits (annotated) to ``on_result``."""
+    async with aclosing(results):  # an interrupted batch closes its source (the cluster) at once
+        async for result in results:
             if result.audit is None:
                 outcome.failed += 1
                 outcome.status = ExitStatus.FAILED
@@ -219,4 +235,3 @@ async def run_batch(
             if finished.exit_status(threshold, only_new=only_new) is ExitStatus.FINDINGS:
                 outcome.status = max(outcome.status, ExitStatus.FINDINGS)
             on_result(finished)
-    return outcome
