@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import signal
+import sys
 import threading
 import time
 from pathlib import Path
@@ -29,6 +30,9 @@ from auditor.fixtures.fixtureweb import FixtureInternet
 from auditor.options import AuditOptions
 from auditor.plugin import load_registry
 from cli import app
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+from _common import peak_in_flight  # noqa: E402
 
 runner = CliRunner()
 FAST = ["--as-of", "2026-11-22", "--timeout", "5"]
@@ -109,6 +113,20 @@ def test_the_cli_runs_on_a_running_scheduler_and_streams_into_the_same_report(tm
     stale = {d["brand"]["name"] for d in documents if any(f["code"] == "STALE001" for f in d["findings"])}
     assert stale == {f"Brand {n:03d}" for n in range(0, 12, 3)}
     assert "[12/12]" in result.output  # the progress lines of a local batch
+
+
+def test_every_task_slot_of_the_cluster_audits_a_brand_at_once(tmp_path, web):
+    """Two workers of four slots: eight brands wait for their slow feeds at the same time, never more."""
+    specs = read_brands(make_brands(tmp_path / "web", 16, delay=0.3))
+    internet = web()
+
+    async def run() -> None:
+        async with connect(ClusterTarget(workers=2), threads=4, processes=False) as client:
+            assert len([r async for r in audit_on_cluster(specs, OPTIONS, client=client)]) == 16
+
+    asyncio.run(run())
+    feeds = [e for e in internet.log if e.target == "/feed.xml"]
+    assert peak_in_flight(feeds) == 8
 
 
 def test_a_bad_cluster_is_a_usage_error(tmp_path):

@@ -121,7 +121,8 @@ async def audit_on_cluster(
     outstanding: dict[Any, Shard] = {}
 
     def submit_more() -> None:
-        slots = sum(w.get("nthreads", 1) for w in client.scheduler_info().get("workers", {}).values())
+        info = client.scheduler_info()  # as of the last update: a cluster that grows gets more tasks at a time
+        slots = info.get("total_threads") or sum(w.get("nthreads", 1) for w in info.get("workers", {}).values())
         while len(outstanding) < max(2, 2 * slots):
             shard = next(shards, None)
             if shard is None:
