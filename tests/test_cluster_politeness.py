@@ -20,7 +20,7 @@ from distributed import Client, LocalCluster
 from auditor.batch import read_brands, run_batch
 from auditor.cluster import audit_on_cluster
 from auditor.cluster.gate import _Leases
-from auditor.fetch.client import Fetcher, FetchSettings, make_client
+from auditor.fetch.client import FetchSettings
 from auditor.fixtures.fixtureweb import FixtureInternet
 from auditor.options import AuditOptions
 from auditor.plugin import load_registry
