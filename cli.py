@@ -19,7 +19,7 @@ from auditor.discover.brand import InvalidInput, brand_from
 from auditor.judge.baseline import load_baseline
 from auditor.history import HistoryError
 from auditor.history.record import PREVIOUS, recorder_for
-from auditor.batch import BrandSpec, read_brands
+from auditor.batch import BrandSource, BrandSpec, read_brands
 from auditor.judge.config import Overrides, codes, describe, resolve
 from auditor.judge import ConfigError, Rules, prepare
 from auditor.fetch.client import FetchSettings
@@ -191,6 +191,9 @@ def audit(
     brand_timeout: Annotated[Optional[float], typer.Option(
         "--brand-timeout", metavar="SECONDS", min=1.0, help="Stop a brand's audit after this long and report it "
         "as failed (exit 3); the other brands go on. Default: no limit.")] = None,
+    cluster: Annotated[Optional[str], typer.Option(
+        "--cluster", metavar="ADDRESS", help="Audit on a Dask cluster: a scheduler's address, or local:N for N local "
+        "worker processes (--concurrency brands at once each). Needs presence-auditor[cluster].")] = None,
     cache_dir: CacheDirOption = None,
     no_cache: NoCacheOption = False,
     max_age: MaxAgeOption = 3600.0,
@@ -253,6 +256,11 @@ def audit(
         sink = open_sink(formats, report_options(color, to_stdout=to_stdout, verbose=verbose, fail_on=threshold,
                                                  rules=prepared),
                          output=output, output_dir=output_dir, resume=resume, many=brands is not None)
+        source: BrandSource | None = None
+        if cluster is not None:
+            from auditor.cluster import cluster_source
+
+            source = cluster_source(cluster, options, concurrency=concurrency, baseline=previous, cache=cache)
     except ProxyDown as exc:
         raise fail(str(exc), ExitStatus.FAILED) from None
     except (InvalidInput, ConfigError, UnknownName, SelectorError, HistoryError) as exc:
@@ -263,7 +271,7 @@ def audit(
         status = run_and_report(specs, options, registry, sink, say=say, previous=previous, threshold=threshold,
                                 only_new=fail_on_new, concurrency=concurrency, cache=cache, rules=prepared,
                                 annotate=recorder.record if recorder is not None else None,
-                                brand_timeout=brand_timeout, quiet=quiet)
+                                brand_timeout=brand_timeout, quiet=quiet, source=source)
     finally:
         if recorder is not None:
             recorder.close()

@@ -17,7 +17,8 @@ import asyncio
 import csv
 import re
 import tomllib
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncGenerator, Callable, Iterable
+from contextlib import aclosing
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -139,7 +140,7 @@ async def audit_many(
     baseline: Iterable[Audit] | None = None,
     rules: Rules | None = None,
     brand_timeout: float | None = None,
-) -> AsyncIterator[BrandResult]:
+) -> AsyncGenerator[BrandResult, None]:
     """Audit every brand, ``concurrency`` at a time, sharing one fetcher (so per-host limits hold
     across brands), and yield each result as soon as it is ready. Only ``concurrency`` results are
     held at any time, so memory does not grow with the number of brands. ``rules`` is
@@ -193,6 +194,10 @@ async def audit_many(
         await asyncio.gather(runner, return_exceptions=True)
 
 
+# Where a batch's results come from instead of this process (auditor.cluster.cluster_source: a Dask cluster).
+BrandSource = Callable[[list[BrandSpec]], AsyncGenerator[BrandResult, None]]
+
+
 @dataclass
 class BatchOutcome:
     audited: int = 0
@@ -217,22 +222,37 @@ async def run_batch(
     rules: Rules | None = None,
     annotate: Callable[[Audit], Audit] | None = None,
     brand_timeout: float | None = None,
+    source: BrandSource | None = None,
 ) -> BatchOutcome:
     """Audit ``specs`` (minus ``skip``) through one shared client and fetcher; results stream to ``on_result``.
 
     The outcome's ``status`` is what ``auditor audit`` exits with: FAILED if any brand's audit
     crashed, else FINDINGS if any brand has a finding at or above ``threshold`` (only new ones
     with ``only_new``), else CLEAN. ``annotate`` sees each audit first (the history records it and
-    marks its findings), so the status and ``on_result`` see what it returns.
+    marks its findings), so the status and ``on_result`` see what it returns. ``source``, if given,
+    audits the brands instead of this process (``auditor.cluster.cluster_source``: on a Dask cluster).
     """
     outcome = BatchOutcome()
     redactor = Redactor.of(resolved(options.credentials))
     todo = [spec for spec in specs if spec.brand.name not in skip]
     outcome.skipped = len(specs) - len(todo)
+    if source is not None:
+        await _hand_on(source(todo), outcome, on_result, on_error, threshold, only_new, annotate, redactor)
+        return outcome
     async with make_client(options.fetch, **(client_options or {})) as client:
         fetcher = Fetcher(client, options.fetch, keep_records=False)
-        async for result in audit_many(todo, options, fetcher=fetcher, registry=registry, concurrency=concurrency,
-                                       baseline=baseline, rules=rules, brand_timeout=brand_timeout):
+        await _hand_on(audit_many(todo, options, fetcher=fetcher, registry=registry, concurrency=concurrency,
+                                  baseline=baseline, rules=rules, brand_timeout=brand_timeout),
+                       outcome, on_result, on_error, threshold, only_new, annotate, redactor)
+    return outcome
+
+
+async def _hand_on(results: AsyncGenerator[BrandResult, None], outcome: BatchOutcome, on_result: Callable[[Audit], None],
+                   on_error: Callable[[BrandSpec, BaseException], None], threshold: Severity | None, only_new: bool,
+                   annotate: Callable[[Audit], Audit] | None, redactor: Redactor) -> None:
+    """Count each result into ``outcome`` and pass it on: errors to ``on_error``, audits (annotated) to ``on_result``."""
+    async with aclosing(results):  # an interrupted batch closes its source (the cluster) at once
+        async for result in results:
             if result.audit is None:
                 outcome.failed += 1
                 outcome.status = ExitStatus.FAILED
@@ -249,4 +269,3 @@ async def run_batch(
                 on_error(result.spec, redactor.error(exc))
                 continue
             outcome.audited += 1
-    return outcome

@@ -21,7 +21,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from auditor.batch import BrandSpec, run_batch
+from auditor.batch import BrandSource, BrandSpec, run_batch
 from auditor.discover.brand import InvalidInput
 from auditor.fetch.client import CacheSettings, FetchSettings
 from auditor.fetch.proxy import check_proxies
@@ -80,7 +80,8 @@ def run_and_report(specs: list[BrandSpec], options: AuditOptions, registry: Regi
                    cache: CacheSettings | None = None, client_options: dict[str, Any] | None = None,
                    rules: Rules | None = None, annotate: Callable[[Audit], Audit] | None = None,
                    brand_timeout: float | None = None, quiet: bool = False,
-                   progress: BatchProgress | None = None) -> ExitStatus:
+                   progress: BatchProgress | None = None,
+                   source: BrandSource | None = None) -> ExitStatus:
     """Run the batch, streaming each brand's report to the sink and progress to stderr; the exit status
     (see the module docstring). ``say`` shows one line on stderr; ``quiet`` keeps only errors."""
     earlier = {spec.brand.name: sink.done[sink.key(spec.brand.name)]
@@ -109,7 +110,7 @@ def run_and_report(specs: list[BrandSpec], options: AuditOptions, registry: Regi
         outcome = asyncio.run(run_batch(specs, options, registry=registry, on_result=on_result, on_error=on_error,
                                         skip=set(earlier), concurrency=concurrency, baseline=previous,
                                         threshold=threshold, only_new=only_new, rules=rules, annotate=annotate,
-                                        brand_timeout=brand_timeout,
+                                        brand_timeout=brand_timeout, source=source,
                                         client_options={"cache": cache, **(client_options or {})}))
         completed = True
     finally:

@@ -1,0 +1,141 @@
+"""Benchmark: the same generated brands as a plain local batch and on 1, 2 and 4 local Dask workers.
+
+    python benchmarks/cluster.py [--brands 1000] [--concurrency 32] [--workers 1 2 4] [--keep DIR]
+
+Generates the brands (benchmarks/generate.py, the full mix), starts the fixture proxy in its own
+process (benchmarks/_proxy.py), warms it (one request per host, so every phase finds its
+certificates made), then audits every brand once per phase, with default ``FetchSettings``:
+
+1. **plain**: ``auditor.batch.run_batch`` in this process, ``--concurrency`` brands at a time
+   (``auditor audit --brands``);
+2. **local:N** for each ``--workers`` N: a ``LocalCluster`` of N worker processes (started before
+   the clock starts; its start-up is printed apart), ``--concurrency`` brands at a time on each
+   worker, through :func:`auditor.cluster.audit_on_cluster` with the scheduler's host gate
+   (``auditor audit --brands --cluster local:N``).
+
+Prints each phase's wall time and brands/s, the speed-up against the plain batch and against
+local:1 measured in the same run, the gate's round trips per request, and the politeness checks
+(benchmarks/politeness.py) on the proxy's log of every phase (the plain batch's shows how often
+the proxy's own log is off on this machine in the same run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _common import ProxyProcess  # noqa: E402
+from generate import AS_OF, generate  # noqa: E402
+from throughput import _bare  # noqa: E402
+
+import politeness  # noqa: E402
+
+from auditor.batch import read_brands, run_batch  # noqa: E402
+from auditor.cluster import audit_on_cluster  # noqa: E402
+from auditor.fetch.client import FetchSettings  # noqa: E402
+from auditor.options import AuditOptions  # noqa: E402
+from auditor.plugin import load_registry  # noqa: E402
+
+
+async def _plain(specs, options: AuditOptions, concurrency: int) -> tuple[int, int]:
+    done: list[object] = []
+    outcome = await run_batch(specs, options, registry=load_registry(), on_result=done.append,
+                              on_error=lambda spec, error: None, concurrency=concurrency)
+    return outcome.audited, outcome.failed
+
+
+async def _on_cluster(specs, options: AuditOptions, workers: int, concurrency: int) -> tuple[float, float, int, int,
+                                                                                           int]:
+    """(start-up seconds, batch seconds, audited, failed, gate round trips) on a new LocalCluster."""
+    from distributed import Client, LocalCluster
+
+    started = time.monotonic()
+    async with LocalCluster(n_workers=workers, threads_per_worker=concurrency, processes=True, asynchronous=True,
+                            dashboard_address=":0", silence_logs=logging.ERROR) as cluster:
+        async with Client(cluster, asynchronous=True) as client:
+            await client.wait_for_workers(workers)
+            ready = time.monotonic()
+            audited = failed = 0
+            async for result in audit_on_cluster(specs, options, client=client):
+                audited += result.audit is not None
+                failed += result.audit is None
+            finished = time.monotonic()
+            calls = cluster.scheduler.plugins["auditor-host-gate"].calls
+    return ready - started, finished - ready, audited, failed, calls
+
+
+def _politeness(name: str, proxy: ProxyProcess, log: Path, start: float, end: float, root: Path,
+                settings: FetchSettings, figures: dict[str, float]) -> int:
+    """Print the politeness checks on the proxy's log between ``start`` and ``end``; the requests it holds."""
+    entries = [e for e in proxy.dump(log) if start <= e.started <= end]
+    checks = politeness.check(entries, root, settings, lags=politeness.read_lags(log))
+    figures[f"politeness {name}"] = float(all(c.passed for c in checks))
+    busiest, most = Counter(e.host for e in entries).most_common(1)[0]
+    print(f"politeness, {name} (busiest host {busiest}: {most} requests, so >= "
+          f"{(most - 1) * settings.min_gap:.1f} s of gaps):")
+    for item in checks:
+        print(item.line())
+    return len(entries)
+
+
+def run(count: int, concurrency: int, workers: list[int], work: Path) -> dict[str, float]:
+    brands = generate(count, work)
+    root = work / "web"
+    specs = read_brands(brands)
+    settings = FetchSettings()
+    options = AuditOptions(as_of=AS_OF, fetch=settings)
+    hosts = sorted(p.name for p in root.iterdir() if p.is_dir())
+    print(f"cluster: {count} brands (generate.py, full mix), {concurrency} brands at a time per process; "
+          f"{len(hosts)} hosts; {os.cpu_count()} CPUs shared by the proxy, the scheduler and the workers")
+    rows: list[tuple[str, float, int, int, str]] = []
+    figures: dict[str, float] = {}
+    with ProxyProcess(root, work / "proxy-final.jsonl") as proxy:
+        asyncio.run(_bare([f"https://{h}/" for h in hosts], settings, 32))  # warm: certificates made
+        start = time.monotonic()
+        audited, failed = asyncio.run(_plain(specs, options, concurrency))
+        figures["plain"] = time.monotonic() - start
+        rows.append(("plain batch", figures["plain"], audited, failed, ""))
+        _politeness("plain batch", proxy, work / "proxy-plain.jsonl", start, time.monotonic(), root, settings, figures)
+        for n in workers:
+            boot, wall, audited, failed, calls = asyncio.run(_on_cluster(specs, options, n, concurrency))
+            end = time.monotonic()
+            figures[f"local:{n}"] = wall
+            requests = _politeness(f"local:{n}", proxy, work / f"proxy-local{n}.jsonl", end - wall, end, root,
+                                   settings, figures)
+            rows.append((f"local:{n}", wall, audited, failed,
+                         f"start-up {boot:.1f} s; {requests} requests, {calls / max(1, requests):.2f} "
+                         "gate round trips each"))
+    print(f"{'phase':<12} {'wall':>8} {'brands/s':>9} {'vs plain':>9} {'vs local:1':>11}")
+    one = figures.get("local:1")
+    for name, wall, audited, failed, note in rows:
+        against_one = f"{one / wall:10.2f}x" if one else "          -"
+        print(f"{name:<12} {wall:7.1f}s {audited / wall:9.1f} {figures['plain'] / wall:8.2f}x {against_one}  "
+              f"{audited} audited, {failed} failed  {note}")
+    return figures
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--brands", type=int, default=1000)
+    parser.add_argument("--concurrency", type=int, default=32, help="brands audited at a time per process")
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
+    parser.add_argument("--keep", type=Path, help="write the tree and the proxy logs here (kept)")
+    args = parser.parse_args(argv)
+    if args.keep:
+        run(args.brands, args.concurrency, args.workers, args.keep)
+        return
+    with tempfile.TemporaryDirectory(prefix="auditor-bench-") as work:
+        run(args.brands, args.concurrency, args.workers, Path(work))
+
+
+if __name__ == "__main__":
+    main()
