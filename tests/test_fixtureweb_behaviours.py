@@ -98,7 +98,6 @@ def test_chunked_bodies_declare_no_length(site):
 def test_a_gigabyte_is_generated_as_it_is_read_and_stops_when_the_client_leaves(site):
     tracemalloc.start()
     try:
-        started = time.monotonic()
         with client(site) as http, http.stream("GET", "https://b.example/huge") as response:
             read = 0
             for chunk in response.iter_raw():
@@ -110,7 +109,6 @@ def test_a_gigabyte_is_generated_as_it_is_read_and_stops_when_the_client_leaves(
     finally:
         tracemalloc.stop()
     assert entry.completed is False  # the proxy gave up with the client, not after a gigabyte
-    assert time.monotonic() - started < 5
     assert peak < 40 * MB  # proxy and client together, in this process
 
 

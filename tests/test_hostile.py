@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import gzip
-import time
 import tracemalloc
 import zlib
 from datetime import datetime, timezone
@@ -26,17 +25,22 @@ HEALTHY_DATE = datetime(2026, 11, 12, 10, tzinfo=timezone.utc)  # every hostile 
 
 
 def run(target: str, options: AuditOptions = OPTIONS, *, measure_memory: bool = False):
-    """The audit, its wall time, and (when asked) the peak of traced memory in this process (proxy included)."""
+    """The audit and (when asked) the peak of traced memory in this process (proxy included)."""
     if measure_memory:
         tracemalloc.start()
-    started = time.monotonic()
     try:
         result = audit(target, options)
         peak = tracemalloc.get_traced_memory()[1] if measure_memory else 0
     finally:
         if measure_memory:
             tracemalloc.stop()
-    return result, time.monotonic() - started, peak
+    return result, peak
+
+
+def asked(web, since: int, host: str, path: str) -> int:
+    """How many times the proxy was asked for ``path`` on ``host`` since log entry ``since``: the work a
+    hostile answer cost, counted (a retry storm or a re-fetch shows here; the wall clock is left to benchmarks)."""
+    return sum(1 for entry in web.log[since:] if entry.host == host and entry.target == path)
 
 
 def by_url(result):
@@ -56,7 +60,8 @@ def assert_healthy_feed_unaffected(result, host: str) -> None:
 
 # -- XML bombs (hostile.example) -----------------------------------------------------------------
 def test_billion_laughs_and_external_entities_are_refused_while_the_other_feeds_still_read(fixture_internet):
-    result, elapsed, peak = run("https://hostile.example/", measure_memory=True)
+    since = len(fixture_internet.log)
+    result, peak = run("https://hostile.example/", measure_memory=True)
     activities = by_url(result)
     for path in ("/laughs.xml", "/xxe.xml"):
         activity = activities[f"https://hostile.example{path}"]
@@ -65,22 +70,24 @@ def test_billion_laughs_and_external_entities_are_refused_while_the_other_feeds_
     assert activities["https://hostile.example/latin1.xml"].last_activity == utc(2026, 11, 10, 7)
     assert activities["https://hostile.example/dates.xml"].last_activity == utc(2026, 6, 1, 12)
     assert not any("root:" in (a.title or "") for a in result.activities)  # /etc/passwd never read in
-    assert peak < 32 * MB and elapsed < 5
+    assert peak < 32 * MB
+    assert all(asked(fixture_internet, since, "hostile.example", p) == 1 for p in ("/laughs.xml", "/xxe.xml"))
 
 
 # -- a gigabyte (bigbody.example) ---------------------------------------------------------------
 def test_a_gigabyte_body_declared_up_front_is_refused_without_being_read(fixture_internet):
-    result, elapsed, _ = run("https://bigbody.example/")
+    since = len(fixture_internet.log)
+    result, _ = run("https://bigbody.example/")
     archive = by_url(result)["https://bigbody.example/archive.xml"]
     assert archive.status is Status.ERROR
     assert archive.reason == ("https://bigbody.example/archive.xml declares 1,000,000,000 bytes; "
                               "the cap is 5,242,880")
     assert_healthy_feed_unaffected(result, "bigbody.example")
-    assert elapsed < 5
+    assert asked(fixture_internet, since, "bigbody.example", "/archive.xml") == 1  # refused once, not retried
 
 
 def test_a_gigabyte_body_streamed_without_a_length_is_cut_at_the_cap_in_bounded_memory(fixture_internet):
-    result, elapsed, peak = run("https://bigbody.example/", measure_memory=True)
+    result, peak = run("https://bigbody.example/", measure_memory=True)
     everything = by_url(result)["https://bigbody.example/everything.xml"]
     assert everything.status is Status.ERROR
     assert everything.reason == ("https://bigbody.example/everything.xml sent more than 5,242,880 bytes "
@@ -88,14 +95,14 @@ def test_a_gigabyte_body_streamed_without_a_length_is_cut_at_the_cap_in_bounded_
     assert ("BROKEN003", "https://bigbody.example/everything.xml") in findings(result)
     assert_healthy_feed_unaffected(result, "bigbody.example")
     assert peak < 64 * MB  # the client holds at most the cap; the proxy generates as it goes
-    assert elapsed < 5
     served = [e for e in fixture_internet.log if e.host == "bigbody.example" and e.target == "/everything.xml"]
     assert served and not any(e.completed for e in served)  # the proxy stopped when the client did
 
 
 # -- a gzip bomb (bomb.example) ---------------------------------------------------------------------
 def test_a_gzip_bomb_is_inflated_only_up_to_the_cap(fixture_internet):
-    result, elapsed, peak = run("https://bomb.example/", measure_memory=True)
+    since = len(fixture_internet.log)
+    result, peak = run("https://bomb.example/", measure_memory=True)
     activities = by_url(result)
     bomb = activities["https://bomb.example/recipes.xml"]
     assert bomb.status is Status.ERROR and "(the cap); stopped reading" in bomb.reason
@@ -103,7 +110,7 @@ def test_a_gzip_bomb_is_inflated_only_up_to_the_cap(fixture_internet):
     assert (honest.status, honest.last_activity) == (Status.OK, utc(2026, 11, 18, 7, 45))
     assert_healthy_feed_unaffected(result, "bomb.example")
     assert peak < 40 * MB  # 400 MB inflated on the other side; each 64 KiB read alone would be 64 MB
-    assert elapsed < 5
+    assert asked(fixture_internet, since, "bomb.example", "/recipes.xml") == 1
 
 
 def bomb_bytes(inflated: int) -> bytes:
@@ -157,18 +164,20 @@ def test_a_body_that_claims_gzip_but_is_not_fails_with_a_reason():
 
 # -- redirects ---------------------------------------------------------------------------------------
 def test_endless_redirects_fail_with_a_reason_whether_they_loop_or_go_on(fixture_internet):
-    looped, _, _ = run("https://hostile.example/")
+    looped, _ = run("https://hostile.example/")
     loop = by_url(looped)["https://hostile.example/loop/feed"]
     assert loop.status is Status.ERROR and loop.reason.startswith("redirect loop: https://hostile.example/loop/feed")
-    result, elapsed, _ = run("https://redirects.example/")
+    since = len(fixture_internet.log)
+    result, _ = run("https://redirects.example/")
     chain = by_url(result)["https://redirects.example/chain/1"]
     assert (chain.status, chain.reason) == (Status.ERROR, "more than 10 redirects from https://redirects.example/chain/1")
     assert_healthy_feed_unaffected(result, "redirects.example")
-    assert elapsed < 5
+    hops = [e for e in fixture_internet.log[since:] if e.host == "redirects.example" and e.target.startswith("/chain/")]
+    assert len(hops) == 11  # the first request and ten redirects, then it stops
 
 
 def test_redirects_into_private_addresses_are_refused_and_never_requested(fixture_internet):
-    result, _, _ = run("https://redirects.example/")
+    result, _ = run("https://redirects.example/")
     activities = by_url(result)
     expected = {
         "/to-metadata.xml": "169.254.169.254 is a private, loopback or reserved address",
@@ -186,16 +195,18 @@ def test_redirects_into_private_addresses_are_refused_and_never_requested(fixtur
 
 # -- time: trickle, silence, rate limits -------------------------------------------------------------
 def test_a_server_sending_one_byte_at_a_time_is_cut_off_by_the_total_timeout(fixture_internet):
-    result, elapsed, _ = run("https://slow.example/")
+    since = len(fixture_internet.log)
+    result, _ = run("https://slow.example/")
     trickle = by_url(result)["https://slow.example/trickle.xml"]
     assert (trickle.status, trickle.reason) == (
         Status.ERROR, "no complete answer from https://slow.example/trickle.xml within 1 s")
     assert_healthy_feed_unaffected(result, "slow.example")  # same host: it did not queue behind the trickle
-    assert elapsed < 3  # each byte beats the 0.5 s read timeout; only the total timeout ends it
+    assert asked(fixture_internet, since, "slow.example", "/trickle.xml") == 1  # ended by the total timeout, once
 
 
 def test_servers_that_never_answer_time_out_alone(fixture_internet):
-    result, elapsed, _ = run("https://hang.example/")
+    since = len(fixture_internet.log)
+    result, _ = run("https://hang.example/")
     activities = by_url(result)
     silent_path = activities["https://hang.example/silent.xml"]  # request read, never answered
     assert (silent_path.status, silent_path.reason) == (
@@ -206,25 +217,24 @@ def test_servers_that_never_answer_time_out_alone(fixture_internet):
     assert {("BROKEN003", "https://hang.example/silent.xml"), ("BROKEN003", "https://silent.example/feed.xml")} \
         <= findings(result)
     assert_healthy_feed_unaffected(result, "hang.example")
-    assert elapsed < 3
+    assert asked(fixture_internet, since, "hang.example", "/silent.xml") <= FAST.retries + 1
 
 
 def test_a_429_storm_with_a_day_long_retry_after_is_reported_not_waited_for(fixture_internet):
     before = len(fixture_internet.log)
-    result, elapsed, _ = run("https://storm.example/", AuditOptions(as_of=AS_OF, fetch=FetchSettings(
+    result, _ = run("https://storm.example/", AuditOptions(as_of=AS_OF, fetch=FetchSettings(
         total_timeout=1.0, read_timeout=0.5, connect_timeout=0.5, retries=1, backoff=0.01, min_gap=0.0)))
     limited = by_url(result)["https://storm.example/limited.xml"]
     assert limited.status is Status.ERROR and "HTTP 429" in limited.reason and "rate-limiting" in limited.reason
     assert ("BROKEN003", "https://storm.example/limited.xml") in findings(result)
     assert_healthy_feed_unaffected(result, "storm.example")  # even though robots.txt said 429 too
-    assert elapsed < 3  # neither a day nor the 60 s Retry-After cap
     asked = [e.target for e in fixture_internet.log[before:] if e.host == "storm.example"]
     assert asked.count("/limited.xml") == 1 and asked.count("/robots.txt") == 1  # no retry after "tomorrow"
 
 
 # -- TLS ------------------------------------------------------------------------------------------
 def test_certificates_for_another_host_or_from_an_unknown_issuer_are_refused(fixture_internet):
-    result, elapsed, _ = run("https://certs.example/")
+    result, _ = run("https://certs.example/")
     activities = by_url(result)
     wrong = activities["https://wronghost.example/feed.xml"]
     assert wrong.status is Status.ERROR and wrong.reason.startswith("TLS failure for wronghost.example")
@@ -236,12 +246,11 @@ def test_certificates_for_another_host_or_from_an_unknown_issuer_are_refused(fix
         <= findings(result)
     assert not any(e.host in ("wronghost.example", "selfsigned.example") for e in fixture_internet.log)
     assert_healthy_feed_unaffected(result, "certs.example")
-    assert elapsed < 3
 
 
 # -- bytes and charsets (charset.example) ------------------------------------------------------------
 def test_a_page_labelled_utf8_but_sent_as_latin1_still_declares_its_feeds(fixture_internet):
-    result, _, _ = run("https://charset.example/")
+    result, _ = run("https://charset.example/")
     feed_channel = next(c for c in result.channels if c.url == "https://charset.example/feed.xml")
     assert feed_channel.title == "Nouvelles du caf\ufffd"  # the header wins; bad bytes become U+FFFD
     assert by_url(result)["https://charset.example/"].status is Status.OK
@@ -251,7 +260,7 @@ def test_a_page_labelled_utf8_but_sent_as_latin1_still_declares_its_feeds(fixtur
 
 
 def test_a_windows_1252_meta_declaration_is_honoured_when_the_header_names_no_charset(fixture_internet):
-    result, _, _ = run("https://charset.example/cp1252/")
+    result, _ = run("https://charset.example/cp1252/")
     feed_channel = next(c for c in result.channels if c.url == "https://charset.example/feed.xml")
     assert feed_channel.title == "Nouvelles du café – édition d’hiver"  # 0x96 and 0x92 are cp1252, not latin-1
     assert by_url(result)["https://charset.example/feed.xml"].last_activity == utc(2026, 11, 17, 7)
@@ -262,14 +271,13 @@ def test_a_homepage_nested_over_100000_deep_parses_quickly_and_still_declares_it
     page = resolve(FIXTURE_WEB, "deep.example", "/")
     body = b"".join(page.body_chunks())
     assert body.count(b"<div>") + body.count(b"<span>") > 120_000 and b"</div>" not in body  # each inside the last
-    result, elapsed, _ = run("https://deep.example/")
+    result, _ = run("https://deep.example/")
     assert [c.url for c in result.channels] == ["https://deep.example/", "https://deep.example/feed.xml"]
-    assert_healthy_feed_unaffected(result, "deep.example")
-    assert elapsed < 3  # parsed as is, lexbor alone needs about 15 s for this page
+    assert_healthy_feed_unaffected(result, "deep.example")  # its nesting was capped: tests/test_htmldepth.py
 
 
 def test_json_endpoints_that_answer_html_errors_junk_or_wrong_types_fail_alone(fixture_internet):
-    result, _, _ = run("https://notjson.example/")
+    result, _ = run("https://notjson.example/")
     activities = by_url(result)
     assert (activities["https://notjson.example/feed.json"].status,
             activities["https://notjson.example/feed.json"].reason) == (
@@ -287,12 +295,12 @@ def test_json_endpoints_that_answer_html_errors_junk_or_wrong_types_fail_alone(f
 
 # -- dates --------------------------------------------------------------------------------------------
 def test_dates_past_the_calendar_or_in_the_future_never_count_and_never_break_the_feed(fixture_internet):
-    result, _, _ = run("https://dates.example/")
+    result, _ = run("https://dates.example/")
     feed = by_url(result)["https://dates.example/feed.xml"]
     assert feed.status is Status.OK and len(feed.items) == 7
     assert feed.last_activity == utc(2026, 10, 5, 16, 20)  # not 9999, not 2027, not 1970
     assert feed.last_activity_source.url == "https://dates.example/real/"
-    hostile, _, _ = run("https://hostile.example/")
+    hostile, _ = run("https://hostile.example/")
     assert by_url(hostile)["https://hostile.example/dates.xml"].last_activity == utc(2026, 6, 1, 12)
 
 
@@ -315,7 +323,7 @@ PRIVATE_HOSTS = {"127.0.0.1", "169.254.169.254", "2130706433", "0x7f.1", "017700
 
 
 def test_links_to_private_addresses_files_and_scripts_are_never_channels_and_never_fetched(fixture_internet):
-    result, _, _ = run("https://private-links.example/")
+    result, _ = run("https://private-links.example/")
     assert [c.url for c in result.channels] == ["https://private-links.example/",
                                                 "https://private-links.example/feed.xml"]
     assert_healthy_feed_unaffected(result, "private-links.example")
