@@ -192,6 +192,7 @@ class _Run:
                               found_by=(Evidence(homepage, "homepage given by the user"),)), "given")
             fetched = await self.context.get(homepage)
             if not _is_html(fetched):
+                self.notes.append(f"{homepage} was not read for links: {_why_unread(fetched)}")
                 continue
             if not same_site(fetched.final_url, homepage):
                 self.notes.append(f"{homepage} redirected to another site, {fetched.final_url}; read as the brand's")
@@ -475,3 +476,11 @@ async def _discover_on(platform: Platform, page: Page, context: Context) -> list
 
 def _is_html(fetched: Fetched) -> bool:
     return fetched.ok and "html" in (fetched.content_type or "text/html")
+
+
+def _why_unread(fetched: Fetched) -> str:
+    if fetched.error:
+        return fetched.error
+    if not fetched.ok:
+        return f"HTTP {fetched.status}"
+    return f"it is {fetched.content_type}, not a web page"
