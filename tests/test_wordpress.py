@@ -156,3 +156,13 @@ def test_comments_are_paged_by_x_wp_totalpages():
     assert [(i.author, i.owner_replied_at) for i in result.interactions] == [
         ("V1", utc(2026, 11, 3, 12)), ("V2", None)]
     assert json.dumps(result.reason)  # a plain, printable reason
+
+
+def test_a_sticky_post_on_top_of_the_listing_is_not_the_newest(fixture_internet):
+    # Core WordPress orders REST listings by date, but themes and plugins that float sticky posts
+    # (and editors who keep touching them) put an old post first with a fresh modified_gmt.
+    result = audit("https://wpsticky.example/", OPTIONS)
+    wp = activity(result, "https://wpsticky.example/wp-json/")
+    assert wp.status is Status.OK
+    assert wp.last_activity == utc(2025, 6, 10, 7)
+    assert wp.last_activity_source.url == "https://wpsticky.example/2025/06/10/summer-opening-hours/"
