@@ -34,6 +34,7 @@ from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser
 
+from auditor.collect.interstitial import interstitial_of
 from auditor.fetch.client import Fetched, Fetcher
 from auditor.parse.feeds import FeedError, ParsedFeed, parse_feed
 from auditor.parse.htmldepth import parse_html
@@ -248,6 +249,12 @@ def failed(channel: Channel, fetched: Fetched) -> Activity | None:
     if outcome is None:
         return None
     status, reason = outcome
+    wall = "" if fetched.error else interstitial_of(fetched)
+    if wall:  # a challenge or wall answered with an error code is not the channel failing
+        return Activity(channel_url=channel.url, status=Status.BLOCKED, interstitial=wall,
+                        reason=f"{fetched.final_url} showed a {wall} page (HTTP {fetched.status}) instead of the "
+                               "channel; activity unknown, not broken, not gone",
+                        evidence=(Evidence(fetched.final_url, "interstitial", wall),))
     return Activity(channel_url=channel.url, status=status, reason=reason)
 
 

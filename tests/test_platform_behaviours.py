@@ -159,6 +159,16 @@ def test_a_youtube_handle_behind_the_consent_page_with_no_other_way_in_is_unknow
     assert codes(result, channel.url) == ["UNKNOWN001"]
 
 
+def test_a_feed_behind_a_cloudflare_challenge_is_unknown_never_broken(fixture_internet):
+    # The challenge answers 503 "Just a moment..." in place of the feed: a wall, not a failing channel.
+    result = audit("https://cfwall.example/", OPTIONS)
+    (channel,) = [c for c in result.channels if c.url == "https://cfwall.example/feed.xml"]
+    activity = result.activity_for(channel)
+    assert activity.status is Status.BLOCKED and activity.interstitial == "robot check"
+    assert "not broken, not gone" in activity.reason
+    assert codes(result, channel.url) == ["UNKNOWN001"]
+
+
 def test_discover_explain_prints_every_channels_origin_and_every_rejected_link(fixture_internet):
     from typer.testing import CliRunner
 
