@@ -43,6 +43,30 @@ def test_attribute_trimming_never_keeps_a_start_tag_nested_too_deep():
     assert len(parse_html(html).css_first("div").attributes) == MAX_ATTRIBUTES
 
 
+def test_a_tag_hidden_in_a_comment_or_script_is_capped_only_when_a_parser_would_see_it():
+    attributes = " ".join(f"a{i}" for i in range(MAX_ATTRIBUTES + 10))
+    in_script = f"<script>for (i = 0; i<n {attributes}; i++) {{}}</script><p>x</p>" * 3
+    assert flatten_deep_nesting(in_script) is in_script  # script text, left as it is
+    after_comment = f"<!-- <script> --><div {attributes}>text</div>"
+    assert len(parse_html(after_comment).css_first("div").attributes) == MAX_ATTRIBUTES  # the comment hides no div
+
+
+def test_a_script_with_tag_like_text_costs_no_token_scan(monkeypatch):
+    """Ordinary pages with long inline scripts take the quick path: the tag-by-tag scan never runs."""
+    searches = {"count": 0}
+    real = htmldepth._TOKEN
+
+    class Counting:
+        def search(self, text, position=0):
+            searches["count"] += 1
+            return real.search(text, position)
+
+    monkeypatch.setattr(htmldepth, "_TOKEN", Counting())
+    script = "<script>if (a<b) { " + " ".join(f"x{i} = {i};" for i in range(400)) + " }</script>"
+    parse_html("<html><body>" + "<div><p>text</p></div>" * 300 + script + "</body></html>")
+    assert searches["count"] == 0
+
+
 def test_a_page_is_read_up_to_its_element_cap(monkeypatch):
     assert MAX_ELEMENTS >= 100_000  # far above real pages; a smaller cap keeps this test quick
     monkeypatch.setattr(htmldepth, "MAX_ELEMENTS", 2_000)

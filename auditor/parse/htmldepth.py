@@ -22,7 +22,8 @@ plugin's queries then walk them all).
 
 from __future__ import annotations
 
-from itertools import accumulate
+from bisect import bisect_right
+from itertools import accumulate, compress
 
 from selectolax.lexbor import LexborHTMLParser
 
@@ -51,8 +52,6 @@ _NOT_COUNTED = frozenset({
 _RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext"})
 _FOREIGN = frozenset({"svg", "math"})  # inside these, <x/> closes itself
 _ATTRIBUTE = re.compile(r"""[^\s/>=][^\s/>=]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*))?""")
-# Each attribute takes at least two characters (a space and a name): a shorter tag needs no count.
-_LONG_TAG = re.compile(r"<[A-Za-z][^<>]{%d}[^<>]*" % (2 * MAX_ATTRIBUTES))
 
 
 # Where the scan below skips text: a comment, or a raw-text element's content (when its start tag is whole).
@@ -65,14 +64,17 @@ _RAW_END: dict[str, re.Pattern[str]] = {name: re.compile(rf"</{name}", re.IGNORE
 _TAG_NAME = re.compile(r"<(/[A-Za-z][^\t\n\f\r /<>]*\s*>|[A-Za-z][^\t\n\f\r /<>]*)")
 
 
-def _tag_names(html: str) -> list[str]:
-    """The :data:`_TAG_NAME` matches of ``html`` outside comments and raw-text content, in order."""
-    names: list[str] = []
-    kept_from = position = 0
+def _hidden_spans(html: str) -> list[tuple[int, int]]:
+    """Where ``html``'s comments and raw-text contents are, as (start, end) offsets in page order.
+
+    A raw-text span starts at its element's start tag (which, when not whole, hides nothing) and
+    ends where the element's end tag starts."""
+    spans: list[tuple[int, int]] = []
+    position = 0
     while True:
         match = _HIDDEN_START.search(html, position)
         if match is None:
-            break
+            return spans
         name = match.group(1)
         if name is None:  # a comment
             end = html.find("-->", match.end())
@@ -84,8 +86,17 @@ def _tag_names(html: str) -> list[str]:
                 continue
             closing = _RAW_END[name.lower()].search(html, rest.end())
             end = len(html) if closing is None else closing.start()
-        names += _TAG_NAME.findall(html, kept_from, match.start())
-        kept_from = position = end
+        spans.append((match.start(), end))
+        position = end
+
+
+def _tag_names(html: str) -> list[str]:
+    """The :data:`_TAG_NAME` matches of ``html`` outside comments and raw-text content, in order."""
+    names: list[str] = []
+    kept_from = 0
+    for start, end in _hidden_spans(html):
+        names += _TAG_NAME.findall(html, kept_from, start)
+        kept_from = end
     names += _TAG_NAME.findall(html, kept_from)
     return names
 
@@ -108,24 +119,55 @@ def _depth_bound(html: str) -> int:
     return max(sums, default=0) - min(0, min(sums, default=0))
 
 
-def _needs_no_caps(html: str) -> bool:
-    """True when no start tag holds more than :data:`MAX_ATTRIBUTES` attributes and the page has too few
-    tags to reach :data:`MAX_ELEMENTS`: then only the depth can need flattening. Only tags long enough to
-    hold that many are counted (a long ``srcset`` or ``style`` is common; many attributes are not)."""
-    if html.count("<") > MAX_ELEMENTS:
+def _uncapped_tags(html: str) -> int | None:
+    """How many ``<`` the page holds, or None when a cap other than the depth's applies to it: a start tag
+    holds more than :data:`MAX_ATTRIBUTES` attributes, or the page has tags enough to reach
+    :data:`MAX_ELEMENTS`. Only tags long enough to hold that many attributes are counted (a long
+    ``srcset`` or ``style`` is common; many attributes are not), and only outside scripts and comments.
+
+    The page is split at each ``<`` (one pass in C); a tag is the text of its piece up to the first ``>``,
+    so only the few pieces longer than a tag with that many attributes are looked at in Python."""
+    pieces = html.split("<")
+    tags = len(pieces) - 1
+    if tags > MAX_ELEMENTS:
+        return None
+    shortest = 2 * MAX_ATTRIBUTES + 1  # a letter, then a space and a name per attribute
+    long = compress(range(len(pieces)), map(shortest.__le__, map(len, pieces)))  # the long pieces, chosen in C
+    suspects = [index for index in long if _may_hold_too_many(pieces[index], shortest)]
+    if not suspects:
+        return tags
+    # A "tag" in a script or a comment is text: only those outside them count.
+    starts = [0, *accumulate(len(piece) + 1 for piece in pieces)]  # where each piece's "<" is, one further
+    hidden = _hidden_spans(html)
+    for index in suspects:
+        where = starts[index] - 1
+        span = bisect_right(hidden, (where, len(html) + 1)) - 1
+        if span < 0 or not hidden[span][0] < where < hidden[span][1]:
+            return None
+    return tags
+
+
+def _may_hold_too_many(piece: str, shortest: int) -> bool:
+    """Whether the text after a ``<`` is a start tag with more than :data:`MAX_ATTRIBUTES` attributes."""
+    if not piece[:1].isascii() or not piece[:1].isalpha():
         return False
-    for tag in _LONG_TAG.finditer(html):
-        text = tag.group()
-        if text.count(" ") + text.count("\n") + text.count("\t") <= MAX_ATTRIBUTES:
-            continue  # fewer separators than attributes allowed: cannot hold too many (the common long tag)
-        if sum(1 for _ in _ATTRIBUTE.finditer(text)) > MAX_ATTRIBUTES:
-            return False
-    return True
+    end = piece.find(">")
+    text = piece if end < 0 else piece[:end]
+    if len(text) < shortest:
+        return False
+    if text.count(" ") + text.count("\n") + text.count("\t") <= MAX_ATTRIBUTES:
+        return False  # fewer separators than attributes allowed: cannot hold too many (the common long tag)
+    return sum(1 for _ in _ATTRIBUTE.finditer(text)) > MAX_ATTRIBUTES
 
 
 def flatten_deep_nesting(html: str, max_depth: int = MAX_DEPTH) -> str:
     """``html`` with elements nested deeper than ``max_depth`` unwrapped (their content kept)."""
-    if _needs_no_caps(html) and _depth_bound(html) < max_depth:
+    return _flattened(html, max_depth, _uncapped_tags(html) is not None)
+
+
+def _flattened(html: str, max_depth: int, uncapped: bool) -> str:
+    """:func:`flatten_deep_nesting`, told whether ``html`` needs no cap but the depth's (see :func:`_uncapped_tags`)."""
+    if uncapped and _depth_bound(html) < max_depth:
         return html  # cannot nest that deep, and no tag or count to cap: the common case costs a few passes in C
     pieces: list[str] = []
     kept_from = 0
@@ -218,13 +260,13 @@ def parse_html(html: str) -> LexborHTMLParser:
     A page with few tags is parsed directly and only flattened (and parsed again) when its tree
     turns out deeper than :data:`MAX_DEPTH`, so either way its nesting is capped as the flattening caps it.
     """
-    tags = html.count("<")
-    if not _needs_no_caps(html):
-        return LexborHTMLParser(flatten_deep_nesting(html))  # a tag with too many attributes, or too many tags
+    tags = _uncapped_tags(html)
+    if tags is None:
+        return LexborHTMLParser(_flattened(html, MAX_DEPTH, False))  # a tag with too many attributes, or too many tags
     if tags <= MAX_DEPTH:
         return LexborHTMLParser(html)  # too few tags to nest that deep
     if tags <= DIRECT_PARSE_TAGS:
         tree = LexborHTMLParser(html)
         if tree.css_first(_RATHER_DEEP) is None or tree.css_first(_TOO_DEEP) is None:
             return tree
-    return LexborHTMLParser(flatten_deep_nesting(html))
+    return LexborHTMLParser(_flattened(html, MAX_DEPTH, True))
