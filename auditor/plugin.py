@@ -34,7 +34,7 @@ from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser
 
-from auditor.collect.interstitial import interstitial_of
+from auditor.collect.interstitial import interstitial_of, wall_of
 from auditor.fetch.client import Fetched, Fetcher
 from auditor.parse.feeds import FeedError, ParsedFeed, parse_feed
 from auditor.parse.htmldepth import parse_html
@@ -244,18 +244,25 @@ def latest(items: tuple[Item, ...], as_of: datetime) -> tuple[Item | None, datet
 
 
 def failed(channel: Channel, fetched: Fetched) -> Activity | None:
-    """The channel's Activity for a fetch that failed (its status from :func:`status_of_failure`), or None."""
+    """The channel's Activity for a fetch that failed (its status from :func:`status_of_failure`) or that
+    answered 2xx with a wall instead of the channel (:func:`~auditor.collect.interstitial.wall_of`), or None."""
     outcome = status_of_failure(fetched)
     if outcome is None:
-        return None
+        wall = wall_of(fetched)  # a consent, age or login wall served with 200
+        return behind_wall(channel, fetched, wall) if wall else None
     status, reason = outcome
     wall = "" if fetched.error else interstitial_of(fetched)
     if wall:  # a challenge or wall answered with an error code is not the channel failing
-        return Activity(channel_url=channel.url, status=Status.BLOCKED, interstitial=wall,
-                        reason=f"{fetched.final_url} showed a {wall} page (HTTP {fetched.status}) instead of the "
-                               "channel; activity unknown, not broken, not gone",
-                        evidence=(Evidence(fetched.final_url, "interstitial", wall),))
+        return behind_wall(channel, fetched, wall)
     return Activity(channel_url=channel.url, status=status, reason=reason)
+
+
+def behind_wall(channel: Channel, fetched: Fetched, wall: str) -> Activity:
+    """The Activity of a channel hidden behind a wall: blocked, with the wall named; activity unknown."""
+    return Activity(channel_url=channel.url, status=Status.BLOCKED, interstitial=wall,
+                    reason=f"{fetched.final_url} showed a {wall} page (HTTP {fetched.status}) instead of the "
+                           "channel; activity unknown, not broken, not gone",
+                    evidence=(Evidence(fetched.final_url, "interstitial", wall),))
 
 
 def unreadable(channel: Channel, reason: str, *, status: Status = Status.ERROR,
@@ -306,6 +313,9 @@ def feed_of(channel: Channel, fetched: Fetched) -> ParsedFeed | Activity:
     try:
         return parse_feed(fetched.body)
     except FeedError as exc:
+        wall = interstitial_of(fetched)  # not the feed: a wall's markers say which wall
+        if wall:
+            return behind_wall(channel, fetched, wall)
         return unreadable(channel, f"{fetched.final_url} is not a readable feed: {exc}")
 
 

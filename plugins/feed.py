@@ -13,7 +13,8 @@ from urllib.parse import urlsplit
 from auditor.parse.feeds import FeedError, parse_feed
 from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
 from auditor.models import Activity, Channel, Evidence
-from auditor.plugin import Context, Platform, activity_from, failed, latest, unreadable
+from auditor.collect.interstitial import interstitial_of
+from auditor.plugin import Context, Platform, activity_from, behind_wall, failed, latest, unreadable
 from auditor.plugin import Registry
 
 FEED_SUFFIXES = (".xml", ".rss", ".atom", ".rdf", "feed.json", "/feed", "/feed/", "/rss", "/rss/", "/atom")
@@ -39,7 +40,8 @@ class FeedPlatform(Platform):
         try:
             feed = parse_feed(fetched.body)
         except FeedError as exc:
-            return unreadable(channel, f"{fetched.final_url}: {exc}")
+            wall = interstitial_of(fetched)  # an HTML wall where the feed should be
+            return behind_wall(channel, fetched, wall) if wall else unreadable(channel, f"{fetched.final_url}: {exc}")
         newest, when = latest(feed.items, context.as_of)
         evidence = [Evidence(fetched.final_url, "format", feed.format)]
         if feed.updated is not None:

@@ -21,6 +21,10 @@ Reads, through the shared fetcher and without authentication:
   interaction, answered at the account's first reply to it (matched by ``in_reply_to_id``
   and ``account.id``, never by name).
 
+A server whose lookup does not answer as Mastodon's does (no API, a login, another
+software's error) while its NodeInfo names other ActivityPub software (Misskey, GoToSocial…)
+is read through WebFinger, the actor and its outbox by :mod:`auditor.plugins.fediverse`.
+
 Statuses: 404 ``Record not found`` is not_found; 410 or ``suspended: true`` is gone; a
 ``moved`` account is ok with ``moved_to`` set (collection then audits the new account); 401
 (an instance that hides its API from anonymous clients) is login_wall, never gone.
@@ -44,6 +48,8 @@ from auditor.parse.jsonshape import Unreadable, json_list, json_object, string
 from auditor.models import Activity, Channel, Evidence, Interaction, Item, Status
 from auditor.plugin import Context, Platform, latest, status_of_failure, unreadable
 from auditor.plugin import Registry
+
+from .fediverse import nodeinfo, read_account
 
 STATUS_LIMIT = 40
 STATUS_PAGES = 3  # pages of statuses read at most, when the first holds no dated act
@@ -124,6 +130,10 @@ class MastodonPlatform(Platform):
             if found and found != server:
                 server = found
                 lookup = await context.get(_lookup_url(server, handle))
+        if not lookup.ok and not lookup.error and not _account_error(lookup):
+            software = await nodeinfo(server, context, evidence)
+            if software is not None and software.activitypub and software.name != "mastodon":
+                return await read_account(channel, context, handle.user, handle.domain, software, evidence)
         if _no_mastodon_api(lookup):
             return Activity(channel_url=channel.url, status=Status.ERROR, evidence=tuple(evidence),
                             reason=f"{server} does not answer as a Mastodon server ({lookup.final_url} answered "
@@ -210,6 +220,11 @@ def _no_mastodon_api(fetched: Fetched) -> bool:
     except ValueError:
         return True
     return not (isinstance(body, dict) and "error" in body)
+
+
+def _account_error(fetched: Fetched) -> bool:
+    """True when a Mastodon API said the account is missing or gone (404/410 with its ``error`` string)."""
+    return fetched.status in (404, 410) and bool(_error_message(fetched))
 
 
 async def _webfinger(handle: Handle, context: Context, evidence: list[Evidence]) -> str:

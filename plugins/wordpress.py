@@ -8,7 +8,8 @@ as a separate feed channel.
 Collection tries, in order, and says in the evidence which one it used:
 
 1. ``/wp-json/wp/v2/posts?per_page=…&_fields=…`` (pages while ``X-WP-TotalPages`` says there
-   are more and posts are younger than a year), then ``/wp/v2/comments?post=ID&per_page=100``
+   are more and posts are younger than a year, or while no page so far holds a dated post
+   that is not sticky, up to :data:`MAX_POST_PAGES`), then ``/wp/v2/comments?post=ID&per_page=100``
    for the newest posts. A comment whose ``author`` is not 0 was written by a site user: the
    owner (the post's author, or another user of the site). ``parent`` threads it.
 2. ``/?rest_route=/wp/v2/posts…`` when the pretty route answers 401/403, 404 or not JSON
@@ -16,7 +17,8 @@ Collection tries, in order, and says in the evidence which one it used:
 3. ``/feed/`` for posts, ``/comments/feed/`` to learn which posts have comments, and the
    HTML of those and the newest posts (bounded) read with :func:`auditor.parse.page.extract_page`.
 
-Last activity is the newest post or owner reply.
+Last activity is the newest post or owner reply. A ``sticky`` post (read from the posts'
+``sticky`` field) is shown on top whatever its date, so it is never the newest.
 """
 
 from __future__ import annotations
@@ -45,7 +47,7 @@ COMMENT_POSTS = 5  # the newest posts whose comments are read
 MAX_COMMENT_PAGES = 3
 MAX_HTML_POSTS = 3  # post pages read on the feed path
 LOOKBACK = timedelta(days=365)
-POST_FIELDS = "id,date_gmt,modified_gmt,author,comment_status,link,title"
+POST_FIELDS = "id,date_gmt,modified_gmt,author,comment_status,link,title,sticky"
 _TAGS = re.compile(r"<[^>]+>")
 
 
@@ -204,7 +206,8 @@ def post_record(raw: Any) -> tuple[int, int, Item]:
         raise ShapeError("a post has no integer id or author")
     item = Item(url=str(raw.get("link") or ""), title=rendered(raw.get("title")),
                 published=gmt(raw.get("date_gmt"), f"post {post_id} date_gmt"),
-                updated=gmt(raw.get("modified_gmt"), f"post {post_id} modified_gmt"))
+                updated=gmt(raw.get("modified_gmt"), f"post {post_id} modified_gmt"),
+                pinned=raw.get("sticky") is True)
     return post_id, author, item
 
 
@@ -233,7 +236,7 @@ async def collect_rest(channel: Channel, context: Context, site: str, style: str
         if not isinstance(body, list):
             raise ShapeError("the posts answer is not a list")
         posts.extend(post_record(raw) for raw in body)
-        oldest = min((p[2].published for p in posts if p[2].published), default=None)
+        oldest = min((p[2].published for p in posts if p[2].published and not p[2].pinned), default=None)
         if page >= min(total_pages(fetched), MAX_POST_PAGES) or (oldest and oldest < context.as_of - LOOKBACK):
             break
         page += 1
@@ -243,6 +246,12 @@ async def collect_rest(channel: Channel, context: Context, site: str, style: str
             break
     evidence.append(Evidence(first.final_url, "posts read", f"{len(posts)} of X-WP-Total "
                                                           f"{first.headers.get('x-wp-total', '?')}"))
+    stickies = sum(1 for p in posts if p[2].pinned)
+    if stickies:
+        evidence.append(Evidence(first.final_url, "sticky posts (never the newest)", str(stickies)))
+    if page > 1:
+        evidence.append(Evidence(first.final_url, "pages of posts read",
+                                 f"{page} of X-WP-TotalPages {total_pages(first)} (at most {MAX_POST_PAGES})"))
     items = tuple(p[2] for p in posts)
     recent = sorted((p for p in posts if p[2].published and p[2].published >= context.as_of - LOOKBACK),
                     key=lambda p: p[2].published, reverse=True)[:COMMENT_POSTS]  # type: ignore[arg-type, return-value]
@@ -252,7 +261,7 @@ async def collect_rest(channel: Channel, context: Context, site: str, style: str
         comments = await read_comments(context, site, style, post_id, author, item.url, evidence)
         interactions.extend(interactions_from(comments, item.url))
         owner_replies.extend(c for c in comments if c.is_owner)
-    newest, when = latest(items, context.as_of)
+    newest, when = latest(tuple(i for i in items if not i.pinned), context.as_of)
     candidates = [(when, Evidence(newest.url, "post date_gmt", when.isoformat()) if newest and when else None)]
     candidates += [(c.at, Evidence(c.url, f"owner reply ({c.owner_because})", c.at.isoformat() if c.at else ""))
                    for c in owner_replies]

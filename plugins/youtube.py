@@ -12,7 +12,15 @@ Reads, through the shared fetcher:
   ``data-channelid``), and when none names it the status is blocked with the wall in
   ``interstitial`` (activity unknown; never broken, never gone);
 * the uploads feed ``https://www.youtube.com/feeds/videos.xml?channel_id=UC…`` (Atom, the
-  latest 15 videos): the newest video's ``published`` is the last activity. The feed
+  latest 15 videos): the newest video's ``published`` is the last activity, except
+  - the channel trailer (the channel page's featured video for visitors,
+    ``channelVideoPlayerRenderer``), which is marked pinned and is never the newest. It is
+    known when the channel page was read for the ID (``/@handle``, ``/c/``, ``/user/``); a
+    channel named by its ID costs the feed alone, so its trailer is not looked for;
+  - a scheduled premiere or live stream: the feed lists it, dated when it was set up, before
+    anyone can watch it (``media:statistics views="0"``). For such a newest entry the watch
+    page is read (at most :data:`PREMIERE_CHECKS`); a ``startDate`` after the audit's time
+    (with ``isLiveBroadcast``) makes the item dated when it airs, never the newest. The feed
   answers 404 or 500 now and then for channels that exist, so a failed feed is checked
   against the channel page: a page that answers 200 means the channel exists (status
   ok, last activity unknown, and the reason says why); only a 404 page means not_found;
@@ -28,6 +36,7 @@ Reads, through the shared fetcher:
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any
 from urllib.parse import parse_qs, quote, urlsplit
@@ -50,6 +59,7 @@ API = "https://www.googleapis.com/youtube/v3"
 KEY_NAME = "YOUTUBE_API_KEY"
 VIDEOS_READ = 5  # newest videos whose comments are read
 REPLY_PAGES = 10  # comments?parentId= reads per channel, for threads with more replies than shown
+PREMIERE_CHECKS = 3  # watch pages read per channel, for unwatched newest entries that may be scheduled
 
 CHANNEL_ID = re.compile(r"^UC[0-9A-Za-z_-]{22}$")
 ID_IN_TEXT = re.compile(r"/channel/(UC[0-9A-Za-z_-]{22})|channel_id=(UC[0-9A-Za-z_-]{22})")
@@ -60,6 +70,8 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 TERMINATED = ("This account has been terminated", "This channel was removed because it violated")
 YT = "{http://www.youtube.com/xml/schemas/2015}"
 ATOM = "{http://www.w3.org/2005/Atom}"
+MEDIA = "{http://search.yahoo.com/mrss/}"
+TRAILER = re.compile(r'"channelVideoPlayerRenderer"\s*:\s*\{\s*"videoId"\s*:\s*"([0-9A-Za-z_-]{11})"')
 
 
 class YouTubePlatform(Platform):
@@ -129,8 +141,8 @@ class YouTubePlatform(Platform):
         except FeedError as exc:
             return Activity(channel_url=channel.url, status=Status.ERROR, reason=f"{feed_url}: {exc}",
                             evidence=tuple(evidence))
-        items = parsed.items
-        newest, when = latest(items, context.as_of)
+        items, scheduled = await _not_uploads(feed.body, parsed.items, page, context, evidence)
+        newest, when = latest(tuple(i for i in items if not i.pinned and i.url not in scheduled), context.as_of)
         source = None
         reasons = [f"{len(items)} videos in the uploads feed (it lists the latest 15)"]
         if newest is not None and when is not None:
@@ -141,7 +153,7 @@ class YouTubePlatform(Platform):
         interactions: tuple[Interaction, ...] = ()
         key = context.credentials.get(KEY_NAME, "")
         if key:
-            videos = _video_ids(feed.body, items)
+            videos = _video_ids(feed.body, parsed.items)
             interactions, note = await _comments(channel_id, videos, key, context, evidence)
             if note:
                 reasons.append(note)
@@ -168,6 +180,66 @@ class YouTubePlatform(Platform):
                         reason=f"uploads feed unavailable ({trouble}; YouTube's feed fails now and then for "
                                f"channels that exist); the channel page answered {page.status}, so the channel "
                                f"exists, but its last upload is unknown")
+
+
+# -- the trailer and scheduled premieres ----------------------------------------------------
+
+async def _not_uploads(body: bytes, items: tuple[Item, ...], page: Fetched | None,
+                       context: Context, evidence: list[Evidence]) -> tuple[tuple[Item, ...], set[str]]:
+    """The feed's items with the channel trailer marked pinned and scheduled premieres dated when they
+    air, and the URLs of those scheduled items (neither is ever the newest upload)."""
+    pairs = _video_ids(body, items)
+    if not pairs:
+        return items, set()
+    match = TRAILER.search(page.text()) if page is not None and page.ok and not interstitial_of(page) else None
+    trailer = match.group(1) if match else ""
+    changed: dict[int, Item] = {}
+    scheduled: set[str] = set()
+    for video, item in pairs:
+        if page is not None and video == trailer:
+            changed[id(item)] = replace(item, pinned=True)
+            evidence.append(Evidence(page.final_url, "channel trailer (never the newest)", item.url or video))
+    unwatched, checks = _unwatched(body), 0
+    for video, item in pairs:
+        if video == trailer:
+            continue
+        if video not in unwatched or checks >= PREMIERE_CHECKS:
+            break
+        checks += 1
+        watch = await context.get(f"{SITE}/watch?v={quote(video, safe='')}")
+        start = _scheduled_start(watch)
+        if start is None or start <= context.as_of:
+            break  # a fresh upload nobody has watched yet, or a premiere that has aired: an upload
+        changed[id(item)] = replace(item, published=start, updated=None)
+        scheduled.add(item.url)
+        evidence.append(Evidence(watch.final_url, "scheduled premiere (startDate; not yet aired)", start.isoformat()))
+    return tuple(changed.get(id(i), i) for i in items), scheduled
+
+
+def _unwatched(body: bytes) -> set[str]:
+    """The video IDs of the feed's entries that nobody has watched (``media:statistics views="0"``)."""
+    try:
+        root = SafeET.fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
+    except (DefusedXmlException, SafeET.ParseError):
+        return set()
+    found = set()
+    for entry in root.iter(f"{ATOM}entry"):
+        statistics = entry.find(f"{MEDIA}group/{MEDIA}community/{MEDIA}statistics")
+        if statistics is not None and (statistics.get("views") or "").strip() == "0":
+            found.add((entry.findtext(f"{YT}videoId") or "").strip())
+    return found
+
+
+def _scheduled_start(watch: Fetched) -> datetime | None:
+    """When a live broadcast or premiere starts, from its watch page's ``startDate`` (None: not one)."""
+    if not watch.ok:
+        return None
+    tree = LexborHTMLParser(watch.text())
+    live = tree.css_first('meta[itemprop="isLiveBroadcast"]')
+    start = tree.css_first('meta[itemprop="startDate"]')
+    if live is None or start is None or (live.attributes.get("content") or "").strip().lower() != "true":
+        return None
+    return parse_date((start.attributes.get("content") or "").strip())
 
 
 # -- the channel page ------------------------------------------------------------------------

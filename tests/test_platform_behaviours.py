@@ -6,6 +6,7 @@ findings the brand gets and the activity recorded for the channel.
 
 from __future__ import annotations
 
+import pytest
 from conftest import AS_OF, TEST_FETCH, audit_profile, utc
 
 from auditor import AuditOptions, Status, audit
@@ -166,6 +167,35 @@ def test_a_feed_behind_a_cloudflare_challenge_is_unknown_never_broken(fixture_in
     activity = result.activity_for(channel)
     assert activity.status is Status.BLOCKED and activity.interstitial == "robot check"
     assert "not broken, not gone" in activity.reason
+    assert codes(result, channel.url) == ["UNKNOWN001"]
+
+
+def test_a_cookie_wall_served_with_200_in_place_of_the_feed_is_unknown_never_broken(fixture_internet):
+    result = audit("https://cookiefeed.example/", OPTIONS)
+    (channel,) = [c for c in result.channels if c.url == "https://cookiefeed.example/feed.xml"]
+    activity = result.activity_for(channel)
+    assert activity.status is Status.BLOCKED and activity.interstitial == "cookie wall"
+    assert "(HTTP 200)" in activity.reason and "not broken, not gone" in activity.reason
+    assert codes(result, channel.url) == ["UNKNOWN001"]
+
+
+def test_a_subreddit_behind_the_over_18_gate_is_unknown_never_broken_or_missing(fixture_internet):
+    result, channel, activity = audit_profile("https://www.reddit.com/r/nsfwbrand/", "reddit", options=OPTIONS)
+    assert activity.status is Status.BLOCKED and activity.interstitial == "age gate"
+    assert activity.reason.startswith("https://www.reddit.com/over18?dest=")
+    assert codes(result, channel.url) == ["UNKNOWN001"]
+
+
+@pytest.mark.parametrize(("url", "platform"), [
+    ("https://www.instagram.com/walledbrand/", "instagram"),  # its login page carries the "missing account" marker
+    ("https://www.facebook.com/walledbrand", "facebook"),  # its login page has the bare <title>Facebook</title>
+])
+def test_a_profile_sent_to_the_login_page_is_unknown_never_missing(fixture_internet, url, platform):
+    result, channel, activity = audit_profile(url, platform, options=OPTIONS)
+    assert activity.status is Status.LOGIN_WALL and activity.interstitial == "login wall"
+    assert activity.exists is None  # the login page says nothing about the account
+    assert "whether the account exists cannot be told" in activity.reason
+    assert not any(e.field == "account exists" for e in activity.evidence)
     assert codes(result, channel.url) == ["UNKNOWN001"]
 
 

@@ -166,3 +166,22 @@ def test_a_sticky_post_on_top_of_the_listing_is_not_the_newest(fixture_internet)
     assert wp.status is Status.OK
     assert wp.last_activity == utc(2025, 6, 10, 7)
     assert wp.last_activity_source.url == "https://wpsticky.example/2025/06/10/summer-opening-hours/"
+    sticky = [i for i in wp.items if i.pinned]
+    assert [i.url for i in sticky] == ["https://wpsticky.example/2021/03/01/welcome-to-our-shop/"]
+    assert ("sticky posts (never the newest)", "1") in [(e.field, e.value) for e in wp.evidence]
+
+
+def test_a_first_page_of_only_sticky_posts_sends_the_reader_to_the_next_page(fixture_internet):
+    # Ten floated guides fill the first page; the posts of the year start on page 2 of 3.
+    before = len(fixture_internet.log)
+    result = audit("https://wppaged.example/", OPTIONS)
+    wp = activity(result, "https://wppaged.example/wp-json/")
+    assert wp.status is Status.OK
+    assert wp.last_activity == utc(2026, 10, 28, 16)
+    assert wp.last_activity_source.url == "https://wppaged.example/2026/10/28/autumn-yarn-drop/"
+    assert len(wp.items) == 20 and sum(i.pinned for i in wp.items) == 10
+    assert ("pages of posts read", "2 of X-WP-TotalPages 3 (at most 3)") in [(e.field, e.value) for e in wp.evidence]
+    pages = [e.target for e in fixture_internet.log[before:] if e.host == "wppaged.example" and "/posts?" in e.target]
+    assert len(pages) == 2  # page 2 reaches past a year: page 3 is never asked for
+    assert not any("stale" in f.code.lower() or f.code.startswith("STALE") for f in result.findings
+                   if f.channel_url == wp.channel_url)

@@ -195,3 +195,28 @@ def test_the_api_key_travels_in_a_header_never_in_the_url():
     assert all("secret-key" not in str(r.url) for r in seen)
     assert activity.status is Status.OK and activity.last_activity == utc(2026, 11, 1, 10)
     assert "keyInvalid" in activity.reason and activity.interactions == ()
+
+
+def test_the_channel_trailer_is_never_the_newest_upload(fixture_internet):
+    # A trailer uploaded this month, featured on the channel page for visitors, over two-year-old videos.
+    result, activity = collect("https://www.youtube.com/@trailerbrand")
+    assert activity.status is Status.OK
+    assert activity.last_activity == utc(2024, 2, 11, 12)
+    assert activity.last_activity_source.url == "https://www.youtube.com/watch?v=oldVid00001"
+    (trailer,) = [i for i in activity.items if i.pinned]
+    assert trailer.url == "https://www.youtube.com/watch?v=trlrVid0001"
+    assert any(e.field == "channel trailer (never the newest)" for e in activity.evidence)
+    assert "STALE001" in {f.code for f in result.findings}
+
+
+def test_a_premiere_scheduled_after_the_audit_is_not_recent_activity(fixture_internet):
+    result, activity = collect("https://www.youtube.com/@premierebrand")
+    assert activity.status is Status.OK
+    assert activity.last_activity == utc(2025, 3, 10, 16)  # the last video anyone could watch
+    premiere = next(i for i in activity.items if i.url.endswith("premVid0001"))
+    assert premiere.published == utc(2026, 12, 5, 17)  # dated when it airs, not when it was set up
+    assert ("scheduled premiere (startDate; not yet aired)", "2026-12-05T17:00:00+00:00") in [
+        (e.field, e.value) for e in activity.evidence]
+    watched = [e.target for e in fixture_internet.log if e.target.startswith("/watch?v=")]
+    assert "/watch?v=premVid0001" in watched and "/watch?v=lastVid0001" not in watched  # only unwatched entries
+    assert "STALE001" in {f.code for f in result.findings}

@@ -8,7 +8,9 @@ activity is unknown, never guessed.
 Existence is the Activity's typed ``exists`` fact (handle probing reads it), and evidence
 with the field :data:`EXISTS_FIELD` says why, for people. A ``no`` read from a page's HTML is
 an observed, unofficial marker, so collection keeps the status ``login_wall`` and says so;
-only an API answer (TikTok's oEmbed, X's API) may report ``not_found`` or ``gone``.
+only an API answer (TikTok's oEmbed, X's API) may report ``not_found`` or ``gone``. A profile
+that sends the client to a login page (or another wall, :func:`~auditor.collect.interstitial.wall_of`)
+says nothing about the account: ``login_wall`` with the wall in ``interstitial`` and existence unknown.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import html
 import re
 from dataclasses import dataclass
 
+from auditor.collect.interstitial import wall_of
 from auditor.fetch.client import Fetched
 from auditor.models import Activity, Channel, Evidence, Status
 from auditor.plugin import Context, Platform, PlatformSpec, Priority, Signal
@@ -103,6 +106,13 @@ class WalledPlatform(Platform):
             reason = (f"{self.label} answered HTTP {code} for {fetched.final_url}; its pages are no reliable sign "
                       "of whether an account exists, so nothing is concluded")
             return Activity(channel_url=channel.url, status=Status.ERROR, reason=reason, evidence=tuple(evidence))
+        wall = wall_of(fetched)
+        if wall:  # sent to the login page (or another wall): the profile's own markers are not there
+            evidence.append(Evidence(fetched.final_url, "interstitial", wall))
+            return Activity(channel_url=channel.url, status=Status.LOGIN_WALL, interstitial=wall,
+                            evidence=tuple(evidence),
+                            reason=f"{self.label} showed a {wall} page ({fetched.final_url}) instead of the profile, "
+                                   f"so whether the account exists cannot be told; {self.wall_reason}")
         seen = self.existence(channel, fetched)
         found = seen.evidence(fetched.final_url)
         if found is not None:
