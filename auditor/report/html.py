@@ -53,7 +53,7 @@ table.portfolio td.zero{display:none}table.portfolio td.num{display:inline-block
 .tl text{font-size:14px}.tl .label{font-size:15px}.tl .older,.tl .note{font-size:12px}
 }
 @media print{
-body{background:#fff;font-size:11pt}main{max-width:none;padding:0;gap:12px;display:block}
+body{background:#fff;font-size:11pt}main{max-width:none;padding:0;gap:12px}
 section{border:0;border-radius:0;padding:0;margin:0 0 16px}
 .scroll{overflow:visible}svg.tl{min-width:0}
 h2,h3{break-after:avoid}tr,.finding,figure.timeline{break-inside:avoid}

@@ -81,7 +81,7 @@ def shared_axis(as_of: datetime, rows: Iterable[Row]) -> Axis:
             if month == 1:
                 ticks.append(Tick(at, str(year), True))
             elif step and (month - 1) % step == 0:
-                ticks.append(Tick(at, MONTHS[month - 1] if years <= 2 and (month - 1) % 3 == 0 else "", False))
+                ticks.append(Tick(at, MONTHS[month - 1] if years <= 3 and (month - 1) % 3 == 0 else "", False))
     return Axis(start, as_of, tuple(ticks))
 
 
