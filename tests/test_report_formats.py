@@ -263,3 +263,19 @@ def test_shared_axis_reaches_the_oldest_last_activity_and_the_longest_stale_limi
     assert axis.x(axis.start) == 8.0 and axis.x(as_of) == 712.0
     short = shared_axis(as_of, [recent])
     assert [t.label for t in short.ticks if t.label][:5] == ["2024", "Apr", "Jul", "Oct", "2025"]
+
+
+def test_a_resumed_folder_keeps_every_brand_in_its_portfolio_page(audits, tmp_path):
+    from auditor.report.output import DirectorySink, file_key
+
+    first = DirectorySink("html", ReportOptions(), tmp_path, resume=False)
+    first.write(audits[0])
+    assert "index.html" in first.close(completed=False)
+    again = DirectorySink("html", ReportOptions(), tmp_path, resume=True)
+    assert set(again.done) == {"oldcorner.example"}
+    again.write(audits[2])
+    again.close(completed=True)
+    page = (tmp_path / "index.html").read_text(encoding="utf-8")
+    assert re.findall(r'<td data-label="brand"><a href="([^"]+)">', page) == [
+        "down.example.html", "oldcorner.example.html"]  # the error first
+    assert file_key("index") != "index" and file_key("index.example") == "index.example"

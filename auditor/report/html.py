@@ -26,11 +26,11 @@ body{font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:
 main{max-width:1080px;margin:0 auto;padding:24px;display:flex;flex-direction:column;gap:24px}
 section{background:#fff;border:1px solid #dde1e7;border-radius:8px;padding:20px;min-width:0}
 h1{font-size:24px;margin:0}h2{font-size:20px;margin:0 0 8px}h3{font-size:16px;margin:18px 0 6px}
-h2,h3,td,li,p,code,a,.finding,.evidence{overflow-wrap:anywhere}
+h2,h3,li,p,code,a,.finding,.evidence{overflow-wrap:anywhere}td{overflow-wrap:break-word}
 .summary{order:-1}.muted{color:#5b6472}table{border-collapse:collapse;width:100%;margin:8px 0}
 th,td{text-align:left;padding:6px 8px;border-bottom:1px solid #e6e9ee;vertical-align:top}th{font-size:13px;color:#5b6472}
 .num{text-align:right}.zero{color:#9aa3af}
-.badge{display:inline-block;padding:1px 7px;border-radius:10px;font-size:12px;font-weight:600;text-decoration:none}
+.badge{display:inline-block;white-space:nowrap;padding:1px 7px;border-radius:10px;font-size:12px;font-weight:600;text-decoration:none}
 .error{background:#fde2e1;color:#9b1c1c}.warning{background:#fff1c2;color:#7a5200}.info{background:#e1effe;color:#1e429f}
 .ok{background:#def7ec;color:#03543f}.status-bad{background:#fde2e1;color:#9b1c1c}.status-unknown{background:#eceff3;color:#374151}
 .finding{margin:6px 0 10px;padding-left:10px;border-left:3px solid #dde1e7}.finding:target{border-left-color:#1a56db;background:#eef4ff}
