@@ -199,15 +199,32 @@ def test_html_renders_in_headless_chromium(audits, portfolio, tmp_path):
     single.write_text(reporter("html").render(audits[0]), encoding="utf-8")
     several = tmp_path / "four.html"
     several.write_text(render_all(audits, "html"), encoding="utf-8")
-    pages = [single, several, portfolio / "index.html", *sorted(portfolio.glob("*.html"))]
+    long = tmp_path / "long.html"
+    long.write_text(render_all([long_words_audit(), audits[0]], "html"), encoding="utf-8")
+    pages = [single, several, long, portfolio / "index.html", *sorted(portfolio.glob("*.html"))]
     shots = Path(os.environ.get("AUDITOR_TEST_ARTIFACTS", tmp_path))
     shots.mkdir(parents=True, exist_ok=True)
     with Chromium(binary, tmp_path / "profile") as browser:
         for width in (360, 1280):
             seen = {page: check_in_browser(browser, page, width, shots / f"{page.stem}-{width}.png"
                                            if page.parent == tmp_path else None) for page in pages}
-            assert "portfolio" in seen[several]["ids"] and "20 brands" in seen[pages[2]]["text"]
+            assert "portfolio" in seen[several]["ids"] and "20 brands" in seen[portfolio / "index.html"]["text"]
     assert (shots / "four-360.png").stat().st_size > 10_000
+
+
+def long_words_audit():
+    """A brand whose name, channel title and URLs are single words far wider than a phone."""
+    from auditor.models import Activity, Audit, Brand, Channel, Evidence, Finding, Item, Status
+
+    url = "https://long.example/" + "segment-without-a-break" * 14 + "?q=" + "x" * 80
+    channel = Channel(platform="feed", url=url, kind="blog", title="Title" + "W" * 150)
+    when = AS_OF.replace(year=2025)
+    activity = Activity(channel_url=url, status=Status.OK, last_activity=when,
+                        items=(Item(url=url, title="T" * 120, published=when),))
+    finding = Finding(code="STALE001", category="stale", severity=Severity.WARNING, channel_url=url, platform="feed",
+                      message="No activity for " + "m" * 90, evidence=(Evidence(url, "pubDate" * 20, "v" * 120),))
+    return Audit(brand=Brand(name="Brand" + "N" * 120, homepages=(url,)), as_of=AS_OF, channels=(channel,),
+                 activities=(activity,), findings=(finding,))
 
 
 def test_a_wide_page_fails_the_browser_check(tmp_path):
