@@ -213,7 +213,7 @@ def test_no_file_the_cli_writes_holds_a_configured_secret(fixture_internet, tmp_
     written = [p for p in tmp_path.rglob("*") if p.is_file()]
     assert any(p.suffix == ".sqlite" for p in (tmp_path / "cache").iterdir())
     reports_written = [p for p in (tmp_path / "reports").iterdir() if not p.name.startswith(".")]  # not the ledgers
-    assert len(reports_written) == len(FORMATS) and any(data.rglob("*"))
+    assert len(reports_written) == len(FORMATS) + 1 and any(data.rglob("*"))  # and the HTML portfolio page
     assert any(entry.host == "api.github.com" for entry in fixture_internet.log)
     for secret in (TOKEN, KEY):
         for spelling in spellings(secret):

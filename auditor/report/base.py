@@ -27,6 +27,7 @@ class ReportOptions:
     verbose: bool = False  # terminal: show healthy channels too
     fail_on: Severity | None = Severity.WARNING  # JUnit: findings at or above this are failures
     rules: Rules | None = None  # the audit's checked configuration: limits and windows a report states come from it
+    portfolio: str = ""  # HTML: the relative address of the page across brands a brand's own file links back to
 
 
 RULE_DEFAULTS: dict[str, Any] = {"STALE001": stale.Options, "SLOW002": response_rate.Options}

@@ -10,7 +10,8 @@ against interruption, and checked before any request is made.
 * a directory: one complete report per brand (``<key>.<ext>``, see :func:`file_key`), each
   written atomically,
   and a line per brand in a hidden ledger (``.presence-auditor-<ext>.jsonl``) so ``resume``
-  knows which brands are done and what they found;
+  knows which brands are done and what they found; for HTML also ``index.html``, the brands
+  side by side (worst first, by category) each linking to its own file;
 * several formats (``json,html``): ``-o DIR`` holds one file per format (``report.<ext>``;
   ``report.jsonl`` for JSON of several brands), ``--output-dir DIR`` one file per brand and format.
 
@@ -28,13 +29,15 @@ import re
 import secrets
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
+from urllib.parse import quote
 
 from auditor.discover.brand import InvalidInput
 from auditor.models import Audit, ExitStatus, Severity
-from auditor.report import FORMATS, ReportOptions, reporter
+from auditor.report import FORMATS, ReportOptions, portfolio, reporter
+from auditor.report.html import STYLE
 
 
 def slug(name: str) -> str:
@@ -44,6 +47,7 @@ def slug(name: str) -> str:
 _PLAIN_KEY = re.compile(r"[a-z0-9][a-z0-9._-]{0,79}")
 # Names Windows reserves for devices, whatever the extension.
 _DEVICES = frozenset({"con", "prn", "aux", "nul", *(f"com{n}" for n in range(10)), *(f"lpt{n}" for n in range(10))})
+PORTFOLIO = "index.html"  # the page across brands in a folder of HTML reports; no brand's key is "index"
 
 
 def file_key(name: str) -> str:
@@ -52,7 +56,8 @@ def file_key(name: str) -> str:
     already a plain lower-case file name is its own key (``acme.example``); any other gets its
     slug and ``~`` and a digest of the whole name (``Big_Brand~1a2b3c4d5e``), so ``a/b`` and
     ``a_b``, or ``Acme`` and ``acme`` on a case-insensitive disk, never overwrite each other."""
-    if _PLAIN_KEY.fullmatch(name) and not name.endswith(".") and name.split(".")[0] not in _DEVICES:
+    if (_PLAIN_KEY.fullmatch(name) and not name.endswith(".") and name.split(".")[0] not in _DEVICES
+            and name != "index"):
         return name
     digest = hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:10]
     return f"{slug(name)[:80]}~{digest}"
@@ -259,17 +264,37 @@ class DirectorySink(Sink):
         return self.directory / f"{file_key(name)}.{self.extension}"
 
     def write(self, audit: Audit) -> None:
-        write_atomically(self.path_for(audit.brand.name), reporter(self.format, self.options).render(audit))
+        options = replace(self.options, portfolio=PORTFOLIO) if self.format == "html" else self.options
+        write_atomically(self.path_for(audit.brand.name), reporter(self.format, options).render(audit))
         finished = Done.of(audit)
+        entry = portfolio.entry_record(portfolio.entry_of(audit, ""))
         self.handle.write(json.dumps({"name": finished.name, "findings": finished.findings,
-                                      "reached": finished.reached}, ensure_ascii=False) + "\n")
+                                      "reached": finished.reached, **entry}, ensure_ascii=False) + "\n")
         self.handle.flush()
         os.fsync(self.handle.fileno())
         self.written += 1
 
     def close(self, completed: bool) -> str:
         self.handle.close()
+        if self.format == "html":
+            write_atomically(self.directory / PORTFOLIO, self._portfolio())
+            return f"wrote {self.written} html reports to {self.directory}, brands side by side in " \
+                   f"{self.directory / PORTFOLIO}"
         return f"wrote {self.written} {self.format} reports to {self.directory}"
+
+    def _portfolio(self) -> str:
+        """The page across every brand the ledger holds (this run's and a resumed run's), linking to their files."""
+        entries: dict[str, portfolio.Entry] = {}
+        for line in self.ledger.read_text(encoding="utf-8").splitlines():
+            try:
+                record = json.loads(line)
+                name = str(record["name"])
+            except (ValueError, KeyError, TypeError):
+                break
+            if self.path_for(name).exists():
+                href = quote(self.path_for(name).name)
+                entries[name] = portfolio.entry_from(name, href, record, bool(record.get("reached", True)))
+        return portfolio.page(list(entries.values()), STYLE)
 
 
 class MultiSink(Sink):
