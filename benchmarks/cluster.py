@@ -53,9 +53,31 @@ async def _plain(specs, options: AuditOptions, concurrency: int) -> tuple[int, i
     return outcome.audited, outcome.failed
 
 
-async def _on_cluster(specs, options: AuditOptions, workers: int, concurrency: int) -> tuple[float, float, int, int,
-                                                                                           int]:
-    """(start-up seconds, batch seconds, audited, failed, gate round trips) on a new LocalCluster."""
+def _cpu_seconds(proxy_pid: int) -> dict[str, float]:
+    """CPU seconds used so far, by role: this process (the batch, or the scheduler and its client), the proxy,
+    and every other process this one started (the Dask nannies and workers)."""
+    import psutil
+
+    def used(process: psutil.Process) -> float:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            return 0.0
+        return times.user + times.system
+
+    me = psutil.Process()
+    others = sum(used(child) for child in me.children(recursive=True) if child.pid != proxy_pid)
+    return {"this process": used(me), "proxy": used(psutil.Process(proxy_pid)), "workers": others}
+
+
+def _spent(before: dict[str, float], after: dict[str, float]) -> dict[str, float]:
+    return {role: after[role] - before[role] for role in before}
+
+
+async def _on_cluster(specs, options: AuditOptions, workers: int, concurrency: int,
+                      proxy_pid: int) -> tuple[float, float, int, int, int, dict[str, float]]:
+    """(start-up seconds, batch seconds, audited, failed, gate round trips, CPU seconds by role) on a new
+    LocalCluster. The workers' CPU is read before the cluster closes, while they still run."""
     from distributed import Client, LocalCluster
 
     started = time.monotonic()
@@ -64,13 +86,15 @@ async def _on_cluster(specs, options: AuditOptions, workers: int, concurrency: i
         async with Client(cluster, asynchronous=True) as client:
             await client.wait_for_workers(workers)
             ready = time.monotonic()
+            before = _cpu_seconds(proxy_pid)
             audited = failed = 0
             async for result in audit_on_cluster(specs, options, client=client):
                 audited += result.audit is not None
                 failed += result.audit is None
             finished = time.monotonic()
+            cpu = _spent(before, _cpu_seconds(proxy_pid))
             calls = cluster.scheduler.plugins["auditor-host-gate"].calls
-    return ready - started, finished - ready, audited, failed, calls
+    return ready - started, finished - ready, audited, failed, calls, cpu
 
 
 def _politeness(name: str, proxy: ProxyProcess, log: Path, start: float, end: float, root: Path,
@@ -100,15 +124,18 @@ def run(count: int, concurrency: int, workers: list[int], work: Path) -> dict[st
     figures: dict[str, float] = {}
     with ProxyProcess(root, work / "proxy-final.jsonl") as proxy:
         asyncio.run(_bare([f"https://{h}/" for h in hosts], settings, 32))  # warm: certificates made
-        start = time.monotonic()
+        start, before = time.monotonic(), _cpu_seconds(proxy.pid)
         audited, failed = asyncio.run(_plain(specs, options, concurrency))
         figures["plain"] = time.monotonic() - start
+        cpus = {"plain batch": _spent(before, _cpu_seconds(proxy.pid))}
         rows.append(("plain batch", figures["plain"], audited, failed, ""))
         _politeness("plain batch", proxy, work / "proxy-plain.jsonl", start, time.monotonic(), root, settings, figures)
         for n in workers:
-            boot, wall, audited, failed, calls = asyncio.run(_on_cluster(specs, options, n, concurrency))
+            boot, wall, audited, failed, calls, cpu = asyncio.run(_on_cluster(specs, options, n, concurrency,
+                                                                              proxy.pid))
             end = time.monotonic()
             figures[f"local:{n}"] = wall
+            cpus[f"local:{n}"] = cpu
             requests = _politeness(f"local:{n}", proxy, work / f"proxy-local{n}.jsonl", end - wall, end, root,
                                    settings, figures)
             rows.append((f"local:{n}", wall, audited, failed,
@@ -120,7 +147,26 @@ def run(count: int, concurrency: int, workers: list[int], work: Path) -> dict[st
         against_one = f"{one / wall:10.2f}x" if one else "          -"
         print(f"{name:<12} {wall:7.1f}s {audited / wall:9.1f} {figures['plain'] / wall:8.2f}x {against_one}  "
               f"{audited} audited, {failed} failed  {note}")
+    _cpu_report(rows, cpus, os.cpu_count() or 1)
     return figures
+
+
+def _cpu_report(rows: list[tuple[str, float, int, int, str]], cpus: dict[str, dict[str, float]], cores: int) -> None:
+    """Where each phase's CPU went, and the most brands/s this machine's cores allow at that CPU per brand.
+
+    A phase needs its CPU seconds per brand (workers, proxy and scheduler together) whatever the
+    number of workers, so ``cores`` divided by it bounds brands/s: on two cores shared with the proxy
+    and the scheduler, two workers cannot reach twice one worker's rate."""
+    print(f"CPU by role (seconds; 'this process' is the batch itself in the plain phase, the scheduler and its "
+          f"client on a cluster), {cores} cores:")
+    one = next((wall for name, wall, *_ in rows if name == "local:1"), None)
+    for name, wall, audited, _failed, _note in rows:
+        cpu = cpus[name]
+        total = sum(cpu.values())
+        shares = "  ".join(f"{role} {spent:6.1f} s ({spent / total:4.0%})" for role, spent in cpu.items())
+        ceiling = cores * audited / total  # brands/s if every core were busy at this CPU per brand
+        against_one = f" = {ceiling * one / audited:.2f}x local:1" if one else ""
+        print(f"  {name:<12} {shares}  cores busy {total / wall:.2f}; ceiling {ceiling:.1f} brands/s{against_one}")
 
 
 def main(argv: list[str] | None = None) -> None:
