@@ -277,7 +277,8 @@ def audit(
                                 write=runs is None)  # a replay reads the history, never adds to it
         sink = open_sink(formats, report_options(color, to_stdout=to_stdout, verbose=verbose, fail_on=threshold,
                                                  rules=prepared),
-                         output=output, output_dir=output_dir, resume=resume, many=brands is not None)
+                         output=output, output_dir=output_dir, resume=resume,
+                         many=brands is not None or (url is None and len(specs) > 1))  # a replay of a batch too
         source: BrandSource | None = None
         if cluster is not None:
             from auditor.cluster import cluster_source

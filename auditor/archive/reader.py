@@ -68,6 +68,11 @@ class Archived:
         return {run.brand.name: run for run in self.runs if run.as_of == moment}
 
 
+def archive_key(method: str, uri: str) -> str:
+    """What an exchange is looked up by: its archived URL, after its method unless a GET."""
+    return uri if method.upper() == "GET" else f"{method.upper()} {uri}"
+
+
 def warc_files(directory: Path) -> list[Path]:
     """The archive's files, each brand's parts in the order they were written."""
     return sorted(directory.glob(f"*{SUFFIX}"))
@@ -131,7 +136,7 @@ def _read(records: Iterable, runs: dict[tuple[str, str, datetime], BrandRun], pa
             status, _, reason = http.statusline.partition(" ")
             answer = Answer(int(status), reason, http.protocol or "HTTP/1.1", tuple(http.headers),
                             record.raw_stream.read(), complete=not headers.get_header("WARC-Truncated"))
-            run.answers.setdefault(uri, []).append(answer)
+            run.answers.setdefault(archive_key(headers.get_header("WARC-Auditor-Method") or "GET", uri), []).append(answer)
             run.responses[uri] = headers.get_header("WARC-Record-ID")
         elif kind == "metadata":
             fields = _fields(record.content_stream().read())
@@ -143,6 +148,6 @@ def _read(records: Iterable, runs: dict[tuple[str, str, datetime], BrandRun], pa
                                                               int(fields["fetch-bytes"]),
                                                               datetime.fromisoformat(moment) if moment else None))
             elif "error-type" in fields:
-                run.answers.setdefault(uri, []).append(Answer(error_type=fields["error-type"],
+                run.answers.setdefault(archive_key(headers.get_header("WARC-Auditor-Method") or "GET", uri), []).append(Answer(error_type=fields["error-type"],
                                                               error_cause=fields.get("error-cause", ""),
                                                               error_message=json.loads(fields.get("error-message", '""'))))

@@ -32,6 +32,8 @@ REDACTED = "REDACTED"
 HEADER_MARKER = "[REDACTED]"
 _SECRET_NAME = re.compile(r"token|secret|passw|api[-_]?key|cookie|session|authori[sz]ation|signature", re.IGNORECASE)
 _SECRET_PARAMETERS = CREDENTIAL_PARAMETERS | {"api-key", "sig", "signature", "password", "secret", "auth"}
+_JSON_TOKEN = re.compile(rb'("(?:access_token|refresh_token|id_token|client_secret|token|api_key|secret)"\s*:\s*")'
+                         rb'(?:[^"\\]|\\.)*"')
 _INFLATE_STEP = 1024  # compressed bytes inflated at a time, so a bomb is stopped near the cap
 
 
@@ -107,7 +109,17 @@ class Secrets:
 
     def response_body(self, headers: list[tuple[str, str]], body: bytes, cap: int) -> tuple[list[tuple[str, str]], bytes]:
         """A response's headers and body with the secrets out; an encoded body is kept inflated when
-        there are secrets to look for (its Content-Encoding and Content-Length then go)."""
+        there are secrets to look for (its Content-Encoding and Content-Length then go). A JSON body's
+        tokens (an OAuth ``access_token`` handed out) are secrets whatever is configured."""
+        headers, body = self._response_body(headers, body, cap)
+        kind = next((value for name, value in headers if name.lower() == "content-type"), "")
+        if "json" in kind.lower() and _JSON_TOKEN.search(body):
+            clean = _JSON_TOKEN.sub(lambda m: m.group(1) + REDACTED.encode() + b'"', body)
+            headers = [(n, str(len(clean)) if n.lower() == "content-length" else v) for n, v in headers]
+            return headers, clean
+        return headers, body
+
+    def _response_body(self, headers: list[tuple[str, str]], body: bytes, cap: int) -> tuple[list[tuple[str, str]], bytes]:
         if not self.raw or not body:
             return headers, body
         encoding = next((value for name, value in headers if name.lower() == "content-encoding"), "")

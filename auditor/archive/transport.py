@@ -22,7 +22,7 @@ from typing import Any
 
 import httpx
 
-from auditor.archive.reader import Answer, Archived, BrandRun
+from auditor.archive.reader import Answer, Archived, BrandRun, archive_key
 from auditor.archive.scrub import Secrets
 from auditor.archive.writer import BrandArchive
 from auditor.fetch.guard import AddressRefused
@@ -37,6 +37,11 @@ class NotArchived(httpx.TransportError):
 
 def _target(request: httpx.Request) -> str:
     return request.url.raw_path.decode("ascii", errors="replace")
+
+
+def _pairs(headers: httpx.Headers) -> list[tuple[str, str]]:
+    """Headers as sent or received: names in their own case, values byte for byte."""
+    return [(name.decode("latin-1"), value.decode("latin-1")) for name, value in headers.raw]
 
 
 class _Tee(httpx.AsyncByteStream):
@@ -71,20 +76,21 @@ class RecordingTransport(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         brand = RECORDING.get()
-        if brand is None or request.method != "GET":
+        if brand is None:
             return await self.inner.handle_async_request(request)
-        url, target, sent = str(request.url), _target(request), list(request.headers.items())
+        url, target, sent = str(request.url), _target(request), _pairs(request.headers)
+        method = request.method
         try:
             response = await self.inner.handle_async_request(request)
         except (Exception, asyncio.CancelledError) as exc:
-            brand.failure(url=url, target=target, request_headers=sent, error=exc)
+            brand.failure(method=method, url=url, target=target, request_headers=sent, error=exc)
             raise
         version = response.extensions.get("http_version", b"HTTP/1.1").decode("ascii", errors="replace")
         reason = response.extensions.get("reason_phrase", b"").decode("ascii", errors="replace")
 
         def done(body: bytes, complete: bool) -> None:
-            brand.exchange(url=url, target=target, request_headers=sent, version=version, status=response.status_code,
-                           reason=reason, response_headers=list(response.headers.multi_items()), body=body,
+            brand.exchange(method=method, url=url, target=target, request_headers=sent, version=version, status=response.status_code,
+                           reason=reason, response_headers=_pairs(response.headers), body=body,
                            complete=complete)
 
         assert isinstance(response.stream, httpx.AsyncByteStream)
@@ -108,14 +114,15 @@ class BrandReplay:
         self._answered: dict[str, int] = {}
         self._timed: dict[str, int] = {}
 
-    def key(self, url: str) -> str:
-        return self.secrets.for_url(url).url(url)
+    def key(self, url: str, method: str = "GET") -> str:
+        """How an exchange is archived: the URL with its secrets out, after its method unless a GET."""
+        return archive_key(method, self.secrets.for_url(url).url(url))
 
     def _runs(self) -> list[BrandRun]:
         return ([self.run] if self.run is not None else []) + [r for r in self.archived.runs if r is not self.run]
 
-    def answer(self, url: str) -> Answer | None:
-        key = self.key(url)
+    def answer(self, url: str, method: str = "GET") -> Answer | None:
+        key = self.key(url, method)
         for run in self._runs():
             answers = run.answers.get(key)
             if answers:
@@ -175,9 +182,9 @@ class ReplayTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         brand = REPLAYING.get() or self._anyone
         url = str(request.url)
-        answer = brand.answer(url)
+        answer = brand.answer(url, request.method)
         if answer is None:
-            raise NotArchived(f"not in the archive: the archived run never fetched {brand.key(url)}")
+            raise NotArchived(f"not in the archive: the archived run never fetched {brand.key(url, request.method)}")
         if answer.error_type == "CancelledError":  # the recorded fetch was stopped waiting: so is this one
             await asyncio.Event().wait()
         if answer.error_type:

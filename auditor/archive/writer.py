@@ -108,7 +108,7 @@ class BrandArchive:
             "software": f"presence-auditor/{__version__}",
             "format": FORMAT,
             "run": self.run,
-            "brand": json.dumps(asdict(self.brand), ensure_ascii=False),
+            "brand": json.dumps(self._scrubbed_brand(), ensure_ascii=False),
             "as-of": self.as_of.isoformat(),
             "credentials": ",".join(sorted(n for n in self.secrets.credentials if not n.startswith("query:"))),
         })
@@ -116,18 +116,26 @@ class BrandArchive:
         self._writer.write_record(info)
         return self._writer
 
+    def _scrubbed_brand(self) -> dict[str, object]:
+        """The brand as given, its URLs without the credentials a user may have put in them."""
+        brand = asdict(self.brand)
+        for name in ("homepages", "channels"):
+            brand[name] = [self.secrets.for_url(url).url(url) for url in brand[name]]
+        return brand
+
     def _warc(self, extra: dict[str, str] | None = None) -> dict[str, str]:
         """WARC headers for a record of the current file (opened first)."""
         return {"WARC-Warcinfo-ID": self._info_id, **(extra or {})}
 
-    def _request(self, writer: "WARCWriter", uri: str, headers: list[tuple[str, str]], target: str) -> Any:
+    def _request(self, writer: "WARCWriter", method: str, uri: str, headers: list[tuple[str, str]],
+                 target: str) -> Any:
         from warcio.statusandheaders import StatusAndHeaders
 
-        http = StatusAndHeaders(f"GET {target} HTTP/1.1", headers, is_http_request=True)
+        http = StatusAndHeaders(f"{method} {target} HTTP/1.1", headers, is_http_request=True)
         return writer.create_warc_record(uri, "request", payload=BytesIO(b""), length=None, http_headers=http,
                                          warc_headers_dict=self._warc())
 
-    def exchange(self, *, url: str, target: str, request_headers: list[tuple[str, str]], version: str, status: int,
+    def exchange(self, *, method: str, url: str, target: str, request_headers: list[tuple[str, str]], version: str, status: int,
                  reason: str, response_headers: list[tuple[str, str]], body: bytes, complete: bool) -> str:
         """Write one request and its response; the response record's WARC-Record-ID."""
         secrets = self.secrets.for_url(url)
@@ -139,25 +147,27 @@ class BrandArchive:
         writer = self._open()
         http = StatusAndHeaders(f"{status} {reason}".strip(), kept, protocol=version)
         extra = {} if complete else {"WARC-Truncated": "unspecified"}
+        extra.update(_method(method))
         response = writer.create_warc_record(uri, "response", payload=BytesIO(body), length=None, http_headers=http,
                                              warc_headers_dict=self._warc(extra))
-        request = self._request(writer, uri, secrets.headers(request_headers), secrets.url(target))
+        request = self._request(writer, method, uri, secrets.headers(request_headers), secrets.url(target))
         writer.write_request_response_pair(request, response)
         record_id = response.rec_headers.get_header("WARC-Record-ID")
         self.responses[uri] = record_id
         return record_id
 
-    def failure(self, *, url: str, target: str, request_headers: list[tuple[str, str]], error: BaseException) -> None:
+    def failure(self, *, method: str, url: str, target: str, request_headers: list[tuple[str, str]],
+                error: BaseException) -> None:
         """Write a request that got no response, and why."""
         secrets = self.secrets.for_url(url)
         uri = secrets.url(url)
         writer = self._open()
-        request = self._request(writer, uri, secrets.headers(request_headers), secrets.url(target))
+        request = self._request(writer, method, uri, secrets.headers(request_headers), secrets.url(target))
         writer.write_record(request)
         cause = error.__cause__ or error.__context__
         fields = {"error-type": type(error).__name__, "error-cause": type(cause).__name__ if cause else "",
                   "error-message": json.dumps(secrets.text.text(str(error)), ensure_ascii=False)}
-        concurrent = {"WARC-Concurrent-To": request.rec_headers.get_header("WARC-Record-ID")}
+        concurrent = {"WARC-Concurrent-To": request.rec_headers.get_header("WARC-Record-ID"), **_method(method)}
         writer.write_record(writer.create_warc_record(
             uri, "metadata", payload=BytesIO(_fields(fields)), length=None,
             warc_headers_dict=self._warc(concurrent)))
@@ -187,6 +197,11 @@ class BrandArchive:
         self._writer = None
 
 
+def _method(method: str) -> dict[str, str]:
+    """The WARC header naming an exchange's method, which replay looks it up by; none for a GET."""
+    return {} if method.upper() == "GET" else {"WARC-Auditor-Method": method.upper()}
+
+
 def _fields(fields: dict[str, str]) -> bytes:
     """``application/warc-fields`` content: one ``name: value`` line each, values on one line."""
     return "".join(f"{name}: {' '.join(value.split())}\r\n" for name, value in fields.items()).encode("utf-8")
@@ -195,11 +210,11 @@ def _fields(fields: dict[str, str]) -> bytes:
 class Archive:
     """One run's archive: a :class:`BrandArchive` per brand audited, opened on its first exchange."""
 
-    def __init__(self, directory: Path, credentials: dict[str, str], *, max_bytes: int = MAX_FILE_BYTES,
+    def __init__(self, directory: Path, credentials: dict[str, str], *, max_bytes: int | None = None,
                  cap: int = 5 * 1024 * 1024) -> None:
         self.directory = directory
         self.secrets = Secrets.of(credentials)
-        self.max_bytes = max_bytes
+        self.max_bytes = MAX_FILE_BYTES if max_bytes is None else max_bytes
         self.cap = cap
         self.run = str(uuid.uuid4())
         self._brands: dict[tuple[str, datetime], BrandArchive] = {}
