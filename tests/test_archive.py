@@ -17,7 +17,9 @@ import httpx
 import jsonschema
 import pytest
 from typer.testing import CliRunner
-from warcio.archiveiterator import ArchiveIterator
+
+pytest.importorskip("warcio", reason="the archive is written with warcio (pip install warcio)")
+from warcio.archiveiterator import ArchiveIterator  # noqa: E402
 
 from cli import app
 from conftest import AS_OF
@@ -218,7 +220,8 @@ def test_what_a_server_echoes_of_a_secret_is_stripped_from_headers_and_bodies_ev
         said = f"{request.headers.get('authorization', '')} {request.headers.get('x-goog-api-key', '')} {request.url}"
         body = f"you sent {said}".encode()
         if request.url.path == "/gzip":
-            return httpx.Response(200, headers={"Content-Encoding": "gzip", "X-Echo": said}, content=gzip.compress(body))
+            return httpx.Response(200, headers={"Content-Encoding": "gzip", "X-Echo": said},
+                                  content=gzip.compress(body))
         return httpx.Response(200, headers={"X-Echo": said, "Set-Cookie": f"session={key}"}, content=body)
 
     options = AuditOptions(archive=tmp_path, credentials={"GITHUB_TOKEN": TOKEN, "YOUTUBE_API_KEY": key},
@@ -261,7 +264,8 @@ def test_files_rotate_by_size_and_a_replay_reads_across_them(tmp_path, monkeypat
     asyncio.run(main())
     files = sorted(path.name for path in tmp_path.glob("*.warc.gz"))
     assert len(files) >= 3
-    assert files[:2] == ["rotating-brand-20261122T000000Z-00001.warc.gz", "rotating-brand-20261122T000000Z-00002.warc.gz"]
+    assert files[:2] == ["rotating-brand-20261122T000000Z-00001.warc.gz",
+                         "rotating-brand-20261122T000000Z-00002.warc.gz"]
     (run,) = load(tmp_path).runs
     assert sorted(run.answers) == [f"https://r.example/{n}" for n in range(6)]
     assert [len(run.timings[f"https://r.example/{n}"]) for n in range(6)] == [1] * 6

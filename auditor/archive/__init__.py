@@ -29,7 +29,7 @@ import httpx
 from auditor.archive.reader import Archived, BrandRun, load
 from auditor.archive.scrub import Secrets
 from auditor.archive.transport import RECORDING, REPLAYING, BrandReplay, RecordingTransport, ReplayTransport
-from auditor.archive.writer import Archive, ArchiveError, check_directory
+from auditor.archive.writer import Archive, ArchiveError, BrandArchive, check_directory
 from auditor.fetch.client import Fetched, Fetcher, make_client
 from auditor.fetch.credentials import resolved
 from auditor.models import Audit, Brand, Evidence, RequestRecord
@@ -37,7 +37,8 @@ from auditor.models import Audit, Brand, Evidence, RequestRecord
 if TYPE_CHECKING:  # the options import the plugin kit, which imports the stages that import this
     from auditor.options import AuditOptions
 
-__all__ = ["ArchiveError", "Archived", "brand_scope", "check_archive_flags", "check_directory", "install", "load", "placeholders", "replay_order", "replay_runs"]
+__all__ = ["ArchiveError", "Archived", "brand_scope", "check_archive_flags", "check_directory", "install", "load",
+           "placeholders", "replay_order", "replay_runs"]
 
 _INSTALLED: "weakref.WeakKeyDictionary[httpx.AsyncClient, Archive | ReplayTransport]" = weakref.WeakKeyDictionary()
 T = TypeVar("T")
@@ -120,9 +121,7 @@ class Scope:
         return replace(audit, findings=findings)
 
 
-def _recording_scope(archive: Archive, brand: Brand, as_of: datetime) -> tuple[Scope, object]:
-    files = archive.brand(brand, as_of)
-
+def _recording_scope(files: BrandArchive) -> Scope:
     def observe(record: RequestRecord, fetched: Fetched | None) -> tuple[RequestRecord, Fetched | None]:
         files.fetch(record, fetched.fetched_at if fetched is not None else None)
         return record, fetched
@@ -130,13 +129,10 @@ def _recording_scope(archive: Archive, brand: Brand, as_of: datetime) -> tuple[S
     def record_id(url: str) -> str:
         return files.responses.get(files.secrets.for_url(url).url(url), "")
 
-    return Scope(observe, record_id), RECORDING.set(files)
+    return Scope(observe, record_id)
 
 
-def _replay_scope(transport: ReplayTransport, brand: Brand, as_of: datetime) -> tuple[Scope, object]:
-    run = transport.archived.chosen(as_of).get(brand.name)
-    replay = BrandReplay(run, transport.archived, transport.secrets)
-
+def _replay_scope(replay: BrandReplay) -> Scope:
     def observe(record: RequestRecord, fetched: Fetched | None) -> tuple[RequestRecord, Fetched | None]:
         timing = replay.timing(record.url)
         if timing is None:
@@ -146,7 +142,7 @@ def _replay_scope(transport: ReplayTransport, brand: Brand, as_of: datetime) -> 
             fetched = replace(fetched, fetched_at=timing.fetched_at)
         return record, fetched
 
-    return Scope(observe, replay.record_id), REPLAYING.set(replay)
+    return Scope(observe, replay.record_id)
 
 
 @contextmanager
@@ -157,15 +153,21 @@ def brand_scope(fetcher: Fetcher, brand: Brand, as_of: datetime) -> Iterator[Sco
         yield None
         return
     if isinstance(installed, Archive):
-        scope, token = _recording_scope(installed, brand, as_of)
-        variable = RECORDING
-    else:
-        scope, token = _replay_scope(installed, brand, as_of)
-        variable = REPLAYING
+        files = installed.brand(brand, as_of)
+        scope = _recording_scope(files)
+        token = RECORDING.set(files)
+        try:
+            with fetcher.observed(scope.observe):
+                yield scope
+        finally:
+            RECORDING.reset(token)
+            installed.finish(files)
+        return
+    replay = BrandReplay(installed.archived.chosen(as_of).get(brand.name), installed.archived, installed.secrets)
+    scope = _replay_scope(replay)
+    replaying = REPLAYING.set(replay)
     try:
         with fetcher.observed(scope.observe):
             yield scope
     finally:
-        variable.reset(token)  # type: ignore[attr-defined, arg-type]
-        if isinstance(installed, Archive):
-            installed.finish(installed.brand(brand, as_of))
+        REPLAYING.reset(replaying)

@@ -118,7 +118,9 @@ def _read(records: Iterable, runs: dict[tuple[str, str, datetime], BrandRun], pa
             info = _fields(record.content_stream().read())
             if info.get("format") != FORMAT:
                 raise ValueError("not an auditor archive (its warcinfo names no presence-auditor format)")
-            brand = Brand(**{k: tuple(v) if isinstance(v, list) else v for k, v in json.loads(info["brand"]).items()})
+            given = json.loads(info["brand"])
+            brand = Brand(name=str(given["name"]), homepages=tuple(given.get("homepages", ())),
+                          channels=tuple(given.get("channels", ())), handles=tuple(given.get("handles", ())))
             as_of = datetime.fromisoformat(info["as-of"])
             key = (info["run"], brand.name, as_of)
             run = runs.get(key)
@@ -131,12 +133,13 @@ def _read(records: Iterable, runs: dict[tuple[str, str, datetime], BrandRun], pa
         if run is None:
             continue
         uri = headers.get_header("WARC-Target-URI") or ""
+        lookup = archive_key(headers.get_header("WARC-Auditor-Method") or "GET", uri)
         if kind == "response":
             http = record.http_headers
             status, _, reason = http.statusline.partition(" ")
             answer = Answer(int(status), reason, http.protocol or "HTTP/1.1", tuple(http.headers),
                             record.raw_stream.read(), complete=not headers.get_header("WARC-Truncated"))
-            run.answers.setdefault(archive_key(headers.get_header("WARC-Auditor-Method") or "GET", uri), []).append(answer)
+            run.answers.setdefault(lookup, []).append(answer)
             run.responses[uri] = headers.get_header("WARC-Record-ID")
         elif kind == "metadata":
             fields = _fields(record.content_stream().read())
@@ -148,6 +151,7 @@ def _read(records: Iterable, runs: dict[tuple[str, str, datetime], BrandRun], pa
                                                               int(fields["fetch-bytes"]),
                                                               datetime.fromisoformat(moment) if moment else None))
             elif "error-type" in fields:
-                run.answers.setdefault(archive_key(headers.get_header("WARC-Auditor-Method") or "GET", uri), []).append(Answer(error_type=fields["error-type"],
+                message = json.loads(fields.get("error-message", '""'))
+                run.answers.setdefault(lookup, []).append(Answer(error_type=fields["error-type"],
                                                               error_cause=fields.get("error-cause", ""),
-                                                              error_message=json.loads(fields.get("error-message", '""'))))
+                                                              error_message=message))

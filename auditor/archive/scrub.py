@@ -28,6 +28,7 @@ import httpx
 from auditor.fetch.credentials import CREDENTIAL_HEADERS, CREDENTIAL_PARAMETERS
 from auditor.redact import Redactor
 
+Pairs = list[tuple[str, str]]  # headers: names as sent, values
 REDACTED = "REDACTED"
 HEADER_MARKER = "[REDACTED]"
 _SECRET_NAME = re.compile(r"token|secret|passw|api[-_]?key|cookie|session|authori[sz]ation|signature", re.IGNORECASE)
@@ -107,7 +108,7 @@ class Secrets:
             return body
         return self.raw.text(body.decode("latin-1")).encode("latin-1")
 
-    def response_body(self, headers: list[tuple[str, str]], body: bytes, cap: int) -> tuple[list[tuple[str, str]], bytes]:
+    def response_body(self, headers: Pairs, body: bytes, cap: int) -> tuple[Pairs, bytes]:
         """A response's headers and body with the secrets out; an encoded body is kept inflated when
         there are secrets to look for (its Content-Encoding and Content-Length then go). A JSON body's
         tokens (an OAuth ``access_token`` handed out) are secrets whatever is configured."""
@@ -119,7 +120,7 @@ class Secrets:
             return headers, clean
         return headers, body
 
-    def _response_body(self, headers: list[tuple[str, str]], body: bytes, cap: int) -> tuple[list[tuple[str, str]], bytes]:
+    def _response_body(self, headers: Pairs, body: bytes, cap: int) -> tuple[Pairs, bytes]:
         if not self.raw or not body:
             return headers, body
         encoding = next((value for name, value in headers if name.lower() == "content-encoding"), "")

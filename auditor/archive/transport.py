@@ -89,9 +89,9 @@ class RecordingTransport(httpx.AsyncBaseTransport):
         reason = response.extensions.get("reason_phrase", b"").decode("ascii", errors="replace")
 
         def done(body: bytes, complete: bool) -> None:
-            brand.exchange(method=method, url=url, target=target, request_headers=sent, version=version, status=response.status_code,
-                           reason=reason, response_headers=_pairs(response.headers), body=body,
-                           complete=complete)
+            brand.exchange(method=method, url=url, target=target, request_headers=sent, version=version,
+                           status=response.status_code, reason=reason, response_headers=_pairs(response.headers),
+                           body=body, complete=complete)
 
         assert isinstance(response.stream, httpx.AsyncByteStream)
         return httpx.Response(response.status_code, headers=response.headers, stream=_Tee(response.stream, done),

@@ -135,8 +135,8 @@ class BrandArchive:
         return writer.create_warc_record(uri, "request", payload=BytesIO(b""), length=None, http_headers=http,
                                          warc_headers_dict=self._warc())
 
-    def exchange(self, *, method: str, url: str, target: str, request_headers: list[tuple[str, str]], version: str, status: int,
-                 reason: str, response_headers: list[tuple[str, str]], body: bytes, complete: bool) -> str:
+    def exchange(self, *, method: str, url: str, target: str, request_headers: list[tuple[str, str]], version: str,
+                 status: int, reason: str, response_headers: list[tuple[str, str]], body: bytes, complete: bool) -> str:
         """Write one request and its response; the response record's WARC-Record-ID."""
         secrets = self.secrets.for_url(url)
         uri = secrets.url(url)
