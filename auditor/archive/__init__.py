@@ -9,7 +9,9 @@ response it was read from.
 ``--replay DIR`` (``AuditOptions.replay``): :func:`install` replaces the client's transports with
 one that answers from the archive (:mod:`auditor.archive.transport`); no request leaves the
 process. Each fetch reports its archived timing and time of fetch, so the same ``--as-of`` gives
-the same report, byte for byte.
+the same report, byte for byte. Plugins choose their requests by the credentials they have: the
+command line gives a replay a stand-in for each one the archived run had (:func:`placeholders`);
+a library caller passes ``credentials=placeholders(replay_runs(DIR, as_of)[1])`` to do the same.
 
 :func:`brand_scope` is the one call an audit makes: within it, requests belong to that brand.
 """
