@@ -17,6 +17,8 @@ from auditor import __version__
 from auditor.options import AuditOptions
 from auditor.discover.brand import InvalidInput, brand_from
 from auditor.judge.baseline import load_baseline
+from auditor.archive import (ArchiveError, check_archive_flags, check_directory, placeholders, replay_order,
+                             replay_runs)
 from auditor.history import HistoryError
 from auditor.history.record import PREVIOUS, recorder_for
 from auditor.batch import BrandSource, BrandSpec, read_brands
@@ -201,6 +203,12 @@ def audit(
     allow_private: AllowPrivate = False,
     timeout: Timeout = 60.0,
     max_retries: MaxRetries = None,
+    archive: Annotated[Optional[Path], typer.Option(
+        "--archive", metavar="DIR", help="Keep every response the audit reads as WARC files in DIR (one set per brand "
+        "and run, secrets stripped); each finding's evidence names its record.")] = None,
+    replay: Annotated[Optional[Path], typer.Option(
+        "--replay", metavar="DIR", help="Audit again from an --archive DIR alone: no network, no proxy; the brands and "
+        "as-of default to the archived run's, and the same --as-of gives the same JSON report.")] = None,
 ) -> None:
     """Audit a brand (or many): find its channels, read their activity, report what is stale or broken.
 
@@ -227,7 +235,11 @@ def audit(
     moment = parse_as_of(as_of)
     recorder = None
     try:
-        if (url is None) == (brands is None):
+        runs = None
+        if replay is not None:  # the archived run decides what is audited, unless told otherwise
+            check_archive_flags(archive=archive, cluster=cluster, replay=replay)
+            moment, runs = replay_runs(replay, moment)
+        if (url is None) == (brands is None) and not (runs and url is None):
             raise InvalidInput("give one brand URL or --brands FILE")
         formats = parse_formats(format)
         check_baseline_flags(fail_on_new=fail_on_new, baseline=baseline)
@@ -241,21 +253,32 @@ def audit(
         prepared = prepare(effective.rules, registry)  # the configuration, checked once for the whole run
         if brands is not None:
             specs = read_brands(brands)
+        elif runs and url is None:
+            specs = [BrandSpec(run.brand) for run in runs.values()]
         else:
             brand = brand_from(url or "", name=name, channels=tuple(channel or ()))
             specs = [BrandSpec(replace(brand, handles=tuple(handle or ())))]
+        if runs:  # one brand at a time, in the order the archived run finished them, so reports come in that order
+            specs, concurrency = replay_order(specs, runs), 1
         previous = load_baseline(baseline) if baseline is not None and str(baseline) != PREVIOUS else None
-        cache = cache_settings(cache_dir, no_cache=no_cache, max_age=max_age)
+        cache = cache_settings(cache_dir, no_cache=no_cache or runs is not None, max_age=max_age)
         options = AuditOptions(as_of=moment, rules=effective.rules, probe_handles=probe_handles,
                                fetch=fetch_settings(timeout, ignore_robots=ignore_robots, allow_private=allow_private,
-                                                    max_retries=max_retries))
+                                                    max_retries=max_retries),
+                               archive=archive, replay=replay, credentials=placeholders(runs) if runs else None)
         threshold = severity_of(effective.fail_on)
         to_stdout = output is None and output_dir is None
-        check_network(specs, timeout=min(timeout, 10.0))  # a dead proxy is one line, before any request
-        recorder = recorder_for(history, enabled=not no_history, compare_previous=str(baseline) == PREVIOUS)
+        if archive is not None:
+            check_archive_flags(archive=archive, cluster=cluster)
+            check_directory(archive)
+        if runs is None:
+            check_network(specs, timeout=min(timeout, 10.0))  # a dead proxy is one line, before any request
+        recorder = recorder_for(history, enabled=not no_history, compare_previous=str(baseline) == PREVIOUS,
+                                write=runs is None)  # a replay reads the history, never adds to it
         sink = open_sink(formats, report_options(color, to_stdout=to_stdout, verbose=verbose, fail_on=threshold,
                                                  rules=prepared),
-                         output=output, output_dir=output_dir, resume=resume, many=brands is not None)
+                         output=output, output_dir=output_dir, resume=resume,
+                         many=brands is not None or (url is None and len(specs) > 1))  # a replay of a batch too
         source: BrandSource | None = None
         if cluster is not None:
             from auditor.cluster import cluster_source
@@ -263,7 +286,7 @@ def audit(
             source = cluster_source(cluster, options, concurrency=concurrency, baseline=previous, cache=cache)
     except ProxyDown as exc:
         raise fail(str(exc), ExitStatus.FAILED) from None
-    except (InvalidInput, ConfigError, UnknownName, SelectorError, HistoryError) as exc:
+    except (InvalidInput, ConfigError, UnknownName, SelectorError, HistoryError, ArchiveError) as exc:
         if recorder is not None:
             recorder.close()
         raise fail(str(exc)) from None

@@ -12,7 +12,9 @@ from typing import Any
 
 import httpx
 
+from auditor.archive import archive_client, archiving, brand_scope
 from auditor.collect import Collection, collect_async
+from auditor.discover.brand import brand_from
 from auditor.discover import discover_async
 from auditor.fetch.client import Fetcher, summarise
 from auditor.fetch.session import fetcher_for
@@ -41,10 +43,15 @@ async def audit_async(
     options = options if options.as_of is not None else _fixed(options)
     redactor = Redactor.of(resolved(options.credentials))  # no secret in the report, the history or a log
     guard_logs(redactor)
+    if fetcher is None and client is None and archiving(options):  # a client of its own, archived or replayed
+        async with archive_client(options) as own:
+            return await audit_async(target, options, client=own, registry=registry, rules=rules, baseline=baseline)
     async with fetcher_for(options.fetch, fetcher=fetcher, client=client) as shared:
-        discovery = await discover_async(target, options=options, fetcher=shared, registry=registry)
-        collection = await collect_async(discovery, options=options, fetcher=shared, registry=registry)
-    return redactor(assemble(collection, judge(collection, rules, registry=registry, baseline=baseline)))
+        with brand_scope(shared, brand_from(target), options.moment()) as archived:
+            discovery = await discover_async(target, options=options, fetcher=shared, registry=registry)
+            collection = await collect_async(discovery, options=options, fetcher=shared, registry=registry)
+    audited = assemble(collection, judge(collection, rules, registry=registry, baseline=baseline))
+    return redactor(archived.annotate(audited) if archived is not None else audited)
 
 
 def audit(target: str | Brand, options: AuditOptions = AuditOptions(), **kwargs: Any) -> Audit:

@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from auditor.archive import install
 from auditor.audit import audit_async
 from auditor.collect import channel_deadline
 from auditor.options import AuditOptions
@@ -239,7 +240,7 @@ async def run_batch(
     if source is not None:
         await _hand_on(source(todo), outcome, on_result, on_error, threshold, only_new, annotate, redactor)
         return outcome
-    async with make_client(options.fetch, **(client_options or {})) as client:
+    async with install(make_client(options.fetch, **(client_options or {})), options) as client:  # --archive, --replay
         fetcher = Fetcher(client, options.fetch, keep_records=False)
         await _hand_on(audit_many(todo, options, fetcher=fetcher, registry=registry, concurrency=concurrency,
                                   baseline=baseline, rules=rules, brand_timeout=brand_timeout),

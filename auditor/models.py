@@ -60,6 +60,7 @@ class Evidence:
     url: str
     field: str
     value: str = ""
+    warc_record: str = ""  # with --archive: the WARC-Record-ID of the archived response read at url
 
 
 @dataclass(frozen=True, slots=True)

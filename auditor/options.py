@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from pathlib import Path
 
 from auditor.fetch.client import Fetched, Fetcher, FetchSettings
 from auditor.fetch.credentials import credentials_from_env
@@ -22,6 +23,8 @@ class AuditOptions:
     credentials: Mapping[str, str] | None = None  # None: read the known variables from the environment
     probe_handles: bool = False  # look the brand's handles up on every platform that maps them to profiles
     max_pages: int = MAX_PAGES  # the site's own pages discovery reads besides the homepages
+    archive: Path | None = None  # write every response read into WARC files here (auditor.archive)
+    replay: Path | None = None  # answer every request from the WARC files here, never the network
 
     def moment(self) -> datetime:
         """``as_of`` in UTC, or now when it is not set."""

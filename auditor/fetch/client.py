@@ -86,6 +86,10 @@ DEAD_HOST_SECONDS = 300.0  # how long a host that does not exist or refuses conn
 MAX_ENCODING_LAYERS = 2  # Content-Encoding layers unwrapped (a server misconfigured twice sends gzip, gzip)
 HOSTS_REMEMBERED = 2048  # per-host pacing and robots.txt state kept for this many recent hosts
 _RECORDING: ContextVar[list[RequestRecord] | None] = ContextVar("auditor_request_records", default=None)
+# Sees each request's record and response as they are made, and may replace them (auditor.archive:
+# recorded there, and answered with the recorded timings on replay).
+FetchObserver = Callable[[RequestRecord, "Fetched | None"], "tuple[RequestRecord, Fetched | None]"]
+_OBSERVER: ContextVar[FetchObserver | None] = ContextVar("auditor_fetch_observer", default=None)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -373,16 +377,20 @@ class Fetcher:
         except _Failure as failure:
             result = Fetched(url, current, None, error=str(failure), error_kind=failure.kind, redirects=tuple(hops))
             attempts += failure.attempts
-        self._record(url, result.status, result.body, started, attempts, result.error)
-        return result
+        return self._record(url, result.status, result.body, started, attempts, result.error, result) or result
 
-    def _record(self, url: str, status: int | None, body: bytes, started: float, attempts: int, error: str) -> None:
+    def _record(self, url: str, status: int | None, body: bytes, started: float, attempts: int, error: str,
+                fetched: Fetched | None = None) -> Fetched | None:
         record = RequestRecord(url, status, len(body), round(time.monotonic() - started, 6), attempts, error)
+        observer = _OBSERVER.get()
+        if observer is not None:
+            record, fetched = observer(record, fetched)
         if self.keep_records:
             self.records.append(record)
         bucket = _RECORDING.get()
         if bucket is not None:
             bucket.append(record)
+        return fetched
 
     @contextmanager
     def recording(self) -> Iterator[list[RequestRecord]]:
@@ -393,6 +401,16 @@ class Fetcher:
             yield bucket
         finally:
             _RECORDING.reset(token)
+
+    @staticmethod
+    @contextmanager
+    def observed(observer: FetchObserver) -> Iterator[None]:
+        """Show ``observer`` every request made by this task and the tasks it starts (one audit)."""
+        token = _OBSERVER.set(observer)
+        try:
+            yield
+        finally:
+            _OBSERVER.reset(token)
 
     def stats(self, records: list[RequestRecord] | None = None) -> FetchStats:
         """Totals over ``records`` (one audit's, see :meth:`recording`), or over all kept records."""

@@ -27,14 +27,18 @@ class Recorder:
 
     store: Store
     compare_previous: bool = False
+    write: bool = True  # False: read only (a replay, whose run the history may hold already)
 
     def record(self, audit: Audit) -> Audit:
         name = audit.brand.name
         with self.store.transaction():
             if self.compare_previous:
                 before = self.store.load(name, upto=audit.as_of)
+                if not self.write:  # the previous run is the one before the run replayed
+                    before = replace(before, runs=tuple(run for run in before.runs if run.as_of < audit.as_of))
                 audit = apply_baseline(audit, [previous_audit(before, audit)] if before.runs else [])
-            self.store.write_run(audit)
+            if self.write:
+                self.store.write_run(audit)
             history = self.store.load(name, upto=audit.as_of)
         return annotate(audit, history)
 
@@ -42,13 +46,14 @@ class Recorder:
         self.store.close()
 
 
-def recorder_for(path: Path | None, *, enabled: bool = True, compare_previous: bool = False) -> Recorder | None:
-    """The recorder the command line asked for: None with history switched off."""
+def recorder_for(path: Path | None, *, enabled: bool = True, compare_previous: bool = False,
+                 write: bool = True) -> Recorder | None:
+    """The recorder the command line asked for: None with history switched off; ``write=False`` only reads."""
     if not enabled:
         if compare_previous:
             raise HistoryError("--baseline previous reads the history; drop --no-history")
         return None
-    return Recorder(open_store(path), compare_previous=compare_previous)
+    return Recorder(open_store(path), compare_previous=compare_previous, write=write)
 
 
 def annotate(audit: Audit, history: BrandHistory) -> Audit:

@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 import cattrs
 from cattrs.gen import make_dict_unstructure_fn, override
 
-from auditor.models import Activity, Audit, Channel, Finding, Item
+from auditor.models import Activity, Audit, Channel, Evidence, Finding, Item
 
 SCHEMA_VERSION = "1"
 
@@ -20,6 +20,8 @@ _converter.register_unstructure_hook(datetime, lambda value: value.isoformat())
 _converter.register_structure_hook(datetime, lambda value, _: datetime.fromisoformat(value))
 # What only the history gives is left out when there is none, so reports without it read as before.
 _omitted = override(omit_if_default=True)
+# Evidence names its archived response only when there is an archive (--archive).
+_converter.register_unstructure_hook(Evidence, make_dict_unstructure_fn(Evidence, _converter, warc_record=_omitted))
 _converter.register_unstructure_hook(Finding, make_dict_unstructure_fn(
     Finding, _converter, first_seen=_omitted, stale_since=_omitted))
 # Typed facts are written when they say something, so reports of channels without them read as before
