@@ -151,7 +151,8 @@ class HtmlReporter(Reporter):
             return timeline.Row(label, href, threshold, note="not collected")
         posts = tuple(timeline.Mark(when, f"{item.title or item.url} · {when.date().isoformat()}")
                       for item in activity.items if (when := item.published or item.updated) is not None)
-        answered, unanswered = [], []
+        answered: list[timeline.Mark] = []
+        unanswered: list[timeline.Mark] = []
         for interaction in activity.interactions:
             replied = interaction.owner_replied_at is not None and interaction.owner_replied_at <= audit.as_of
             mark = timeline.Mark(interaction.at, f"{'answered' if replied else 'unanswered'} {interaction.kind} by "
