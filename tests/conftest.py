@@ -56,3 +56,20 @@ def fixture_internet():
 def private_data_dir(tmp_path_factory, monkeypatch):
     """Audits remember their runs in a history under the user's data directory: each test gets its own."""
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path_factory.mktemp("data")))
+
+
+@pytest.fixture
+def token_searches(monkeypatch) -> dict[str, int]:
+    """Counts the flattening scan's token searches (``htmldepth._TOKEN.search``): ``{"count": n}``."""
+    from auditor.parse import htmldepth
+
+    searches = {"count": 0}
+    real = htmldepth._TOKEN
+
+    class Counting:
+        def search(self, text, position=0):
+            searches["count"] += 1
+            return real.search(text, position)
+
+    monkeypatch.setattr(htmldepth, "_TOKEN", Counting())
+    return searches

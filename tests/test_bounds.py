@@ -51,20 +51,11 @@ def test_a_tag_hidden_in_a_comment_or_script_is_capped_only_when_a_parser_would_
     assert len(parse_html(after_comment).css_first("div").attributes) == MAX_ATTRIBUTES  # the comment hides no div
 
 
-def test_a_script_with_tag_like_text_costs_no_token_scan(monkeypatch):
+def test_a_script_with_tag_like_text_costs_no_token_scan(token_searches):
     """Ordinary pages with long inline scripts take the quick path: the tag-by-tag scan never runs."""
-    searches = {"count": 0}
-    real = htmldepth._TOKEN
-
-    class Counting:
-        def search(self, text, position=0):
-            searches["count"] += 1
-            return real.search(text, position)
-
-    monkeypatch.setattr(htmldepth, "_TOKEN", Counting())
     script = "<script>if (a<b) { " + " ".join(f"x{i} = {i};" for i in range(400)) + " }</script>"
     parse_html("<html><body>" + "<div><p>text</p></div>" * 300 + script + "</body></html>")
-    assert searches["count"] == 0
+    assert token_searches["count"] == 0
 
 
 def test_a_page_is_read_up_to_its_element_cap(monkeypatch):

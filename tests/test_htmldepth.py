@@ -45,19 +45,9 @@ def test_elements_whose_end_tags_are_implied_do_not_count():
     assert flatten_deep_nesting(html) is html
 
 
-def test_unterminated_tags_and_quotes_scan_in_linear_time(monkeypatch):
+def test_unterminated_tags_and_quotes_scan_in_linear_time(token_searches):
     """The scan looks for one token at a time from where the last ended: at most one search per "<"."""
-    from auditor.parse import htmldepth
-
-    searches = {"count": 0}
-    real = htmldepth._TOKEN
-
-    class Counting:
-        def search(self, text, position=0):
-            searches["count"] += 1
-            return real.search(text, position)
-
-    monkeypatch.setattr(htmldepth, "_TOKEN", Counting())
+    searches = token_searches
     for html in ("<a " * 300_000, "<div title='" * 300_000, "<div>" * 300_000):
         searches["count"] = 0
         flatten_deep_nesting(html)
