@@ -9,13 +9,15 @@ page's script data. Roles come from the markup and from the words before a date 
 "Aktualisiert" → modified; "Published", "Veröffentlicht" → published).
 
 The publication date is the first usable candidate in this order: a day-precise permalink
-date, the article's JSON-LD, ``<meta>``, the post's machine dates and date lines (text in an
-element named as a date line, or labelled "published"), the same in the page around the post,
-and only then a date mentioned in running text. When the metadata claims two days, the one
-the permalink and the post's date lines show wins. Dates in sidebars, related posts, comments
-and the site footer, modification dates, copyright years, month-only permalinks and dates past
-the fetch (plus a day) are never the post's date; with nothing else the page stays undated,
-with the reason in a note.
+date, the article's JSON-LD, ``<meta>``, the post's machine dates, the date line right under the
+headline and the post's date lines (text in an element named as a date line, or labelled
+"published", also by a short label in the element before it), a date the page around the post
+labels "published", a ``<meta name="date">`` that does not say which date it is, the page's
+other date lines, and only then a date mentioned in running text. When the metadata claims two
+days, the one the permalink and the post's date lines show wins. Dates in sidebars, related
+posts, comments, the site's banner and footer, modification dates, copyright years, month-only
+permalinks and dates past the fetch (plus a day) are never the post's date; with nothing else
+the page stays undated, with the reason in a note.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from auditor.parse import jsonld
 from auditor.parse.datetext import copyright_years, find_dates, parse_machine_date, runs_with_hints, url_date
-from auditor.parse.regions import COMMENT, FOOTER, PAGE, POST, SEPARATOR, SIDEBAR, Regions, dateline, tokens, walk
+from auditor.parse.regions import COMMENT, FOOTER, HEADER, PAGE, POST, SEPARATOR, SIDEBAR, SKIP_TAGS, Regions, dateline, tokens, walk
 
 PUBLISHED, MODIFIED, DATE, COPYRIGHT = "published", "modified", "date", "copyright"
 HEAD, URL = "head", "url"
@@ -181,11 +183,67 @@ def text_candidates(tree: LexborHTMLParser, regions: Regions, month_first_dates:
     placed = regions.text_places(hinted)  # placing first spares reading runs the walk skips (<time> text…)
     if placed is None:  # the text did not line up with the tree: read it the slow, sure way
         for text, region, element in walk(tree).texts:
-            yield from _text_candidates(text, region, month_first_dates, dateline(element))
+            yield from _text_candidates(text, region, month_first_dates, dateline(element), element)
         return
     for (_, text), (place, element) in zip(hinted, placed):
         if place is not None:
-            yield from _text_candidates(text, place, month_first_dates, dateline(element))
+            yield from _text_candidates(text, place, month_first_dates, dateline(element), element)
+
+
+HEADLINE_SOURCE = "headline text"
+HEADLINE_RUNS = 4  # text runs after the headline that may hold its date line
+_HEADLINE_RUN_CHARACTERS = 120  # a longer run is a paragraph or a caption, not a date line
+_HEADLINE_ELEMENTS = 400  # elements looked at after the headline, at most
+
+
+def headline_candidates(tree: LexborHTMLParser, regions: Regions, month_first_dates: bool) -> Iterator[DateCandidate]:
+    """The first date written in the few short text runs right after the page's headline.
+
+    The headline is the first ``<h1>`` in the post or the page around it (not one in a sidebar or
+    the site's header); the date line readers see under it states the post's day even where no
+    element names it (``<h1>…</h1><p><em>10.11.2021</em></p>``). A date labelled as an update
+    is not one.
+    """
+    headline = next((h for h in tree.css("h1") if regions.visited(h) in (POST, PAGE)), None)
+    if headline is None:
+        return
+    for text, element in _texts_after(headline, HEADLINE_RUNS):
+        region = regions.region(element)
+        if region in _EXCLUDED or len(text) > _HEADLINE_RUN_CHARACTERS:
+            continue
+        named = dateline(element)
+        for found in _text_candidates(text, region, month_first_dates, True, element):
+            if found.role in (DATE, PUBLISHED) and named and region == POST:
+                return  # the post's own named date line, read with the body's text
+            if found.role in (DATE, PUBLISHED):
+                yield DateCandidate(found.value, HEADLINE_SOURCE, found.role, region, found.precision, found.text)
+                return
+            if found.role == MODIFIED:
+                return
+
+
+def _texts_after(node: LexborNode, limit: int) -> list[tuple[str, LexborNode]]:
+    """Up to ``limit`` non-blank text runs that follow ``node`` in the document, with their elements."""
+    found: list[tuple[str, LexborNode]] = []
+    current, seen = node, 0
+    while len(found) < limit and seen < _HEADLINE_ELEMENTS:
+        following = current.next
+        while following is None:
+            current = current.parent
+            if current is None or current.tag in ("body", "html"):
+                return found
+            following = current.next
+        current = following
+        for inner in (current,) if current.is_text_node else current.traverse(include_text=True):
+            seen += 1
+            if seen > _HEADLINE_ELEMENTS or len(found) == limit:
+                break
+            if inner.is_text_node:
+                parent = inner.parent
+                text = " ".join((inner.text_content or "").split())
+                if text and parent is not None and parent.tag not in SKIP_TAGS:
+                    found.append((text, parent))
+    return found
 
 
 def _machine_candidate(node: LexborNode, region: str, month_first_dates: bool = False) -> Iterator[DateCandidate]:
@@ -227,11 +285,13 @@ def _names_any(words: set[str], names: frozenset[str]) -> bool:
     return any(w.endswith(suffixes) for w in words if "-" in w)
 
 
-def _text_candidates(text: str, region: str, month_first_dates: bool, in_dateline: bool = False
-                     ) -> Iterator[DateCandidate]:
+def _text_candidates(text: str, region: str, month_first_dates: bool, in_dateline: bool = False,
+                     element: LexborNode | None = None) -> Iterator[DateCandidate]:
     """Copyright notices, then dates, in one text run; a date after "Updated" is a modification date.
 
     ``in_dateline``: the run's element is named as a date line (see :func:`~.regions.dateline`).
+    ``element``: the run's element; a date that opens its run takes its label ("Erschienen am:",
+    "Datum:") from the element just before it when that is a short label.
     """
     source = "dateline text" if in_dateline else "text"
     for year, notice in copyright_years(text):
@@ -239,6 +299,8 @@ def _text_candidates(text: str, region: str, month_first_dates: bool, in_datelin
                             notice)
     for found in find_dates(text, month_first=month_first_dates):
         before = text[max(0, found.start - 48):found.start]
+        if element is not None and not before.strip():
+            before = label_before(element)
         role = DATE
         if before:
             if _MODIFIED_WORDS.search(before):
@@ -246,6 +308,27 @@ def _text_candidates(text: str, region: str, month_first_dates: bool, in_datelin
             elif _PUBLISHED_WORDS.search(before):
                 role = PUBLISHED
         yield DateCandidate(found.value, source, role, region, found.precision, found.text)
+
+
+_LABEL_CHARACTERS = 40
+
+
+def label_before(element: LexborNode) -> str:
+    """The text of the element just before ``element`` (or before its parent, when ``element`` opens its
+    parent) when it is short enough to be a label such as "Erschienen am:" or "Zuletzt geändert am:"; else ""."""
+    for _ in range(2):
+        previous = element.prev
+        while previous is not None and previous.is_text_node and not (previous.text_content or "").strip():
+            previous = previous.prev
+        if previous is not None:
+            if previous.tag in ("script", "style", "br", "img", "svg"):
+                return ""
+            words = " ".join(previous.text(deep=True).split())
+            return words if len(words) <= _LABEL_CHARACTERS else ""
+        element = element.parent
+        if element is None or element.tag in ("body", "html"):
+            return ""
+    return ""
 
 
 SCRIPT_SOURCE = "script data"
@@ -280,7 +363,7 @@ def plausible(candidate: DateCandidate, fetched_at: datetime) -> bool:
     return EARLIEST <= candidate.value <= fetched_at + timedelta(days=1)
 
 
-_EXCLUDED = (COMMENT, SIDEBAR, FOOTER)
+_EXCLUDED = (COMMENT, SIDEBAR, FOOTER, HEADER)
 
 
 _TEXT_SOURCES = ("text", "dateline text")
@@ -290,9 +373,10 @@ def _tiers_published(c: DateCandidate) -> int | None:
     """The candidate's rank for the publication date (lower wins); None: never the post's date.
 
     The permalink's day, the article's JSON-LD and ``<meta>`` that names a publication date, then
-    what the post's date line says (a machine date, a labelled or date-line text), then a
-    ``<meta name="date">`` that does not say which date it is, then the page around the post,
-    and only then a date mentioned in the post's or the page's running text.
+    what the post's date line says (a machine date, the date under the headline, a labelled or
+    date-line text), then a date the page labels "published", then a ``<meta name="date">`` that
+    does not say which date it is, then the rest of the page around the post, and only then a
+    date mentioned in the post's or the page's running text.
     """
     if c.role in (COPYRIGHT, MODIFIED) or c.region in _EXCLUDED:
         return None
@@ -304,10 +388,12 @@ def _tiers_published(c: DateCandidate) -> int | None:
         if c.role == PUBLISHED and c.source.startswith("json-ld") and _is_article(c.source):
             return 1
         if c.role == PUBLISHED and c.source.startswith("meta"):
-            return 6 if c.source.removeprefix("meta ") in META_GENERIC else 2
+            return 7 if c.source.removeprefix("meta ") in META_GENERIC else 2
         if c.role == PUBLISHED:
             return 4
         return 9 if _is_article(c.source) else None
+    if c.source == HEADLINE_SOURCE:
+        return 4
     machine = c.source not in _TEXT_SOURCES
     lined = c.source == "dateline text"
     if c.region == POST:
@@ -316,7 +402,7 @@ def _tiers_published(c: DateCandidate) -> int | None:
         return 5 if machine or lined else 11
     if c.region == PAGE:
         if c.role == PUBLISHED:
-            return 7
+            return 6
         return 8 if machine else 10 if lined else 12
     return None
 

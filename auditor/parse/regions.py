@@ -5,12 +5,14 @@ comment or a copyright footer, so the page is split into regions:
 
 ``post`` (an ``<article>``, hAtom ``hentry``, ``.post``, Blogger's ``date-outer``…),
 ``comment`` (anything inside a comment list), ``sidebar`` (``<aside>``, ``<nav>``, widgets,
-archives, related posts), ``footer`` (the site's footer, not a post's ``entry-footer``) and
-``page`` (the rest). Comment beats sidebar beats footer beats post beats page; a footer inside a
-post stays post, and so does an ``<aside>`` or ``<nav>`` unless its words name a sidebar.
+archives, related posts), ``footer`` (the site's footer, not a post's ``entry-footer``),
+``header`` (the site's banner above the post, where a date is today's, and a web archive's
+toolbar over a saved page) and ``page`` (the rest). Comment beats sidebar beats footer and header
+beats post beats page; a footer or header inside a post stays post, and so does an ``<aside>`` or
+``<nav>`` unless its words name a sidebar.
 Class and id words count whole (split at ``-``/``_``), never as substrings: ``has-sidebar`` is
 a layout, not a sidebar; and an element that holds the post's headline or body is never a
-sidebar or footer.
+sidebar, footer or header.
 
 :func:`walk` visits every node of the body once. :class:`Regions` gives the same answers for
 just the elements and text runs asked about, from their ancestors, which is what extraction
@@ -25,8 +27,8 @@ from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-PAGE, POST, FOOTER, SIDEBAR, COMMENT = "page", "post", "footer", "sidebar", "comment"
-_RANK = {PAGE: 0, POST: 1, FOOTER: 2, SIDEBAR: 3, COMMENT: 4}
+PAGE, POST, HEADER, FOOTER, SIDEBAR, COMMENT = "page", "post", "header", "footer", "sidebar", "comment"
+_RANK = {PAGE: 0, POST: 1, HEADER: 2, FOOTER: 2, SIDEBAR: 3, COMMENT: 4}
 SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head", "iframe", "select", "textarea"})
 DATE_ELEMENT_TAGS = frozenset({"time", "abbr"})
 
@@ -48,6 +50,10 @@ _LAYOUT_PARTS = frozenset({"has", "with", "no", "without", "is", "show", "hide",
 _WRAPPER_PARTS = frozenset({"content", "main", "wrap", "wrapper", "container", "template"})  # any part
 _FOOTER_TOKENS = frozenset({"footer", "site-footer", "page-footer", "colophon", "site-info", "copyright",
                             "footer-wrapper", "credits"})
+# The site's banner above the post (logo, menu, often today's date) and a web archive's toolbar over a
+# saved page ("wm-ipp"): whole words, so "entry-header" or "page-header" are not among them.
+_HEADER_TOKENS = frozenset({"masthead", "site-header", "siteheader", "header", "wm-ipp", "wm-ipp-base", "top-bar",
+                            "topbar"})
 _POST_TOKENS = frozenset({
     "hentry", "h-entry", "post", "type-post", "entry", "blog-post", "post-outer", "date-outer", "date-header",
     "entry-header", "entry-meta", "post-meta", "postmeta", "postmetadata", "byline", "entry-content", "post-body",
@@ -141,6 +147,11 @@ def own_region(node: LexborNode, inherited: str) -> str:
         return FOOTER
     if tag == "footer" or (words and not _FOOTER_TOKENS.isdisjoint(words)):
         return inherited if _holds_main_content(node) else FOOTER
+    if inherited == HEADER:
+        return HEADER
+    if (tag == "header" or attributes.get("role") == "banner" or (words and not _HEADER_TOKENS.isdisjoint(words))) and (
+            not words or _POST_TOKENS.isdisjoint(words)):
+        return inherited if _holds_main_content(node) else HEADER
     if tag == "article" or (words and not _POST_TOKENS.isdisjoint(words)) or (
             attributes.get("itemtype") or "").endswith(("BlogPosting", "Article")) or (
             attributes.get("itemprop") == "articleBody"):

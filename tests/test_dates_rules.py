@@ -1,0 +1,96 @@
+"""More rules publication dates are chosen by: the site's banner, labels in their own element, the
+date line under the headline, and abstaining when the evidence is weak. Each on a small page
+written for it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from conftest import AS_OF
+
+from auditor.parse.htmldepth import parse_html
+from auditor.parse.page import extract_page
+from auditor.parse.regions import Regions
+
+
+def extract(body: str, head: str = "", lang: str = "en", url: str = "https://news.example/a"):
+    html = f"<!doctype html><html lang='{lang}'><head>{head}</head><body>{body}</body></html>"
+    return extract_page(html, url, AS_OF)
+
+
+def day(body: str, head: str = "", lang: str = "en", url: str = "https://news.example/a") -> date | None:
+    found = extract(body, head, lang, url).published
+    return found.value.date() if found else None
+
+
+# The site's banner and a web archive's toolbar are not the page: their dates are today's.
+
+@pytest.mark.parametrize("banner", [
+    "<header class='container'><span class='today'><time datetime='2023-11-01T13:56:20+01:00'>"
+    "Mittwoch, 01. November 2023</time></span></header>",
+    "<div role='banner'><span class='date-edition'>lun. 5 août 2019</span></div>",
+    "<div id='masthead'><span class='date'>5 August 2019</span></div>",
+    "<div id='wm-ipp-base'><div id='wm-ipp'><div class='r'>10 Nov 2013</div></div></div>",
+])
+def test_a_date_in_the_sites_banner_is_never_the_posts(banner):
+    found = extract(banner + "<div class='intro'><p><span class='text_datum'>31. Oktober 2013.</span> Text</p></div>",
+                    lang="de")
+    assert found.published.value.date() == date(2013, 10, 31)
+    assert {c.region for c in found.candidates if c.value.date() != date(2013, 10, 31)} == {"header"}
+
+
+def test_a_banner_holding_the_headline_or_inside_the_post_is_not_the_sites_banner():
+    tree = parse_html("<body><header><h1>Title</h1><span id='a'>x</span></header>"
+                      "<article><header class='entry-header'><span id='b'>y</span></header></article>"
+                      "<header id='masthead'><span id='c'>z</span></header></body>")
+    regions = Regions(tree)
+    assert [regions.region(tree.css_first(f"#{i}")) for i in "abc"] == ["page", "post", "header"]
+
+
+def test_a_page_whose_only_date_is_in_the_banner_is_undated_and_says_so():
+    found = extract("<header><p>Monday, 2 October 2017</p></header><main><p>Text</p></main>")
+    assert found.published is None and "header" in found.note
+
+
+# A label in its own element names the date in the next one.
+
+def test_a_label_in_the_element_before_names_the_date():
+    found = extract("<div class='box'><span>Erschienen am:</span><h2>13.10.2021</h2></div>"
+                    "<div><h4>Zuletzt geändert am:</h4><ul><li>15.10.2021</li></ul></div>",
+                    head="<meta name='date' content='2021-10-15'>", lang="de")
+    assert found.published.value.date() == date(2021, 10, 13)
+    assert found.modified.value.date() == date(2021, 10, 15)
+
+
+def test_a_long_text_before_a_date_is_not_its_label():
+    found = extract("<div><p>" + "Der Bericht wurde veröffentlicht, aber das ist lange her " * 3 + "</p>"
+                    "<p>12.03.2019</p></div>", lang="de")
+    assert [c.role for c in found.candidates if c.text == "12.03.2019"] == ["date"]
+
+
+def test_a_labelled_publication_date_in_the_page_beats_a_meta_date_that_does_not_say_which():
+    body = "<div><span class='label'>Datum:</span> <span class='value'>18.10.2021</span></div>"
+    assert day(body, head="<meta name='date' content='2021-10-20'>", lang="de") == date(2021, 10, 18)
+
+
+# The date line right under the headline.
+
+def test_the_date_under_the_headline_beats_dates_the_page_links_to():
+    body = ("<div class='detail'><h1><strong>Belarus: 9.087 Feststellungen</strong></h1><p><em>10.11.2021</em></p>"
+            "<p>Bis einschließlich 9. November 2021 registrierte die Bundespolizei …</p>"
+            "<ul><li><a class='Publication'>Nr. 34 vom 08. November 2021</a></li></ul></div>")
+    assert day(body, lang="de") == date(2021, 11, 10)
+
+
+def test_the_headline_date_is_read_in_the_first_short_runs_only():
+    caption = "A long caption under the photo that mentions the 3rd of the month, Nov. 3, 2023, " * 3
+    found = extract(f"<main><h1>Strike ends</h1><figure><figcaption>{caption}</figcaption></figure>"
+                    "<p>a</p><p>b</p><p>c</p><p>d</p><p>Posted 11/8/2023</p></main>")
+    assert not [c for c in found.candidates if c.source == "headline text"]
+
+
+def test_an_updated_date_under_the_headline_is_not_the_publication_date():
+    found = extract("<main><h1>Skin</h1><div class='timestamp'>Updated Mar 12, 2020</div>"
+                    "<p>Text 3 March 2020 and more</p></main>")
+    assert not [c for c in found.candidates if c.source == "headline text"]
