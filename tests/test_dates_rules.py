@@ -94,3 +94,40 @@ def test_an_updated_date_under_the_headline_is_not_the_publication_date():
     found = extract("<main><h1>Skin</h1><div class='timestamp'>Updated Mar 12, 2020</div>"
                     "<p>Text 3 March 2020 and more</p></main>")
     assert not [c for c in found.candidates if c.source == "headline text"]
+
+
+# Labels are whole words.
+
+def test_a_word_that_only_contains_a_label_does_not_label_the_date():
+    found = extract("<main><p>Abbildung: Vergleich mit Messungen. Datensatz vom 09.03.2016</p>"
+                    "<p>Zustand 12.05.2017</p></main>", lang="de")
+    assert {c.text: c.role for c in found.candidates} == {"09.03.2016": "date", "12.05.2017": "date"}
+
+
+# A range is when something happens, not when the page was written.
+
+@pytest.mark.parametrize("text", ["Der Tunnel wird vom 24. April bis 2. Oktober 2017 gesperrt.",
+                                  "Wochenbericht 14. - 20. Januar 2022", "Wochenende in Wien 28.09. - 01.10.2023",
+                                  "Open from 3 May 2019 to 5 May 2019", "Du 2 au 5 octobre 2017"])
+def test_dates_that_open_or_close_a_range_are_not_candidates(text):
+    found = extract(f"<main><p>{text}</p></main>", lang="de")
+    assert found.published is None and found.candidates == ()
+
+
+def test_a_date_followed_by_a_number_that_is_no_date_is_still_read():
+    assert day("<main><p class='date'>March 3, 2019 to 5 people</p></main>") == date(2019, 3, 3)
+
+
+# A date line written across several elements.
+
+def test_a_date_split_across_the_elements_of_a_date_line_is_read():
+    found = extract("<article><h2>Mozart</h2><div class='date'><span class='month'>Apr</span> <span class='day'>04"
+                    "</span><span class='year'>2013</span></div><p>Text</p></article>")
+    assert found.published.value.date() == date(2013, 4, 4)
+    assert (found.published.region, found.published.source) == ("post", "dateline text")
+
+
+def test_a_split_date_line_is_read_once_and_not_beside_its_own_runs():
+    found = extract("<article><div class='post-date'><div class='date'><b>12</b> <i>March</i> <u>2019</u></div></div>"
+                    "<p class='date'><span>Posted</span> <span>4 May 2019</span></p></article>")
+    assert sorted(c.text for c in found.candidates) == ["12 March 2019", "4 May 2019"]

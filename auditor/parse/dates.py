@@ -31,8 +31,10 @@ from typing import Any
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from auditor.parse import jsonld
-from auditor.parse.datetext import copyright_years, find_dates, parse_machine_date, runs_with_hints, url_date
-from auditor.parse.regions import COMMENT, FOOTER, HEADER, PAGE, POST, SEPARATOR, SIDEBAR, SKIP_TAGS, Regions, dateline, tokens, walk
+from auditor.parse.datetext import (TextDate, copyright_years, find_dates, month_number, parse_machine_date,
+                                    runs_with_hints, url_date)
+from auditor.parse.regions import (COMMENT, FOOTER, HEADER, PAGE, POST, SEPARATOR, SIDEBAR, SKIP_TAGS, Regions, dateline,
+                                   named_dateline, tokens, walk)
 
 PUBLISHED, MODIFIED, DATE, COPYRIGHT = "published", "modified", "date", "copyright"
 HEAD, URL = "head", "url"
@@ -57,14 +59,14 @@ META_MODIFIED = frozenset({"article:modified_time", "og:updated_time", "og:artic
                            "dc.date.modified", "revised", "article.updated", "updated_time"})
 EARLIEST = datetime(1995, 1, 1, tzinfo=timezone.utc)
 _ENGLISH_MONTH_FIRST = ("en-us", "en_us", "en")  # other English locales write the day first
-_PUBLISHED_WORDS = re.compile(
-    r"(?:published|posted|veröffentlicht|erschienen|erstellt|publiziert|publié|publie|publicado|publicada|"
+_PUBLISHED_WORDS = re.compile(  # whole words: "Datensatz vom" is no date label, "Zustand" no update
+    r"(?<!\w)(?:published|posted|veröffentlicht|erschienen|erstellt|publiziert|publié|publie|publicado|publicada|"
     r"pubblicato|gepubliceerd|geplaatst|opublikowano|опубликовано|yayınlanma|yayınlandı|"
-    r"written|date|datum|fecha|data|дата|tarih)\W{0,6}(?:\w+\W{1,3}){0,3}$", re.IGNORECASE)
+    r"written|date|datum|fecha|data|дата|tarih)(?!\w)\W{0,6}(?:\w+\W{1,3}){0,3}$", re.IGNORECASE)
 _MODIFIED_WORDS = re.compile(
-    r"(?:updated?|modified|changed|revised|aktualisiert|geändert|überarbeitet|stand|mis\s+à\s+jour|modifié|"
+    r"(?<!\w)(?:updated?|modified|changed|revised|aktualisiert|geändert|überarbeitet|stand|mis\s+à\s+jour|modifié|"
     r"actualizado|actualización|aggiornato|aggiornamento|bijgewerkt|gewijzigd|zaktualizowano|aktualizacja|"
-    r"обновлено|изменено|güncellenme|güncellendi|atualizado)\W{0,6}(?:\w+\W{1,3}){0,3}$", re.IGNORECASE)
+    r"обновлено|изменено|güncellenme|güncellendi|atualizado)(?!\w)\W{0,6}(?:\w+\W{1,3}){0,3}$", re.IGNORECASE)
 _MACHINE_PUBLISHED = frozenset({"published", "datepublished", "pubdate", "entry-date", "date-published",
                                 "post-date", "publish-date", "published-date", "article-date", "datecreated",
                                 "dt-published", "created", "publishdate", "posted-on"})
@@ -190,6 +192,32 @@ def text_candidates(tree: LexborHTMLParser, regions: Regions, month_first_dates:
             yield from _text_candidates(text, place, month_first_dates, dateline(element), element)
 
 
+_SPLIT_DATELINES = "[class*=date], [class*=datum]"
+_SPLIT_CHARACTERS = 40
+
+
+def split_candidates(tree: LexborHTMLParser, regions: Regions, month_first_dates: bool) -> Iterator[DateCandidate]:
+    """Dates written across the elements of one date line: ``<div class="date"><span>Apr</span>
+    <span>04</span><span>2013</span></div>``, which no single text run holds."""
+    seen: set[str] = set()
+    for node in tree.css(_SPLIT_DATELINES):
+        if node.child is None or node.child.next is None or not named_dateline(node):
+            continue  # a date line of one run is read with the body's text
+        joined = " ".join(node.text(deep=True, separator=" ").split())
+        if not joined or len(joined) > _SPLIT_CHARACTERS or joined in seen or _ONE_YEAR.search(joined) is None:
+            continue
+        runs = [t.text_content or "" for t in node.traverse(include_text=True) if t.is_text_node]
+        if any(find_dates(run, month_first=month_first_dates) for run in runs):
+            continue
+        seen.add(joined)
+        region = regions.visited(node)
+        if region is not None:
+            yield from _text_candidates(joined, region, month_first_dates, True)
+
+
+_ONE_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
+
+
 HEADLINE_SOURCE = "headline text"
 HEADLINE_RUNS = 4  # text runs after the headline that may hold its date line
 _HEADLINE_RUN_CHARACTERS = 120  # a longer run is a paragraph or a caption, not a date line
@@ -299,6 +327,8 @@ def _text_candidates(text: str, region: str, month_first_dates: bool, in_datelin
                             notice)
     for found in find_dates(text, month_first=month_first_dates):
         before = text[max(0, found.start - 48):found.start]
+        if _in_range(text, found):
+            continue
         if element is not None and not before.strip():
             before = label_before(element)
         role = DATE
@@ -311,6 +341,25 @@ def _text_candidates(text: str, region: str, month_first_dates: bool, in_datelin
 
 
 _LABEL_CHARACTERS = 40
+# A date that closes or opens a range ("vom 24. April bis 2. Oktober 2017", "14. - 20. Januar 2022",
+# "28.09. - 01.10.2023", "3 May 2019 to 5 May 2019") is when something happens, not when the page was written.
+_RANGE_WORDS = r"(?:-|–|bis|to|until|till|au|al|tot)"  # not "—": "Anna — 12.03.2019 — Politik" separates
+_RANGE_BEFORE = re.compile(r"(?<![\d./-])\d{1,2}\.?(?:\d{1,2}\.?|\s*(?P<month>[^\W\d]{3,})\.?)?(?:\s*\d{4})?\s*" + _RANGE_WORDS + r"\s*$",
+                           re.IGNORECASE)
+_RANGE_AFTER = re.compile(r"\s*" + _RANGE_WORDS + r"\s*", re.IGNORECASE)
+
+
+def _in_range(text: str, found: TextDate) -> bool:
+    """Whether the date ``found`` in ``text`` closes a range (its start written before it) or opens one."""
+    opening = _RANGE_BEFORE.search(text, max(0, found.start - 40), found.start)
+    if opening is not None and (opening.group("month") is None or month_number(opening.group("month"))):
+        return True
+    end = found.start + len(found.text)
+    closing = _RANGE_AFTER.match(text, end)
+    if closing is None or closing.end() == end:
+        return False
+    following = find_dates(text[closing.end():closing.end() + 40])
+    return bool(following) and following[0].start == 0
 
 
 def label_before(element: LexborNode) -> str:

@@ -29,7 +29,8 @@ from auditor.models import Interaction
 from auditor.parse.comments import Comment, find_comments, interactions_from, link_flat_replies, mark_owner_by_name
 from auditor.parse import jsonld
 from auditor.parse.dates import (DateCandidate, choose, head_candidates, headline_candidates, machine_candidates,
-                                  month_first, script_candidates, settled, text_candidates, url_candidates)
+                                  month_first, script_candidates, settled, split_candidates, text_candidates,
+                                  url_candidates)
 from auditor.parse.regions import COMMENT, SIDEBAR, Regions
 
 __all__ = ["Comment", "DateCandidate", "PageExtract", "extract_page", "interactions_from", "link_flat_replies",
@@ -99,7 +100,8 @@ def extract_page(html: str, url: str, fetched_at: datetime) -> PageExtract:
         published, modified, note = choose(candidates, fetched_at)
         if not settled(published, candidates, fetched_at):  # the body's text may hold the day, or a better one
             candidates = (head_dates + machines + tuple(headline_candidates(tree, regions, english_order))
-                          + tuple(text_candidates(tree, regions, english_order)) + urls)
+                          + tuple(text_candidates(tree, regions, english_order))
+                          + tuple(split_candidates(tree, regions, english_order)) + urls)
             published, modified, note = choose(candidates, fetched_at)
     if published is None:  # the last resort: dates in the page's script data
         extra = tuple(script_candidates(html))

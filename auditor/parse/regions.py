@@ -308,6 +308,11 @@ def _is_dateline_word(word: str) -> bool:
         p in _DATELINE_PARTS or p.endswith(("date", "datum")) for p in parts)
 
 
+def named_dateline(element: LexborNode) -> bool:
+    """Whether the element's own class or id words name it as a date line."""
+    return any(_is_dateline_word(word) for word in tokens(element))
+
+
 def dateline(element: LexborNode | None) -> bool:
     """Whether a text's element, or one of its two nearest ancestors, is named as a date line.
 
