@@ -131,3 +131,40 @@ def test_a_split_date_line_is_read_once_and_not_beside_its_own_runs():
     found = extract("<article><div class='post-date'><div class='date'><b>12</b> <i>March</i> <u>2019</u></div></div>"
                     "<p class='date'><span>Posted</span> <span>4 May 2019</span></p></article>")
     assert sorted(c.text for c in found.candidates) == ["12 March 2019", "4 May 2019"]
+
+
+# A page that shows a later day than its metadata has been re-dated: the shown day is its day.
+
+ARTICLE_2021 = ("<script type='application/ld+json'>{\"@type\": \"Article\", "
+                "\"datePublished\": \"2021-11-29T14:13:37+00:00\"}</script>")
+
+
+def test_the_day_under_the_headline_wins_when_later_than_the_metadatas():
+    found = extract("<main><h1>Fische</h1><div class='author'>Christoph · ca. 8 Min. · 12.01.2022</div>"
+                    "<p>Text</p></main>", head=ARTICLE_2021, lang="de")
+    assert found.published.value.date() == date(2022, 1, 12)
+    assert found.published.source == "headline text"
+
+
+def test_the_first_machine_date_of_the_post_wins_when_later_than_the_metadatas():
+    found = extract("<main><ul class='meta'><li><time datetime='2022-01-25'>25.01.2022</time></li></ul>"
+                    "<p>Text</p></main>", head=ARTICLE_2021, lang="de")
+    assert found.published.value.date() == date(2022, 1, 25)
+
+
+@pytest.mark.parametrize("shown", ["28.11.2021", "30.11.2021"])
+def test_a_shown_day_earlier_or_one_day_apart_leaves_the_metadatas_day(shown):
+    found = extract(f"<main><h1>Fische</h1><p>{shown}</p><p>Text</p></main>", head=ARTICLE_2021, lang="de")
+    assert found.published.value.date() == date(2021, 11, 29)
+
+
+def test_a_later_day_the_page_calls_an_update_leaves_the_metadatas_day():
+    found = extract("<main><h1>Umwelt</h1><time datetime='2022-04-11T08:27:52Z'>Aktualisiert: 11.04.2022, 10:27"
+                    "</time><p>Text</p></main>", head=ARTICLE_2021, lang="de")
+    assert found.published.value.date() == date(2021, 11, 29)
+    assert found.modified.value.date() == date(2022, 4, 11)
+
+
+def test_a_day_precise_permalink_is_not_overruled_by_a_shown_day():
+    found = extract("<main><h1>Royal</h1><p>March 14, 2021</p></main>", url="https://news.example/2021/03/08/royal/")
+    assert found.published.value.date() == date(2021, 3, 8)

@@ -14,7 +14,9 @@ headline and the post's date lines (text in an element named as a date line, or 
 "published", also by a short label in the element before it), a date the page around the post
 labels "published", a ``<meta name="date">`` that does not say which date it is, the page's
 other date lines, and only then a date mentioned in running text. When the metadata claims two
-days, the one the permalink and the post's date lines show wins. Dates in sidebars, related
+days, the one the permalink and the post's date lines show wins; when the page shows its readers
+a day later than its metadata's (under the headline, or as the post's first machine date, and
+not called an update), it was re-dated and the shown day wins. Dates in sidebars, related
 posts, comments, the site's banner and footer, modification dates, copyright years, month-only
 permalinks and dates past the fetch (plus a day) are never the post's date; with nothing else
 the page stays undated, with the reason in a note.
@@ -63,10 +65,12 @@ _PUBLISHED_WORDS = re.compile(  # whole words: "Datensatz vom" is no date label,
     r"(?<!\w)(?:published|posted|veröffentlicht|erschienen|erstellt|publiziert|publié|publie|publicado|publicada|"
     r"pubblicato|gepubliceerd|geplaatst|opublikowano|опубликовано|yayınlanma|yayınlandı|"
     r"written|date|datum|fecha|data|дата|tarih)(?!\w)\W{0,6}(?:\w+\W{1,3}){0,3}$", re.IGNORECASE)
-_MODIFIED_WORDS = re.compile(
-    r"(?<!\w)(?:updated?|modified|changed|revised|aktualisiert|geändert|überarbeitet|stand|mis\s+à\s+jour|modifié|"
+_MODIFIED_NAMES = (
+    r"(?:updated?|modified|changed|revised|aktualisiert|geändert|überarbeitet|stand|mis\s+à\s+jour|modifié|"
     r"actualizado|actualización|aggiornato|aggiornamento|bijgewerkt|gewijzigd|zaktualizowano|aktualizacja|"
-    r"обновлено|изменено|güncellenme|güncellendi|atualizado)(?!\w)\W{0,6}(?:\w+\W{1,3}){0,3}$", re.IGNORECASE)
+    r"обновлено|изменено|güncellenme|güncellendi|atualizado)")
+_MODIFIED_WORDS = re.compile(r"(?<!\w)" + _MODIFIED_NAMES + r"(?!\w)\W{0,6}(?:\w+\W{1,3}){0,3}$", re.IGNORECASE)
+_MODIFIED_FIRST = re.compile(r"\W*" + _MODIFIED_NAMES + r"(?!\w)", re.IGNORECASE)  # a text that opens with the word
 _MACHINE_PUBLISHED = frozenset({"published", "datepublished", "pubdate", "entry-date", "date-published",
                                 "post-date", "publish-date", "published-date", "article-date", "datecreated",
                                 "dt-published", "created", "publishdate", "posted-on"})
@@ -294,10 +298,13 @@ def _machine_candidate(node: LexborNode, region: str, month_first_dates: bool = 
         role = DATE
     source = "<time datetime>" if node.tag == "time" else (
         "<abbr title>" if node.tag == "abbr" else f"[itemprop={attributes.get('itemprop')}]")
+    written = node.text(deep=True) if role != PUBLISHED and node.tag == "time" else ""
+    if role == DATE and _MODIFIED_FIRST.match(written):
+        role = MODIFIED  # <time datetime="2020-04-11T08:27Z">Aktualisiert: 11.04.2020, 10:27</time>
     yield DateCandidate(value, source, role, region, precision, raw)
-    if role != PUBLISHED and node.tag == "time":
+    if written:
         # <time datetime="2019-07-03T10:18Z">Publié le 29 juin 2019</time>: the words name the publication day
-        for stated in _text_candidates(node.text(deep=True), region, month_first_dates):
+        for stated in _text_candidates(written, region, month_first_dates):
             if stated.role == PUBLISHED and stated.value.date() != value.date():
                 yield stated
 
@@ -493,6 +500,7 @@ def choose(candidates: tuple[DateCandidate, ...], fetched_at: datetime) -> tuple
     published = _best(candidates, fetched_at, _tiers_published)
     if published is not None and published.region == HEAD:
         published = _best_supported(published, candidates, fetched_at)
+        published = _shown_later(published, candidates, fetched_at)
     if published is not None:
         published = _as_written_locally(published, candidates, fetched_at)
     if published is not None and published.precision == "day":
@@ -526,6 +534,24 @@ def _best_supported(chosen: DateCandidate, candidates: tuple[DateCandidate, ...]
         return chosen
     return _best(tuple(c for c in claims if shown.get(c.value.date(), 0) == best), fetched_at,
                  _tiers_published) or chosen
+
+
+def _shown_later(chosen: DateCandidate, candidates: tuple[DateCandidate, ...], fetched_at: datetime) -> DateCandidate:
+    """The day the page shows its readers, when it is later than the day its metadata states.
+
+    What the page shows is the date under its headline, else its first machine date in the post or
+    the page around it (not one it calls an update). A page re-dated after it was first published
+    keeps the first day in its metadata; its readers, and its last sign of life, are the later day.
+    A day or less apart is one moment written in two time zones, and the metadata's stays.
+    """
+    shown = next((c for c in candidates if c.source == HEADLINE_SOURCE and plausible(c, fetched_at)), None)
+    if shown is None:
+        shown = next((c for c in candidates if c.region in (POST, PAGE) and c.source not in _TEXT_SOURCES
+                      and c.source != HEADLINE_SOURCE and c.role in (DATE, PUBLISHED) and plausible(c, fetched_at)),
+                     None)
+    if shown is not None and (shown.value.date() - chosen.value.date()).days > 1:
+        return shown
+    return chosen
 
 
 _UTC_ZONE = re.compile(r"(?:Z|[+-]00:?00)$")

@@ -89,20 +89,23 @@ def extract_page(html: str, url: str, fetched_at: datetime) -> PageExtract:
     heads = tree.css("meta[content], title")  # one pass for both: a <meta> only matches the first, a <title> the second
     metas, documents = [n for n in heads if n.tag == "meta"], jsonld.documents(tree)
     english_order = month_first(tree, metas)
-    # Read in three steps, each only when the ones before do not settle the day: the head and the
-    # permalink, the body's machine dates, the body's text.
+    # Read in steps, each only when the ones before do not settle the day: the head and the permalink
+    # (a day-precise permalink settles it), the body's machine dates and the date under the headline
+    # (read even when the metadata settles the day: a page that shows a later day than its metadata
+    # was re-dated, see :func:`.dates.choose`), then the body's text.
     head_dates, urls = tuple(head_candidates(metas, documents, english_order)), tuple(url_candidates(url))
     candidates = head_dates + urls
     published, modified, note = choose(candidates, fetched_at)
-    if not settled(published, candidates, fetched_at, worst_tier=2):
-        machines = tuple(machine_candidates(regions, english_order))
-        candidates = head_dates + machines + urls
+    shown: tuple[DateCandidate, ...] = ()
+    if not (any(c.precision == "day" for c in urls) and settled(published, candidates, fetched_at)):
+        shown = (tuple(machine_candidates(regions, english_order))
+                 + tuple(headline_candidates(tree, regions, english_order)))
+        candidates = head_dates + shown + urls
         published, modified, note = choose(candidates, fetched_at)
-        if not settled(published, candidates, fetched_at):  # the body's text may hold the day, or a better one
-            candidates = (head_dates + machines + tuple(headline_candidates(tree, regions, english_order))
-                          + tuple(text_candidates(tree, regions, english_order))
-                          + tuple(split_candidates(tree, regions, english_order)) + urls)
-            published, modified, note = choose(candidates, fetched_at)
+    if not settled(published, candidates, fetched_at):  # the body's text may hold the day, or a better one
+        candidates = (head_dates + shown + tuple(text_candidates(tree, regions, english_order))
+                      + tuple(split_candidates(tree, regions, english_order)) + urls)
+        published, modified, note = choose(candidates, fetched_at)
     if published is None:  # the last resort: dates in the page's script data
         extra = tuple(script_candidates(html))
         if extra:
