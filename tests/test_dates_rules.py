@@ -168,3 +168,40 @@ def test_a_later_day_the_page_calls_an_update_leaves_the_metadatas_day():
 def test_a_day_precise_permalink_is_not_overruled_by_a_shown_day():
     found = extract("<main><h1>Royal</h1><p>March 14, 2021</p></main>", url="https://news.example/2021/03/08/royal/")
     assert found.published.value.date() == date(2021, 3, 8)
+
+
+# The site's clock: a date written in the text on the day the page was read.
+
+def test_a_date_written_on_the_day_an_archived_copy_was_captured_is_the_sites_clock():
+    body = "<div class='top'>Donnerstag, 16. Februar 2012</div><div><p>Rom, 14. Februar 2012 – Text</p></div>"
+    archived = "https://web.archive.org/web/20120216182711/http://news.example/artikel"
+    assert day(body, lang="de", url=archived) == date(2012, 2, 14)
+    assert day(body, lang="de", url="http://news.example/artikel") == date(2012, 2, 16)
+
+
+def test_a_date_after_an_archived_copys_capture_is_impossible():
+    archived = "https://web.archive.org/web/20120216182711/http://news.example/artikel"
+    assert day("<main><p class='date'>3 March 2015</p></main>", url=archived) is None
+
+
+def test_the_fetch_day_in_the_metadata_is_a_date_but_alone_in_the_text_it_is_the_clock():
+    today = AS_OF.strftime("%d.%m.%Y")
+    meta = f"<meta property='article:published_time' content='{AS_OF.date().isoformat()}'>"
+    assert day(f"<main><p class='date'>{today}</p></main>", head=meta, lang="de") == AS_OF.date()
+    found = extract(f"<main><p class='date'>{today}</p></main>", lang="de")
+    assert found.published is None and "clock" in found.note
+
+
+# A day stored as its local midnight and written in UTC.
+
+def test_a_utc_evening_on_the_hour_takes_the_next_day_the_page_writes():
+    head = "<meta property='article:published_time' content='2021-11-04T23:00Z'>"
+    assert day("<main><h1>Wahlen</h1><p class='date'>5. November 2021</p></main>", head=head, lang="de") == date(
+        2021, 11, 5)
+    assert day("<main><h1>Wahlen</h1><p>Text</p></main>", head=head, lang="de") == date(2021, 11, 4)
+
+
+def test_a_utc_moment_off_the_hour_keeps_its_day():
+    head = "<meta property='article:published_time' content='2021-11-04T23:17Z'>"
+    assert day("<main><h1>Wahlen</h1><p class='date'>5. November 2021</p></main>", head=head, lang="de") == date(
+        2021, 11, 4)

@@ -485,8 +485,8 @@ def settled(published: DateCandidate | None, candidates: tuple[DateCandidate, ..
     metadata claims one day only (else the post's date lines decide, see :func:`_best_supported`).
     A day without its time also waits for the post's machine dates, which may give the time.
     """
-    if published is None or (_tiers_published(published) or 99) > worst_tier:
-        return False
+    if published is None or (_tiers_published(published) or 99) > worst_tier or _local_midnight(published):
+        return False  # a local midnight in UTC waits for the day the page writes
     if worst_tier < 3 and published.precision == "day":
         return False
     days = {c.value.date() for c in candidates if c.region == HEAD and c.role == PUBLISHED
@@ -497,19 +497,42 @@ def settled(published: DateCandidate | None, candidates: tuple[DateCandidate, ..
 def choose(candidates: tuple[DateCandidate, ...], fetched_at: datetime) -> tuple[DateCandidate | None,
                                                                                   DateCandidate | None, str]:
     """The publication date, the last-modified date, and a note when there is no publication date."""
-    published = _best(candidates, fetched_at, _tiers_published)
+    usable = _without_the_clock(candidates, fetched_at)
+    published = _best(usable, fetched_at, _tiers_published)
     if published is not None and published.region == HEAD:
-        published = _best_supported(published, candidates, fetched_at)
-        published = _shown_later(published, candidates, fetched_at)
+        published = _best_supported(published, usable, fetched_at)
+        published = _shown_later(published, usable, fetched_at)
     if published is not None:
-        published = _as_written_locally(published, candidates, fetched_at)
+        published = _as_written_locally(published, usable, fetched_at)
     if published is not None and published.precision == "day":
-        published = _with_time_of_day(published, candidates, fetched_at)
-    modified = _best(candidates, fetched_at, _tiers_modified)
+        published = _with_time_of_day(published, usable, fetched_at)
+    modified = _best(usable, fetched_at, _tiers_modified)
     if published is not None and modified is not None and modified.value < published.value:
         modified = None
-    note = "" if published is not None else why_undated(candidates, fetched_at)
+    note = ""
+    if published is None:
+        note = why_undated(usable, fetched_at) if usable or not candidates else (
+            "no publication date: the only dates the page writes are the day it was read (the site's clock)")
     return published, modified, note
+
+
+_WRITTEN_SOURCES = (*_TEXT_SOURCES, HEADLINE_SOURCE)
+
+
+def _without_the_clock(candidates: tuple[DateCandidate, ...], fetched_at: datetime) -> tuple[DateCandidate, ...]:
+    """The candidates, less the dates written in the text within a day of the fetch that nothing else states.
+
+    "Donnerstag, 16. Februar 2012" on a page fetched (or archived) that day is the site's clock;
+    the day of a post published that day is also in its metadata or machine dates.
+    """
+    today = fetched_at.date()
+    near = [c for c in candidates if c.source in _WRITTEN_SOURCES and abs((c.value.date() - today).days) <= 1]
+    if not near:
+        return candidates
+    stated = {c.value.date() for c in candidates if c.source not in _WRITTEN_SOURCES and c.role != COPYRIGHT
+              and c.region not in _EXCLUDED}
+    clock = {id(c) for c in near if c.value.date() not in stated}
+    return tuple(c for c in candidates if id(c) not in clock)
 
 
 def _best_supported(chosen: DateCandidate, candidates: tuple[DateCandidate, ...],
@@ -565,6 +588,13 @@ def _as_written_locally(chosen: DateCandidate, candidates: tuple[DateCandidate, 
     """
     if chosen.precision != "time" or _UTC_ZONE.search(chosen.text.strip()) is None:
         return chosen
+    if _local_midnight(chosen):
+        following = chosen.value.date() + timedelta(days=1)
+        for candidate in candidates:
+            if (candidate.value.date() == following and candidate.precision == "day"
+                    and candidate.region in (POST, PAGE) and candidate.role in (DATE, PUBLISHED)
+                    and (candidate.source != "text" or candidate.region == POST)):
+                return candidate  # the day the page writes, stored as its midnight east of Greenwich
     for candidate in candidates:
         offset = candidate.value.utcoffset()
         if (candidate.precision == "time" and offset and abs((candidate.value - chosen.value).total_seconds()) < 60
@@ -572,6 +602,14 @@ def _as_written_locally(chosen: DateCandidate, candidates: tuple[DateCandidate, 
                 and plausible(candidate, fetched_at)):
             return candidate
     return chosen
+
+
+def _local_midnight(candidate: DateCandidate) -> bool:
+    """Whether a moment written in UTC is on the hour in the evening: a day stored as its local midnight
+    east of Greenwich ("2021-11-04T23:00Z" for 5 November in Berlin), whose own day is the next one."""
+    value = candidate.value
+    return (candidate.precision == "time" and value.hour >= 12 and value.minute == value.second == 0
+            and value.microsecond == 0 and _UTC_ZONE.search(candidate.text.strip()) is not None)
 
 
 def _with_time_of_day(chosen: DateCandidate, candidates: tuple[DateCandidate, ...],

@@ -220,6 +220,20 @@ def url_date(url: str) -> tuple[datetime, str] | None:
     return (value, "month") if value is not None else None
 
 
+_CAPTURE = re.compile(r"^https?://web\.archive\.org/web/(?P<stamp>(?:19|20)\d{12})")
+
+
+def captured_at(url: str) -> datetime | None:
+    """When a web archive's copy was captured, from its address (``web.archive.org/web/20120216182711/…``)."""
+    found = _CAPTURE.match(url)
+    if found is None:
+        return None
+    try:
+        return datetime.strptime(found.group("stamp"), "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return None
+
+
 _ZONE_WITHOUT_COLON = re.compile(r"([+-]\d{2})(\d{2})$")
 
 

@@ -28,6 +28,7 @@ from auditor.parse.htmldepth import parse_html
 from auditor.models import Interaction
 from auditor.parse.comments import Comment, find_comments, interactions_from, link_flat_replies, mark_owner_by_name
 from auditor.parse import jsonld
+from auditor.parse.datetext import captured_at
 from auditor.parse.dates import (DateCandidate, choose, head_candidates, headline_candidates, machine_candidates,
                                   month_first, script_candidates, settled, split_candidates, text_candidates,
                                   url_candidates)
@@ -84,6 +85,7 @@ def extract_page(html: str, url: str, fetched_at: datetime) -> PageExtract:
     """Read the dates and comments of one HTML page fetched from ``url`` at ``fetched_at``."""
     if fetched_at.tzinfo is None:
         fetched_at = fetched_at.replace(tzinfo=timezone.utc)
+    read_at = min(fetched_at, captured_at(url) or fetched_at)  # an archived copy was read when it was captured
     tree = parse_html(html)
     regions = Regions(tree)
     heads = tree.css("meta[content], title")  # one pass for both: a <meta> only matches the first, a <title> the second
@@ -95,22 +97,22 @@ def extract_page(html: str, url: str, fetched_at: datetime) -> PageExtract:
     # was re-dated, see :func:`.dates.choose`), then the body's text.
     head_dates, urls = tuple(head_candidates(metas, documents, english_order)), tuple(url_candidates(url))
     candidates = head_dates + urls
-    published, modified, note = choose(candidates, fetched_at)
+    published, modified, note = choose(candidates, read_at)
     shown: tuple[DateCandidate, ...] = ()
-    if not (any(c.precision == "day" for c in urls) and settled(published, candidates, fetched_at)):
+    if not (any(c.precision == "day" for c in urls) and settled(published, candidates, read_at)):
         shown = (tuple(machine_candidates(regions, english_order))
                  + tuple(headline_candidates(tree, regions, english_order)))
         candidates = head_dates + shown + urls
-        published, modified, note = choose(candidates, fetched_at)
-    if not settled(published, candidates, fetched_at):  # the body's text may hold the day, or a better one
+        published, modified, note = choose(candidates, read_at)
+    if not settled(published, candidates, read_at):  # the body's text may hold the day, or a better one
         candidates = (head_dates + shown + tuple(text_candidates(tree, regions, english_order))
                       + tuple(split_candidates(tree, regions, english_order)) + urls)
-        published, modified, note = choose(candidates, fetched_at)
+        published, modified, note = choose(candidates, read_at)
     if published is None:  # the last resort: dates in the page's script data
         extra = tuple(script_candidates(html))
         if extra:
             candidates += extra
-            published, modified, note = choose(candidates, fetched_at)
+            published, modified, note = choose(candidates, read_at)
     author = post_author(tree, regions, metas, documents)
     comments = (find_comments(tree, url, author, month_first=english_order, owner_slugs=author_slugs(tree, html, author))
                 if "comment" in html else ())  # every comment container's class or id says "comment"
