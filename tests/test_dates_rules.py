@@ -205,3 +205,18 @@ def test_a_utc_moment_off_the_hour_keeps_its_day():
     head = "<meta property='article:published_time' content='2021-11-04T23:17Z'>"
     assert day("<main><h1>Wahlen</h1><p class='date'>5. November 2021</p></main>", head=head, lang="de") == date(
         2021, 11, 4)
+
+
+# An <article> inside the post's <article> is another item.
+
+def test_an_article_inside_the_posts_article_is_a_teaser_of_another_item():
+    tree = parse_html("<body><article><h1>Achtsam</h1><aside class='dossier'><article class='card'>"
+                      "<span id='a'>01. Juli 2020</span></article></aside><p id='b'>Text</p></article>"
+                      "<main class='article'><article><span id='c'>x</span></article></main></body>")
+    regions = Regions(tree)
+    assert [regions.region(tree.css_first(f"#{i}")) for i in "abc"] == ["sidebar", "post", "post"]
+
+
+def test_a_nested_article_holding_the_headline_is_the_post():
+    tree = parse_html("<body><article class='page'><article><h1>T</h1><span id='a'>x</span></article></article></body>")
+    assert Regions(tree).region(tree.css_first("#a")) == "post"

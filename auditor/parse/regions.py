@@ -96,6 +96,15 @@ def _is_sidebar_word(word: str) -> bool:
                for p in (first, last))
 
 
+def _inside_article(node: LexborNode) -> bool:
+    parent = node.parent
+    while parent is not None and parent.tag not in ("body", "html"):
+        if parent.tag == "article":
+            return True
+        parent = parent.parent
+    return False
+
+
 def _holds_main_content(node: LexborNode) -> bool:
     return node.css_first(MAIN_CONTENT) is not None
 
@@ -141,6 +150,8 @@ def own_region(node: LexborNode, inherited: str) -> str:
         return inherited if _holds_main_content(node) else SIDEBAR
     if tag in ("aside", "nav"):  # inside the post: its own notes (byline, dates) unless named otherwise
         return POST
+    if tag == "article" and inherited == POST and _inside_article(node) and not _holds_main_content(node):
+        return SIDEBAR  # an <article> inside the post's <article> is another item: a teaser of a related one
     if inherited == POST:
         return POST
     if inherited == FOOTER:
