@@ -220,3 +220,35 @@ def test_an_article_inside_the_posts_article_is_a_teaser_of_another_item():
 def test_a_nested_article_holding_the_headline_is_the_post():
     tree = parse_html("<body><article class='page'><article><h1>T</h1><span id='a'>x</span></article></article></body>")
     assert Regions(tree).region(tree.css_first("#a")) == "post"
+
+
+# A page that only states when it was last changed, whose text merely mentions dates, is undated.
+
+@pytest.mark.parametrize("changed", [
+    "<div id='footer'><p>Diese Seite wurde zuletzt am 29. Januar 2020 um 13:22 Uhr geändert.</p></div>",
+    "<div><label>Letzte Änderung:</label><div class='label_content'>14.01.2022 um 09:25</div></div>",
+    "<p class='unprintable'>Updated:\n<!-- timestamp start -->\n$Date: 2016/11/18 06:31:41 $\n</p>",
+])
+def test_dates_the_text_mentions_are_not_the_publication_of_a_page_that_states_its_last_change(changed):
+    found = extract(f"<main><p>Der nächste Stammtisch findet am Mi. 5. Februar 2020 ab 19 Uhr statt.</p></main>"
+                    + changed, lang="de")
+    assert found.published is None and "last changed" in found.note
+    assert any(c.role == "modified" for c in found.candidates)
+
+
+def test_a_mentioned_date_on_the_day_the_page_was_changed_stays_its_date():
+    found = extract("<main><p class='stand'>Stand: 19.10.2019 11:05 Uhr</p><p>Sportreport | 19.10.2019 | 18:05 Uhr"
+                    "</p></main>", lang="de")
+    assert found.published.value.date() == date(2019, 10, 19)
+
+
+def test_an_update_stamp_in_the_head_counts_as_the_pages_last_change():
+    found = extract("<main><p>Geboren 2012-10-26 in Taipeh.</p></main>",
+                    head="<meta itemprop='dateUpdate' content='2020-02-14 10:47:36'>")
+    assert found.published is None and found.modified.value.date() == date(2020, 2, 14)
+
+
+def test_year_first_slash_dates_are_read():
+    from auditor.parse.datetext import find_dates
+    assert [d.value.date() for d in find_dates("$Date: 2016/11/18 06:31:41 $")] == [date(2016, 11, 18)]
+    assert find_dates("see /2016/11/18/slug") == []

@@ -58,7 +58,8 @@ META_GENERIC = frozenset({"date", "dc.date", "dcterms.date", "created", "creatio
                           "dc.date.created", "dc.created", "dcterms.created", "displaydate", "dcterms.available"})
 META_MODIFIED = frozenset({"article:modified_time", "og:updated_time", "og:article:modified_time", "datemodified",
                            "dcterms.modified", "last-modified", "article:modified", "lastmod", "modified",
-                           "dc.date.modified", "revised", "article.updated", "updated_time"})
+                           "dc.date.modified", "revised", "article.updated", "updated_time", "dateupdate",
+                           "dateupdated"})
 EARLIEST = datetime(1995, 1, 1, tzinfo=timezone.utc)
 _ENGLISH_MONTH_FIRST = ("en-us", "en_us", "en")  # other English locales write the day first
 _PUBLISHED_WORDS = re.compile(  # whole words: "Datensatz vom" is no date label, "Zustand" no update
@@ -66,7 +67,8 @@ _PUBLISHED_WORDS = re.compile(  # whole words: "Datensatz vom" is no date label,
     r"pubblicato|gepubliceerd|geplaatst|opublikowano|опубликовано|yayınlanma|yayınlandı|"
     r"written|date|datum|fecha|data|дата|tarih)(?!\w)\W{0,6}(?:\w+\W{1,3}){0,3}$", re.IGNORECASE)
 _MODIFIED_NAMES = (
-    r"(?:updated?|modified|changed|revised|aktualisiert|geändert|überarbeitet|stand|mis\s+à\s+jour|modifié|"
+    r"(?:updated?|modified|changed|revised|edited|aktualisiert|geändert|änderung|überarbeitet|bearbeitet|zuletzt|stand|"
+    r"mis\s+à\s+jour|modifié|"
     r"actualizado|actualización|aggiornato|aggiornamento|bijgewerkt|gewijzigd|zaktualizowano|aktualizacja|"
     r"обновлено|изменено|güncellenme|güncellendi|atualizado)")
 _MODIFIED_WORDS = re.compile(r"(?<!\w)" + _MODIFIED_NAMES + r"(?!\w)\W{0,6}(?:\w+\W{1,3}){0,3}$", re.IGNORECASE)
@@ -336,8 +338,10 @@ def _text_candidates(text: str, region: str, month_first_dates: bool, in_datelin
         before = text[max(0, found.start - 48):found.start]
         if _in_range(text, found):
             continue
-        if element is not None and not before.strip():
-            before = label_before(element)
+        if element is not None and len(before.strip()) < _SHORT_BEFORE:
+            before = _element_text_before(element, text, before) + before
+            if not before.strip():
+                before = label_before(element)
         role = DATE
         if before:
             if _MODIFIED_WORDS.search(before):
@@ -367,6 +371,20 @@ def _in_range(text: str, found: TextDate) -> bool:
         return False
     following = find_dates(text[closing.end():closing.end() + 40])
     return bool(following) and following[0].start == 0
+
+
+_SHORT_BEFORE = 12  # characters before a date in its run, below which the words before the run are read too
+
+
+def _element_text_before(element: LexborNode, run: str, before: str) -> str:
+    """The last words of the element's own text before ``run`` ("Updated:" ahead of a comment and "$Date: …")."""
+    if before.strip() == run.strip():
+        return ""
+    whole = element.text(deep=True)
+    if len(whole) > 4 * _LABEL_CHARACTERS:
+        return ""
+    at = whole.find(run)
+    return " ".join(whole[:at].split())[-_LABEL_CHARACTERS:] + " " if at > 0 else ""
 
 
 def label_before(element: LexborNode) -> str:
@@ -423,6 +441,7 @@ _EXCLUDED = (COMMENT, SIDEBAR, FOOTER, HEADER)
 
 
 _TEXT_SOURCES = ("text", "dateline text")
+_MENTIONED = 11  # the ranks of a date the post's or the page's running text mentions
 
 
 def _tiers_published(c: DateCandidate) -> int | None:
@@ -507,10 +526,15 @@ def choose(candidates: tuple[DateCandidate, ...], fetched_at: datetime) -> tuple
     if published is not None and published.precision == "day":
         published = _with_time_of_day(published, usable, fetched_at)
     modified = _best(usable, fetched_at, _tiers_modified)
+    note = ""
+    changed = {c.value.date() for c in usable if c.role == MODIFIED and plausible(c, fetched_at)}
+    if published is not None and (_tiers_published(published) or 0) >= _MENTIONED and changed and (
+            published.value.date() not in changed):
+        published, note = None, ("no publication date: the page only states when it was last changed; the dates "
+                                 "in its text are dates it mentions")
     if published is not None and modified is not None and modified.value < published.value:
         modified = None
-    note = ""
-    if published is None:
+    if published is None and not note:
         note = why_undated(usable, fetched_at) if usable or not candidates else (
             "no publication date: the only dates the page writes are the day it was read (the site's clock)")
     return published, modified, note

@@ -69,6 +69,9 @@ ISO_DATE = re.compile(
 NUMERIC_DATE = re.compile(
     r"(?=\d)(?<![\d/.\-])(?P<a>\d{1,2})(?P<sep>/|\.\s?|-)(?P<b>\d{1,2})(?P=sep)(?P<year>(?:19|20)\d{2})(?![\d/])"
     + _TIME)
+YEAR_FIRST_SLASH_DATE = re.compile(  # 2016/11/18, as version control and some CMSs write it
+    r"(?=[12])(?<![\d/])(?P<year>(?:19|20)\d{2})/(?P<month>0?[1-9]|1[0-2])/(?P<day>0?[1-9]|[12]\d|3[01])(?![\d/])"
+    + _TIME)
 COPYRIGHT = re.compile(
     r"(?:©|&copy;|\(c\)|copyright)\s*(?:©\s*)?(?P<first>(?:19|20)\d{2})(?:\s*[-–—]\s*(?P<last>(?:19|20)\d{2}))?",
     re.IGNORECASE)
@@ -180,6 +183,8 @@ def find_dates(text: str, *, month_first: bool = False) -> list[TextDate]:
             add(match, _make(year, month, day, int(match.group("hour")), int(match.group("minute"))), "minute")
         else:
             add(match, _make(year, month, day), "day")
+    for match in YEAR_FIRST_SLASH_DATE.finditer(text) if "/" in text else ():
+        add(match, *_with_time(match, int(match.group("year")), int(match.group("month")), int(match.group("day"))))
     for match in NUMERIC_DATE.finditer(text) if ("/" in text or "." in text or "-" in text) else ():
         a, b, year = int(match.group("a")), int(match.group("b")), int(match.group("year"))
         if match.group("sep") != "/":
