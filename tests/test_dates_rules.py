@@ -252,3 +252,18 @@ def test_year_first_slash_dates_are_read():
     from auditor.parse.datetext import find_dates
     assert [d.value.date() for d in find_dates("$Date: 2016/11/18 06:31:41 $")] == [date(2016, 11, 18)]
     assert find_dates("see /2016/11/18/slug") == []
+
+
+def test_a_wordpress_post_number_class_marks_a_post():
+    tree = parse_html("<body><div class='post-39370 home' id='post-focus-metadata'><span id='a'>x</span></div>"
+                      "<div class='post-count'><span id='b'>y</span></div></body>")
+    regions = Regions(tree)
+    assert [regions.region(tree.css_first(f"#{i}")) for i in "ab"] == ["post", "page"]
+
+
+def test_on_a_list_of_posts_the_first_posts_date_line_is_the_pages():
+    found = extract("<div id='blog-home'><div class='post-39370 home'><h2>Newest</h2><div class='post-meta-top'>"
+                    "<span class='date'>August 30, 2017</span></div></div><div id='post-river'>"
+                    "<div class='post'><div class='post-meta'><span class='date'>August 17, 2017</span></div></div>"
+                    "</div></div>")
+    assert found.published.value.date() == date(2017, 8, 30)

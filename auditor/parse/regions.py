@@ -64,6 +64,11 @@ _POST_TOKENS = frozenset({
 MAIN_CONTENT = ("h1, [itemprop=articleBody], .entry-content, .post-body, .article-body, .articleBody, .post-content, "
                 ".article-content, .story-body")
 _SPLIT = re.compile(r"[-_]+")
+_POST_ID = re.compile(r"post-\d+")  # WordPress marks each post's element with its number: class="post-39370"
+
+
+def _is_post_id(word: str) -> bool:
+    return _POST_ID.fullmatch(word) is not None
 
 
 def _parts(word: str) -> list[str]:
@@ -163,7 +168,7 @@ def own_region(node: LexborNode, inherited: str) -> str:
     if (tag == "header" or attributes.get("role") == "banner" or (words and not _HEADER_TOKENS.isdisjoint(words))) and (
             not words or _POST_TOKENS.isdisjoint(words)):
         return inherited if _holds_main_content(node) else HEADER
-    if tag == "article" or (words and not _POST_TOKENS.isdisjoint(words)) or (
+    if tag == "article" or (words and (not _POST_TOKENS.isdisjoint(words) or any(map(_is_post_id, words)))) or (
             attributes.get("itemtype") or "").endswith(("BlogPosting", "Article")) or (
             attributes.get("itemprop") == "articleBody"):
         return POST
