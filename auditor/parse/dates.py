@@ -67,8 +67,8 @@ _PUBLISHED_WORDS = re.compile(  # whole words: "Datensatz vom" is no date label,
     r"pubblicato|gepubliceerd|geplaatst|opublikowano|опубликовано|yayınlanma|yayınlandı|"
     r"written|date|datum|fecha|data|дата|tarih)(?!\w)\W{0,6}(?:\w+\W{1,3}){0,3}$", re.IGNORECASE)
 _MODIFIED_NAMES = (
-    r"(?:updated?|modified|changed|revised|edited|aktualisiert|geändert|änderung|überarbeitet|bearbeitet|zuletzt|stand|"
-    r"mis\s+à\s+jour|modifié|"
+    r"(?:updated?|modified|changed|revised|edited|aktualisiert|geändert|änderung|überarbeitet|bearbeitet|zuletzt|"
+    r"stand|mis\s+à\s+jour|modifié|"
     r"actualizado|actualización|aggiornato|aggiornamento|bijgewerkt|gewijzigd|zaktualizowano|aktualizacja|"
     r"обновлено|изменено|güncellenme|güncellendi|atualizado)")
 _MODIFIED_WORDS = re.compile(r"(?<!\w)" + _MODIFIED_NAMES + r"(?!\w)\W{0,6}(?:\w+\W{1,3}){0,3}$", re.IGNORECASE)
@@ -242,8 +242,10 @@ def headline_candidates(tree: LexborHTMLParser, regions: Regions, month_first_da
     if headline is None:
         return
     for text, element in _texts_after(headline, HEADLINE_RUNS):
+        if len(text) > _HEADLINE_RUN_CHARACTERS or _ONE_YEAR.search(text) is None:
+            continue
         region = regions.region(element)
-        if region in _EXCLUDED or len(text) > _HEADLINE_RUN_CHARACTERS:
+        if region in _EXCLUDED:
             continue
         named = dateline(element)
         for found in _text_candidates(text, region, month_first_dates, True, element):
@@ -263,10 +265,10 @@ def _texts_after(node: LexborNode, limit: int) -> list[tuple[str, LexborNode]]:
     while len(found) < limit and seen < _HEADLINE_ELEMENTS:
         following = current.next
         while following is None:
-            current = current.parent
-            if current is None or current.tag in ("body", "html"):
+            parent = current.parent
+            if parent is None or parent.tag in ("body", "html"):
                 return found
-            following = current.next
+            current, following = parent, parent.next
         current = following
         for inner in (current,) if current.is_text_node else current.traverse(include_text=True):
             seen += 1
@@ -355,8 +357,8 @@ _LABEL_CHARACTERS = 40
 # A date that closes or opens a range ("vom 24. April bis 2. Oktober 2017", "14. - 20. Januar 2022",
 # "28.09. - 01.10.2023", "3 May 2019 to 5 May 2019") is when something happens, not when the page was written.
 _RANGE_WORDS = r"(?:-|–|bis|to|until|till|au|al|tot)"  # not "—": "Anna — 12.03.2019 — Politik" separates
-_RANGE_BEFORE = re.compile(r"(?<![\d./-])\d{1,2}\.?(?:\d{1,2}\.?|\s*(?P<month>[^\W\d]{3,})\.?)?(?:\s*\d{4})?\s*" + _RANGE_WORDS + r"\s*$",
-                           re.IGNORECASE)
+_RANGE_BEFORE = re.compile(r"(?<![\d./-])\d{1,2}\.?(?:\d{1,2}\.?|\s*(?P<month>[^\W\d]{3,})\.?)?(?:\s*\d{4})?\s*"
+                           + _RANGE_WORDS + r"\s*$", re.IGNORECASE)
 _RANGE_AFTER = re.compile(r"\s*" + _RANGE_WORDS + r"\s*", re.IGNORECASE)
 
 
@@ -378,8 +380,9 @@ _SHORT_BEFORE = 12  # characters before a date in its run, below which the words
 
 def _element_text_before(element: LexborNode, run: str, before: str) -> str:
     """The last words of the element's own text before ``run`` ("Updated:" ahead of a comment and "$Date: …")."""
-    if before.strip() == run.strip():
-        return ""
+    first = element.child
+    if first is None or first.next is None or before.strip() == run.strip():
+        return ""  # the run is the element's only text
     whole = element.text(deep=True)
     if len(whole) > 4 * _LABEL_CHARACTERS:
         return ""
@@ -399,9 +402,10 @@ def label_before(element: LexborNode) -> str:
                 return ""
             words = " ".join(previous.text(deep=True).split())
             return words if len(words) <= _LABEL_CHARACTERS else ""
-        element = element.parent
-        if element is None or element.tag in ("body", "html"):
+        parent = element.parent
+        if parent is None or parent.tag in ("body", "html"):
             return ""
+        element = parent
     return ""
 
 

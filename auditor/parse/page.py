@@ -4,13 +4,15 @@
 over that one tree: date candidates (:mod:`.dates`), the choice of the publication and
 last-modified dates, the post's author, and the comments (:mod:`.comments`). Dates are read in
 steps, each only when the ones before do not settle the day (:func:`.dates.settled`): the head
-and the permalink, then the body's machine dates, then the body's text; ``candidates`` holds
-what was read. Which region
-(post, comments, sidebar, footer) an element belongs to is worked out on demand from its
+and the permalink, then the date under the headline and the body's machine dates (unless a
+day-precise permalink settles the day: a page showing a later day than its metadata was
+re-dated), then the body's text; ``candidates`` holds what was read. Which region
+(post, comments, sidebar, the site's banner and footer) an element belongs to is worked out on demand from its
 ancestors (:class:`.regions.Regions`), and the body's text is read in one piece with only the runs
 that may hold a date looked at closely, so no Python loop visits every element. It reads nothing
-but the HTML, the URL and the fetch time, and never reads the clock; ``fetched_at`` only bounds
-which dates are possible. Relative words ("3 days ago", "heute") are never a date: the page
+but the HTML, the URL and the fetch time, and never reads the clock; ``fetched_at`` (for a web
+archive's copy, the moment it was captured) bounds which dates are possible, and a date the text
+writes on that day alone is the site's clock. Relative words ("3 days ago", "heute") are never a date: the page
 does not say what they are relative to.
 """
 
@@ -100,8 +102,11 @@ def extract_page(html: str, url: str, fetched_at: datetime) -> PageExtract:
     published, modified, note = choose(candidates, read_at)
     shown: tuple[DateCandidate, ...] = ()
     if not (any(c.precision == "day" for c in urls) and settled(published, candidates, read_at)):
-        shown = (tuple(machine_candidates(regions, english_order))
-                 + tuple(headline_candidates(tree, regions, english_order)))
+        headline = tuple(headline_candidates(tree, regions, english_order))
+        if headline and settled(published, candidates, read_at, worst_tier=2):
+            shown = headline  # the metadata's moment, checked against the day under the headline only
+        else:
+            shown = tuple(machine_candidates(regions, english_order)) + headline
         candidates = head_dates + shown + urls
         published, modified, note = choose(candidates, read_at)
     if not settled(published, candidates, read_at):  # the body's text may hold the day, or a better one
