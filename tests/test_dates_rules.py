@@ -267,3 +267,16 @@ def test_on_a_list_of_posts_the_first_posts_date_line_is_the_pages():
                     "<div class='post'><div class='post-meta'><span class='date'>August 17, 2017</span></div></div>"
                     "</div></div>")
     assert found.published.value.date() == date(2017, 8, 30)
+
+
+def test_a_column_heading_is_not_a_label():
+    found = extract("<main><table><tr><th>Datum</th><th>Ort</th></tr><tr><td>12.03.2019</td><td>Wien</td></tr>"
+                    "</table></main>", lang="de")
+    assert [c.role for c in found.candidates] == ["date"]
+
+
+def test_a_header_inside_main_heads_the_content_and_is_not_the_sites_banner():
+    tree = parse_html("<body><header><span id='a'>x</span></header><main><header><h2>T</h2><span id='b'>y</span>"
+                      "</header></main><div id='masthead'><span id='c'>z</span></div></body>")
+    regions = Regions(tree)
+    assert [regions.region(tree.css_first(f"#{i}")) for i in "abc"] == ["header", "page", "header"]

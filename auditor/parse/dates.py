@@ -392,7 +392,8 @@ def _element_text_before(element: LexborNode, run: str, before: str) -> str:
 
 def label_before(element: LexborNode) -> str:
     """The text of the element just before ``element`` (or before its parent, when ``element`` opens its
-    parent) when it is short enough to be a label such as "Erschienen am:" or "Zuletzt geändert am:"; else ""."""
+    parent) when it is a label: short and ending in a colon, as "Erschienen am:" or "Zuletzt geändert am:";
+    else "" (a table's "Datum" column heading labels no publication)."""
     for _ in range(2):
         previous = element.prev
         while previous is not None and previous.is_text_node and not (previous.text_content or "").strip():
@@ -401,7 +402,7 @@ def label_before(element: LexborNode) -> str:
             if previous.tag in ("script", "style", "br", "img", "svg"):
                 return ""
             words = " ".join(previous.text(deep=True).split())
-            return words if len(words) <= _LABEL_CHARACTERS else ""
+            return words if len(words) <= _LABEL_CHARACTERS and words.endswith(":") else ""
         parent = element.parent
         if parent is None or parent.tag in ("body", "html"):
             return ""

@@ -52,8 +52,7 @@ _FOOTER_TOKENS = frozenset({"footer", "site-footer", "page-footer", "colophon", 
                             "footer-wrapper", "credits"})
 # The site's banner above the post (logo, menu, often today's date) and a web archive's toolbar over a
 # saved page ("wm-ipp"): whole words, so "entry-header" or "page-header" are not among them.
-_HEADER_TOKENS = frozenset({"masthead", "site-header", "siteheader", "header", "wm-ipp", "wm-ipp-base", "top-bar",
-                            "topbar"})
+_HEADER_TOKENS = frozenset({"masthead", "site-header", "siteheader", "wm-ipp", "wm-ipp-base", "top-bar", "topbar"})
 _POST_TOKENS = frozenset({
     "hentry", "h-entry", "post", "type-post", "entry", "blog-post", "post-outer", "date-outer", "date-header",
     "entry-header", "entry-meta", "post-meta", "postmeta", "postmetadata", "byline", "entry-content", "post-body",
@@ -99,6 +98,15 @@ def _is_sidebar_word(word: str) -> bool:
         return True
     return any((p.startswith("sidebar") or p.endswith("sidebar")) and not p.startswith(("no", "has", "with", "layout"))
                for p in (first, last))
+
+
+def _inside_main(node: LexborNode) -> bool:
+    parent = node.parent
+    while parent is not None and parent.tag not in ("body", "html"):
+        if parent.tag == "main" or parent.attributes.get("role") == "main":
+            return True
+        parent = parent.parent
+    return False
 
 
 def _inside_article(node: LexborNode) -> bool:
@@ -165,9 +173,10 @@ def own_region(node: LexborNode, inherited: str) -> str:
         return inherited if _holds_main_content(node) else FOOTER
     if inherited == HEADER:
         return HEADER
-    if (tag == "header" or attributes.get("role") == "banner" or (words and not _HEADER_TOKENS.isdisjoint(words))) and (
+    if (attributes.get("role") == "banner" or (words and not _HEADER_TOKENS.isdisjoint(words)) or (
+            (tag == "header" or "header" in words) and not _inside_main(node))) and (
             not words or _POST_TOKENS.isdisjoint(words)):
-        return inherited if _holds_main_content(node) else HEADER
+        return inherited if _holds_main_content(node) else HEADER  # a <header> inside <main> heads the content
     if tag == "article" or (words and (not _POST_TOKENS.isdisjoint(words) or any(map(_is_post_id, words)))) or (
             attributes.get("itemtype") or "").endswith(("BlogPosting", "Article")) or (
             attributes.get("itemprop") == "articleBody"):
