@@ -38,7 +38,7 @@ from auditor.parse.datetext import (TextDate, copyright_years, find_dates, month
 from auditor.parse.regions import (COMMENT, FOOTER, HEADER, PAGE, POST, SEPARATOR, SIDEBAR, SKIP_TAGS, Regions, dateline,
                                    named_dateline, tokens, walk)
 
-PUBLISHED, MODIFIED, DATE, COPYRIGHT = "published", "modified", "date", "copyright"
+PUBLISHED, MODIFIED, DATE, COPYRIGHT, EVENT = "published", "modified", "date", "copyright", "event"
 HEAD, URL = "head", "url"
 ARTICLE_TYPES = frozenset({"Article", "BlogPosting", "NewsArticle", "Report", "TechArticle", "SocialMediaPosting",
                            "LiveBlogPosting", "DiscussionForumPosting", "OpinionNewsArticle", "Posting",
@@ -86,7 +86,7 @@ class DateCandidate:
 
     value: datetime
     source: str  # e.g. "meta article:published_time", "json-ld BlogPosting.datePublished", "<time datetime>"
-    role: str  # published | modified | date | copyright
+    role: str  # published | modified | date | copyright | event (a range's end: when something happens)
     region: str  # head | post | comment | sidebar | footer | page | url
     precision: str  # time | minute | day | month | year | relative
     text: str
@@ -339,6 +339,7 @@ def _text_candidates(text: str, region: str, month_first_dates: bool, in_datelin
     for found in find_dates(text, month_first=month_first_dates):
         before = text[max(0, found.start - 48):found.start]
         if _in_range(text, found):
+            yield DateCandidate(found.value, source, EVENT, region, found.precision, found.text)
             continue
         if element is not None and len(before.strip()) < _SHORT_BEFORE:
             before = _element_text_before(element, text, before) + before
@@ -458,7 +459,7 @@ def _tiers_published(c: DateCandidate) -> int | None:
     does not say which date it is, then the rest of the page around the post, and only then a
     date mentioned in the post's or the page's running text.
     """
-    if c.role in (COPYRIGHT, MODIFIED) or c.region in _EXCLUDED:
+    if c.role in (COPYRIGHT, MODIFIED, EVENT) or c.region in _EXCLUDED:
         return None
     if c.region == URL:
         return 0 if c.precision == "day" else None
@@ -558,7 +559,8 @@ def _without_the_clock(candidates: tuple[DateCandidate, ...], fetched_at: dateti
     near = [c for c in candidates if c.source in _WRITTEN_SOURCES and abs((c.value.date() - today).days) <= 1]
     if not near:
         return candidates
-    stated = {c.value.date() for c in candidates if c.source not in _WRITTEN_SOURCES and c.role != COPYRIGHT
+    stated = {c.value.date() for c in candidates if c.source not in _WRITTEN_SOURCES
+              and c.role not in (COPYRIGHT, EVENT)
               and c.region not in _EXCLUDED}
     clock = {id(c) for c in near if c.value.date() not in stated}
     return tuple(c for c in candidates if id(c) not in clock)
@@ -579,7 +581,7 @@ def _best_supported(chosen: DateCandidate, candidates: tuple[DateCandidate, ...]
     shown: dict[object, int] = {}
     for c in candidates:
         if (c.region == URL or c.region == POST and (c.source != "text" or c.precision == "minute")) and (
-                c.role not in (COPYRIGHT, MODIFIED) and plausible(c, fetched_at)):
+                c.role not in (COPYRIGHT, MODIFIED, EVENT) and plausible(c, fetched_at)):
             shown[c.value.date()] = shown.get(c.value.date(), 0) + 1  # a date line, not a date the post mentions
     best = max(shown.get(c.value.date(), 0) for c in claims)
     if best == shown.get(chosen.value.date(), 0):
@@ -627,7 +629,7 @@ def _as_written_locally(chosen: DateCandidate, candidates: tuple[DateCandidate, 
     for candidate in candidates:
         offset = candidate.value.utcoffset()
         if (candidate.precision == "time" and offset and abs((candidate.value - chosen.value).total_seconds()) < 60
-                and candidate.region not in _EXCLUDED and candidate.role != COPYRIGHT
+                and candidate.region not in _EXCLUDED and candidate.role not in (COPYRIGHT, EVENT)
                 and plausible(candidate, fetched_at)):
             return candidate
     return chosen
@@ -673,6 +675,8 @@ def why_undated(candidates: tuple[DateCandidate, ...], fetched_at: datetime) -> 
     placed = sorted({c.region for c in others if c.region in _EXCLUDED})
     if placed and all(c.region in _EXCLUDED for c in others):
         return f"no publication date: every date on the page is in the {'/'.join(placed)}, none belongs to the post"
+    if others and all(c.role == EVENT for c in others if c.region not in _EXCLUDED):
+        return "no publication date: the page's dates open or close ranges: they are of events it announces"
     if others and all(c.role == MODIFIED for c in others if c.region not in _EXCLUDED):
         return "no publication date: the page only says when it was updated"
     if any(c.region == URL for c in others):
