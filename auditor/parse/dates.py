@@ -171,8 +171,23 @@ def body_candidates(tree: LexborHTMLParser, regions: Regions, month_first_dates:
 
 def machine_candidates(regions: Regions, month_first_dates: bool) -> Iterator[DateCandidate]:
     """``<time datetime>``, ``<abbr title>`` and dated ``[itemprop]`` elements of the body, in page order."""
-    for node, region in regions.date_elements():
+    for node, region in regions.each_date_element():
         yield from _machine_candidate(node, region, month_first_dates)
+
+
+def first_shown(regions: Regions, month_first_dates: bool) -> tuple[DateCandidate, ...]:
+    """The body's machine dates up to the first the page shows as its own (see :func:`_shown_later`)."""
+    found: list[DateCandidate] = []
+    for candidate in machine_candidates(regions, month_first_dates):
+        found.append(candidate)
+        if _shows(candidate):
+            break
+    return tuple(found)
+
+
+def _shows(c: DateCandidate) -> bool:
+    return c.region in (POST, PAGE) and c.source not in _TEXT_SOURCES and c.source != HEADLINE_SOURCE and (
+        c.role in (DATE, PUBLISHED))
 
 
 def text_candidates(tree: LexborHTMLParser, regions: Regions, month_first_dates: bool) -> Iterator[DateCandidate]:
@@ -600,9 +615,7 @@ def _shown_later(chosen: DateCandidate, candidates: tuple[DateCandidate, ...], f
     """
     shown = next((c for c in candidates if c.source == HEADLINE_SOURCE and plausible(c, fetched_at)), None)
     if shown is None:
-        shown = next((c for c in candidates if c.region in (POST, PAGE) and c.source not in _TEXT_SOURCES
-                      and c.source != HEADLINE_SOURCE and c.role in (DATE, PUBLISHED) and plausible(c, fetched_at)),
-                     None)
+        shown = next((c for c in candidates if _shows(c) and plausible(c, fetched_at)), None)
     if shown is not None and (shown.value.date() - chosen.value.date()).days > 1:
         return shown
     return chosen

@@ -31,7 +31,8 @@ from auditor.models import Interaction
 from auditor.parse.comments import Comment, find_comments, interactions_from, link_flat_replies, mark_owner_by_name
 from auditor.parse import jsonld
 from auditor.parse.datetext import captured_at
-from auditor.parse.dates import (DateCandidate, choose, head_candidates, headline_candidates, machine_candidates,
+from auditor.parse.dates import (DateCandidate, choose, first_shown, head_candidates, headline_candidates,
+                                  machine_candidates,
                                   month_first, script_candidates, settled, split_candidates, text_candidates,
                                   url_candidates)
 from auditor.parse.regions import COMMENT, SIDEBAR, Regions
@@ -103,8 +104,8 @@ def extract_page(html: str, url: str, fetched_at: datetime) -> PageExtract:
     shown: tuple[DateCandidate, ...] = ()
     if not (any(c.precision == "day" for c in urls) and settled(published, candidates, read_at)):
         headline = tuple(headline_candidates(tree, regions, english_order))
-        if headline and settled(published, candidates, read_at, worst_tier=2):
-            shown = headline  # the metadata's moment, checked against the day under the headline only
+        if settled(published, candidates, read_at, worst_tier=2):  # the metadata's moment, checked against
+            shown = headline or first_shown(regions, english_order)  # the day under the headline, else the first shown
         else:
             shown = tuple(machine_candidates(regions, english_order)) + headline
         candidates = head_dates + shown + urls

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from collections.abc import Iterator
 from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -66,8 +67,9 @@ _SPLIT = re.compile(r"[-_]+")
 _POST_ID = re.compile(r"post-\d+")  # WordPress marks each post's element with its number: class="post-39370"
 
 
+@lru_cache(maxsize=65536)
 def _is_post_id(word: str) -> bool:
-    return _POST_ID.fullmatch(word) is not None
+    return word.startswith("post-") and _POST_ID.fullmatch(word) is not None
 
 
 def _parts(word: str) -> list[str]:
@@ -263,9 +265,12 @@ class Regions:
 
     def date_elements(self) -> list[tuple[LexborNode, str]]:
         """As :attr:`Walk.date_elements`: ``<time datetime>``, ``<abbr title>``, dated ``[itemprop]``, in order."""
+        return list(self.each_date_element())
+
+    def each_date_element(self) -> Iterator[tuple[LexborNode, str]]:
+        """The same as :meth:`date_elements`, one at a time (each region worked out only when asked for)."""
         if self.body is None:
-            return []
-        found: list[tuple[LexborNode, str]] = []
+            return
         last = -1
         for node in self.tree.css(DATE_ELEMENTS):
             if node.mem_id == last:  # lexbor lists a node matching two of the selectors twice, in a row
@@ -276,8 +281,7 @@ class Regions:
                     "itemprop" in attributes and (attributes.get("content") or attributes.get("datetime"))):
                 region = self.visited(node)
                 if region is not None:
-                    found.append((node, region))
-        return found
+                    yield node, region
 
     def text_regions(self, wanted: list[tuple[int, str]]) -> list[str | None] | None:
         """The region of each wanted text run of the body (see :meth:`text_places`)."""
