@@ -96,7 +96,7 @@ def cause(extract: PageExtract, page: Page) -> str:
     right = [c for c in every_candidate(page) if c.value.date() == gold]
     if not right:
         return "format (the day not read)"
-    if chosen.region == "page" or all(c.region in ("sidebar", "comment", "footer") for c in right):
+    if chosen.region == "page" or all(c.region in ("sidebar", "comment", "footer", "header") for c in right):
         return "region"
     if all(c.role == "modified" for c in right):
         return "ranking (gold is a date the page calls updated)"

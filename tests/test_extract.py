@@ -92,7 +92,7 @@ def test_the_posts_own_date_beats_newer_sidebar_dates():
     assert extract.published.value == utc(2019, 3, 2)
     assert (extract.published.source, extract.published.region) == ("dateline text", "post")
     newer = [c for c in extract.candidates if c.value > utc(2026, 1, 2)]
-    assert newer and {c.region for c in newer} <= {"sidebar", "footer", "page"}
+    assert newer and {c.region for c in newer} <= {"sidebar", "footer", "header", "page"}
     assert extract.last_activity == utc(2019, 3, 2)
 
 

@@ -57,7 +57,7 @@ def walked_candidates(html: str) -> list:
     for node, region in walked.date_elements:
         found.extend(_machine_candidate(node, region))
     for text, region, element in walked.texts:
-        found.extend(_text_candidates(text, region, True, dateline(element)))
+        found.extend(_text_candidates(text, region, True, dateline(element), element))
     return found
 
 

@@ -69,6 +69,9 @@ ISO_DATE = re.compile(
 NUMERIC_DATE = re.compile(
     r"(?=\d)(?<![\d/.\-])(?P<a>\d{1,2})(?P<sep>/|\.\s?|-)(?P<b>\d{1,2})(?P=sep)(?P<year>(?:19|20)\d{2})(?![\d/])"
     + _TIME)
+YEAR_FIRST_SLASH_DATE = re.compile(  # 2016/11/18, as version control and some CMSs write it
+    r"(?=[12])(?<![\d/])(?P<year>(?:19|20)\d{2})/(?P<month>0?[1-9]|1[0-2])/(?P<day>0?[1-9]|[12]\d|3[01])(?![\d/])"
+    + _TIME)
 COPYRIGHT = re.compile(
     r"(?:©|&copy;|\(c\)|copyright)\s*(?:©\s*)?(?P<first>(?:19|20)\d{2})(?:\s*[-–—]\s*(?P<last>(?:19|20)\d{2}))?",
     re.IGNORECASE)
@@ -180,6 +183,8 @@ def find_dates(text: str, *, month_first: bool = False) -> list[TextDate]:
             add(match, _make(year, month, day, int(match.group("hour")), int(match.group("minute"))), "minute")
         else:
             add(match, _make(year, month, day), "day")
+    for match in YEAR_FIRST_SLASH_DATE.finditer(text) if "/" in text else ():
+        add(match, *_with_time(match, int(match.group("year")), int(match.group("month")), int(match.group("day"))))
     for match in NUMERIC_DATE.finditer(text) if ("/" in text or "." in text or "-" in text) else ():
         a, b, year = int(match.group("a")), int(match.group("b")), int(match.group("year"))
         if match.group("sep") != "/":
@@ -218,6 +223,20 @@ def url_date(url: str) -> tuple[datetime, str] | None:
         return None
     value = _make(int(match.group("year")), int(match.group("month")), 1)
     return (value, "month") if value is not None else None
+
+
+_CAPTURE = re.compile(r"^https?://web\.archive\.org/web/(?P<stamp>(?:19|20)\d{12})")
+
+
+def captured_at(url: str) -> datetime | None:
+    """When a web archive's copy was captured, from its address (``web.archive.org/web/20120216182711/…``)."""
+    found = _CAPTURE.match(url)
+    if found is None:
+        return None
+    try:
+        return datetime.strptime(found.group("stamp"), "%Y%m%d%H%M%S").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return None
 
 
 _ZONE_WITHOUT_COLON = re.compile(r"([+-]\d{2})(\d{2})$")

@@ -4,13 +4,15 @@
 over that one tree: date candidates (:mod:`.dates`), the choice of the publication and
 last-modified dates, the post's author, and the comments (:mod:`.comments`). Dates are read in
 steps, each only when the ones before do not settle the day (:func:`.dates.settled`): the head
-and the permalink, then the body's machine dates, then the body's text; ``candidates`` holds
-what was read. Which region
-(post, comments, sidebar, footer) an element belongs to is worked out on demand from its
+and the permalink, then the date under the headline and the body's machine dates (unless a
+day-precise permalink settles the day: a page showing a later day than its metadata was
+re-dated), then the body's text; ``candidates`` holds what was read. Which region
+(post, comments, sidebar, the site's banner and footer) an element belongs to is worked out on demand from its
 ancestors (:class:`.regions.Regions`), and the body's text is read in one piece with only the runs
 that may hold a date looked at closely, so no Python loop visits every element. It reads nothing
-but the HTML, the URL and the fetch time, and never reads the clock; ``fetched_at`` only bounds
-which dates are possible. Relative words ("3 days ago", "heute") are never a date: the page
+but the HTML, the URL and the fetch time, and never reads the clock; ``fetched_at`` (for a web
+archive's copy, the moment it was captured) bounds which dates are possible, and a date the text
+writes on that day alone is the site's clock. Relative words ("3 days ago", "heute") are never a date: the page
 does not say what they are relative to.
 """
 
@@ -28,8 +30,11 @@ from auditor.parse.htmldepth import parse_html
 from auditor.models import Interaction
 from auditor.parse.comments import Comment, find_comments, interactions_from, link_flat_replies, mark_owner_by_name
 from auditor.parse import jsonld
-from auditor.parse.dates import (DateCandidate, choose, head_candidates, machine_candidates,
-                                  month_first, script_candidates, settled, text_candidates, url_candidates)
+from auditor.parse.datetext import captured_at
+from auditor.parse.dates import (DateCandidate, choose, first_shown, head_candidates, headline_candidates,
+                                  machine_candidates,
+                                  month_first, script_candidates, settled, split_candidates, text_candidates,
+                                  url_candidates)
 from auditor.parse.regions import COMMENT, SIDEBAR, Regions
 
 __all__ = ["Comment", "DateCandidate", "PageExtract", "extract_page", "interactions_from", "link_flat_replies",
@@ -83,28 +88,37 @@ def extract_page(html: str, url: str, fetched_at: datetime) -> PageExtract:
     """Read the dates and comments of one HTML page fetched from ``url`` at ``fetched_at``."""
     if fetched_at.tzinfo is None:
         fetched_at = fetched_at.replace(tzinfo=timezone.utc)
+    read_at = min(fetched_at, captured_at(url) or fetched_at)  # an archived copy was read when it was captured
     tree = parse_html(html)
     regions = Regions(tree)
     heads = tree.css("meta[content], title")  # one pass for both: a <meta> only matches the first, a <title> the second
     metas, documents = [n for n in heads if n.tag == "meta"], jsonld.documents(tree)
     english_order = month_first(tree, metas)
-    # Read in three steps, each only when the ones before do not settle the day: the head and the
-    # permalink, the body's machine dates, the body's text.
+    # Read in steps, each only when the ones before do not settle the day: the head and the permalink
+    # (a day-precise permalink settles it), the body's machine dates and the date under the headline
+    # (read even when the metadata settles the day: a page that shows a later day than its metadata
+    # was re-dated, see :func:`.dates.choose`), then the body's text.
     head_dates, urls = tuple(head_candidates(metas, documents, english_order)), tuple(url_candidates(url))
     candidates = head_dates + urls
-    published, modified, note = choose(candidates, fetched_at)
-    if not settled(published, candidates, fetched_at, worst_tier=2):
-        machines = tuple(machine_candidates(regions, english_order))
-        candidates = head_dates + machines + urls
-        published, modified, note = choose(candidates, fetched_at)
-        if not settled(published, candidates, fetched_at):  # the body's text may hold the day, or a better one
-            candidates = head_dates + machines + tuple(text_candidates(tree, regions, english_order)) + urls
-            published, modified, note = choose(candidates, fetched_at)
+    published, modified, note = choose(candidates, read_at)
+    shown: tuple[DateCandidate, ...] = ()
+    if not (any(c.precision == "day" for c in urls) and settled(published, candidates, read_at)):
+        headline = tuple(headline_candidates(tree, regions, english_order))
+        if settled(published, candidates, read_at, worst_tier=2):  # the metadata's moment, checked against
+            shown = headline or first_shown(regions, english_order)  # the day under the headline, else the first shown
+        else:
+            shown = tuple(machine_candidates(regions, english_order)) + headline
+        candidates = head_dates + shown + urls
+        published, modified, note = choose(candidates, read_at)
+    if not settled(published, candidates, read_at):  # the body's text may hold the day, or a better one
+        candidates = (head_dates + shown + tuple(text_candidates(tree, regions, english_order))
+                      + tuple(split_candidates(tree, regions, english_order)) + urls)
+        published, modified, note = choose(candidates, read_at)
     if published is None:  # the last resort: dates in the page's script data
         extra = tuple(script_candidates(html))
         if extra:
             candidates += extra
-            published, modified, note = choose(candidates, fetched_at)
+            published, modified, note = choose(candidates, read_at)
     author = post_author(tree, regions, metas, documents)
     comments = (find_comments(tree, url, author, month_first=english_order, owner_slugs=author_slugs(tree, html, author))
                 if "comment" in html else ())  # every comment container's class or id says "comment"

@@ -5,12 +5,14 @@ comment or a copyright footer, so the page is split into regions:
 
 ``post`` (an ``<article>``, hAtom ``hentry``, ``.post``, Blogger's ``date-outer``…),
 ``comment`` (anything inside a comment list), ``sidebar`` (``<aside>``, ``<nav>``, widgets,
-archives, related posts), ``footer`` (the site's footer, not a post's ``entry-footer``) and
-``page`` (the rest). Comment beats sidebar beats footer beats post beats page; a footer inside a
-post stays post, and so does an ``<aside>`` or ``<nav>`` unless its words name a sidebar.
+archives, related posts), ``footer`` (the site's footer, not a post's ``entry-footer``),
+``header`` (the site's banner above the post, where a date is today's, and a web archive's
+toolbar over a saved page) and ``page`` (the rest). Comment beats sidebar beats footer and header
+beats post beats page; a footer or header inside a post stays post, and so does an ``<aside>`` or
+``<nav>`` unless its words name a sidebar.
 Class and id words count whole (split at ``-``/``_``), never as substrings: ``has-sidebar`` is
 a layout, not a sidebar; and an element that holds the post's headline or body is never a
-sidebar or footer.
+sidebar, footer or header.
 
 :func:`walk` visits every node of the body once. :class:`Regions` gives the same answers for
 just the elements and text runs asked about, from their ancestors, which is what extraction
@@ -21,12 +23,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from collections.abc import Iterator
 from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-PAGE, POST, FOOTER, SIDEBAR, COMMENT = "page", "post", "footer", "sidebar", "comment"
-_RANK = {PAGE: 0, POST: 1, FOOTER: 2, SIDEBAR: 3, COMMENT: 4}
+PAGE, POST, HEADER, FOOTER, SIDEBAR, COMMENT = "page", "post", "header", "footer", "sidebar", "comment"
+_RANK = {PAGE: 0, POST: 1, HEADER: 2, FOOTER: 2, SIDEBAR: 3, COMMENT: 4}
 SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head", "iframe", "select", "textarea"})
 DATE_ELEMENT_TAGS = frozenset({"time", "abbr"})
 
@@ -48,6 +51,9 @@ _LAYOUT_PARTS = frozenset({"has", "with", "no", "without", "is", "show", "hide",
 _WRAPPER_PARTS = frozenset({"content", "main", "wrap", "wrapper", "container", "template"})  # any part
 _FOOTER_TOKENS = frozenset({"footer", "site-footer", "page-footer", "colophon", "site-info", "copyright",
                             "footer-wrapper", "credits"})
+# The site's banner above the post (logo, menu, often today's date) and a web archive's toolbar over a
+# saved page ("wm-ipp"): whole words, so "entry-header" or "page-header" are not among them.
+_HEADER_TOKENS = frozenset({"masthead", "site-header", "siteheader", "wm-ipp", "wm-ipp-base", "top-bar", "topbar"})
 _POST_TOKENS = frozenset({
     "hentry", "h-entry", "post", "type-post", "entry", "blog-post", "post-outer", "date-outer", "date-header",
     "entry-header", "entry-meta", "post-meta", "postmeta", "postmetadata", "byline", "entry-content", "post-body",
@@ -58,6 +64,12 @@ _POST_TOKENS = frozenset({
 MAIN_CONTENT = ("h1, [itemprop=articleBody], .entry-content, .post-body, .article-body, .articleBody, .post-content, "
                 ".article-content, .story-body")
 _SPLIT = re.compile(r"[-_]+")
+_POST_ID = re.compile(r"post-\d+")  # WordPress marks each post's element with its number: class="post-39370"
+
+
+@lru_cache(maxsize=65536)
+def _is_post_id(word: str) -> bool:
+    return word.startswith("post-") and _POST_ID.fullmatch(word) is not None
 
 
 def _parts(word: str) -> list[str]:
@@ -88,6 +100,24 @@ def _is_sidebar_word(word: str) -> bool:
         return True
     return any((p.startswith("sidebar") or p.endswith("sidebar")) and not p.startswith(("no", "has", "with", "layout"))
                for p in (first, last))
+
+
+def _inside_main(node: LexborNode) -> bool:
+    parent = node.parent
+    while parent is not None and parent.tag not in ("body", "html"):
+        if parent.tag == "main" or parent.attributes.get("role") == "main":
+            return True
+        parent = parent.parent
+    return False
+
+
+def _inside_article(node: LexborNode) -> bool:
+    parent = node.parent
+    while parent is not None and parent.tag not in ("body", "html"):
+        if parent.tag == "article":
+            return True
+        parent = parent.parent
+    return False
 
 
 def _holds_main_content(node: LexborNode) -> bool:
@@ -135,13 +165,21 @@ def own_region(node: LexborNode, inherited: str) -> str:
         return inherited if _holds_main_content(node) else SIDEBAR
     if tag in ("aside", "nav"):  # inside the post: its own notes (byline, dates) unless named otherwise
         return POST
+    if tag == "article" and inherited == POST and _inside_article(node) and not _holds_main_content(node):
+        return SIDEBAR  # an <article> inside the post's <article> is another item: a teaser of a related one
     if inherited == POST:
         return POST
     if inherited == FOOTER:
         return FOOTER
     if tag == "footer" or (words and not _FOOTER_TOKENS.isdisjoint(words)):
         return inherited if _holds_main_content(node) else FOOTER
-    if tag == "article" or (words and not _POST_TOKENS.isdisjoint(words)) or (
+    if inherited == HEADER:
+        return HEADER
+    if (attributes.get("role") == "banner" or (words and not _HEADER_TOKENS.isdisjoint(words)) or (
+            (tag == "header" or "header" in words) and not _inside_main(node))) and (
+            not words or _POST_TOKENS.isdisjoint(words)):
+        return inherited if _holds_main_content(node) else HEADER  # a <header> inside <main> heads the content
+    if tag == "article" or (words and (not _POST_TOKENS.isdisjoint(words) or any(map(_is_post_id, words)))) or (
             attributes.get("itemtype") or "").endswith(("BlogPosting", "Article")) or (
             attributes.get("itemprop") == "articleBody"):
         return POST
@@ -227,9 +265,12 @@ class Regions:
 
     def date_elements(self) -> list[tuple[LexborNode, str]]:
         """As :attr:`Walk.date_elements`: ``<time datetime>``, ``<abbr title>``, dated ``[itemprop]``, in order."""
+        return list(self.each_date_element())
+
+    def each_date_element(self) -> Iterator[tuple[LexborNode, str]]:
+        """The same as :meth:`date_elements`, one at a time (each region worked out only when asked for)."""
         if self.body is None:
-            return []
-        found: list[tuple[LexborNode, str]] = []
+            return
         last = -1
         for node in self.tree.css(DATE_ELEMENTS):
             if node.mem_id == last:  # lexbor lists a node matching two of the selectors twice, in a row
@@ -240,8 +281,7 @@ class Regions:
                     "itemprop" in attributes and (attributes.get("content") or attributes.get("datetime"))):
                 region = self.visited(node)
                 if region is not None:
-                    found.append((node, region))
-        return found
+                    yield node, region
 
     def text_regions(self, wanted: list[tuple[int, str]]) -> list[str | None] | None:
         """The region of each wanted text run of the body (see :meth:`text_places`)."""
@@ -295,6 +335,11 @@ def _is_dateline_word(word: str) -> bool:
     parts = _parts(word)
     return _NOT_DATELINE_PARTS.isdisjoint(parts) and any(
         p in _DATELINE_PARTS or p.endswith(("date", "datum")) for p in parts)
+
+
+def named_dateline(element: LexborNode) -> bool:
+    """Whether the element's own class or id words name it as a date line."""
+    return any(_is_dateline_word(word) for word in tokens(element))
 
 
 def dateline(element: LexborNode | None) -> bool:
