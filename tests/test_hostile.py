@@ -19,8 +19,13 @@ from auditor.fetch.client import Fetcher, FetchSettings, refusal
 from auditor.fixtures.fixtureweb import resolve
 
 MB = 1024 * 1024
+# Short timeouts for the tests about time; roomy ones elsewhere, so that a busy machine never turns a
+# healthy feed next to a hostile one into a timeout (what those tests bound is counted, not timed).
 FAST = FetchSettings(total_timeout=1.0, read_timeout=0.5, connect_timeout=0.5, retries=0, backoff=0.01, min_gap=0.0)
-OPTIONS = AuditOptions(as_of=AS_OF, fetch=FAST)
+ROOMY = FetchSettings(total_timeout=30.0, read_timeout=15.0, connect_timeout=15.0, retries=0, backoff=0.01,
+                      min_gap=0.0)
+OPTIONS = AuditOptions(as_of=AS_OF, fetch=ROOMY)
+TIMED = AuditOptions(as_of=AS_OF, fetch=FAST)
 HEALTHY_DATE = datetime(2026, 11, 12, 10, tzinfo=timezone.utc)  # every hostile host's /feed.xml
 
 
@@ -196,7 +201,7 @@ def test_redirects_into_private_addresses_are_refused_and_never_requested(fixtur
 # -- time: trickle, silence, rate limits -------------------------------------------------------------
 def test_a_server_sending_one_byte_at_a_time_is_cut_off_by_the_total_timeout(fixture_internet):
     since = len(fixture_internet.log)
-    result, _ = run("https://slow.example/")
+    result, _ = run("https://slow.example/", TIMED)
     trickle = by_url(result)["https://slow.example/trickle.xml"]
     assert (trickle.status, trickle.reason) == (
         Status.ERROR, "no complete answer from https://slow.example/trickle.xml within 1 s")
@@ -206,7 +211,7 @@ def test_a_server_sending_one_byte_at_a_time_is_cut_off_by_the_total_timeout(fix
 
 def test_servers_that_never_answer_time_out_alone(fixture_internet):
     since = len(fixture_internet.log)
-    result, _ = run("https://hang.example/")
+    result, _ = run("https://hang.example/", TIMED)
     activities = by_url(result)
     silent_path = activities["https://hang.example/silent.xml"]  # request read, never answered
     assert (silent_path.status, silent_path.reason) == (
