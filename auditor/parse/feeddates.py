@@ -152,7 +152,10 @@ def read_date(value: str | None) -> DateReading | None:
             precision = "second" if length >= 19 and text[16] == ":" else "minute"
             tz = moment.tzinfo
             if tz is UTC:  # "Z", "+00:00"
-                return _reading(moment, precision)
+                reading = _new(DateReading)
+                _set_instant(reading, moment)
+                _set_precision(reading, precision)
+                return reading
             if tz is None:
                 return _reading(moment.replace(tzinfo=UTC), precision)
             found = _shifted(moment, precision)

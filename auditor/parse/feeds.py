@@ -285,12 +285,21 @@ def _construct(found: Any) -> str:
     return value
 
 
+_ORIGINS: dict[str, str] = {}  # base URL -> its scheme and host (the part an absolute path replaces the rest of)
+
+
 def _resolve(url: str, base: str) -> str:
     if not url or not base or "://" in url[:12]:
         return url
-    if url[0] == "/" and url[1:2] != "/" and "/." not in url and "://" in base[:12]:  # the common case, by hand
-        host_end = base.find("/", base.find("://") + 3)
-        return (base if host_end < 0 else base[:host_end]) + url
+    if url[0] == "/" and url[1:2] != "/" and "/." not in url:  # the common case, by hand
+        origin = _ORIGINS.get(base)
+        if origin is None and "://" in base[:12]:
+            host_end = base.find("/", base.find("://") + 3)
+            if len(_ORIGINS) > 64:
+                _ORIGINS.clear()
+            origin = _ORIGINS[base] = base if host_end < 0 else base[:host_end]
+        if origin is not None:
+            return origin + url
     try:
         return urljoin(base, url)
     except ValueError:  # an unparseable base (a bad IPv6 literal): keep the link as written
@@ -317,10 +326,7 @@ class _Dates:
     def read(self, fields: dict[str, Any], tags: tuple[str, ...]) -> DateReading | None:
         for tag in tags:
             found = fields.get(tag)
-            if found is None:
-                continue
-            text = found.text
-            if not text:
+            if found is None or not (text := found.text):
                 continue
             reading = self.seen.get(text, _UNSEEN)
             if reading is _UNSEEN:
@@ -338,7 +344,8 @@ def _instant(reading: DateReading | None) -> datetime | None:
 
 # Items and their readings are built by their slots, equal to what their constructors give: a frozen
 # dataclass's __init__ sets each field through object.__setattr__, which cost a third of the time an item
-# took. The fields the feed does not give (an Item's kind, pinned...) get their declared defaults.
+# took. The fields the feed does not give (an Item's kind, pinned...) get their declared defaults; should
+# Item ever get a field without a plain default, items are built by its constructor instead.
 _UNDATED = ItemDates()
 _new = object.__new__
 _set_published = vars(ItemDates)["published"].__set__
@@ -347,27 +354,27 @@ _ITEM_GIVEN = ("url", "title", "published", "updated")
 _set_url, _set_title, _set_item_published, _set_item_updated = (vars(Item)[name].__set__ for name in _ITEM_GIVEN)
 _ITEM_DEFAULTS = tuple((vars(Item)[f.name].__set__, f.default) for f in dataclasses.fields(Item)
                        if f.name not in _ITEM_GIVEN)
-if any(default is dataclasses.MISSING for _, default in _ITEM_DEFAULTS):  # a factory or a required field
-    raise ImportError("auditor.models.Item has a field without a plain default: update auditor.parse.feeds._item")
+_ITEM_BY_SLOTS = all(default is not dataclasses.MISSING for _, default in _ITEM_DEFAULTS)
 
 
 def _item(url: str, title: str, published: DateReading | None, updated: DateReading | None) -> tuple[Item, ItemDates]:
     """The item, equal to ``Item(url, title, published.instant, updated.instant)``, and its readings,
     equal to ``ItemDates(published, updated)``."""
+    if published is None and updated is None:
+        dates = _UNDATED
+    else:
+        dates = _new(ItemDates)
+        _set_published(dates, published)
+        _set_updated(dates, updated)
+    if not _ITEM_BY_SLOTS:
+        return Item(url, title, _instant(published), _instant(updated)), dates
     item = _new(Item)
     _set_url(item, url)
     _set_title(item, title)
-    for set_default, default in _ITEM_DEFAULTS:
-        set_default(item, default)
-    if published is None and updated is None:
-        _set_item_published(item, None)
-        _set_item_updated(item, None)
-        return item, _UNDATED
     _set_item_published(item, None if published is None else published.instant)
     _set_item_updated(item, None if updated is None else updated.instant)
-    dates = _new(ItemDates)
-    _set_published(dates, published)
-    _set_updated(dates, updated)
+    for set_default, default in _ITEM_DEFAULTS:
+        set_default(item, default)
     return item, dates
 
 
