@@ -300,3 +300,13 @@ def test_items_are_what_their_constructors_give(body):
     first = feed.dates[0]
     assert first.published == read_date("2019-03-02T10:15:00Z")
     assert feed.items[0].published == first.published.instant
+
+
+def test_items_come_from_the_constructor_when_item_cannot_be_built_by_its_slots(monkeypatch):
+    from auditor.parse import feeds
+
+    body = (b"<rss><channel><item><link>https://a.example/1</link><title>One</title>"
+            b"<pubDate>Sat, 02 Mar 2019 10:15:00 +0000</pubDate></item></channel></rss>")
+    by_slots = parse_feed(body)
+    monkeypatch.setattr(feeds, "_ITEM_BY_SLOTS", False)
+    assert parse_feed(body) == by_slots
