@@ -146,3 +146,29 @@ def test_the_feed_and_date_readers_are_importable_from_the_package():
 
     assert auditor.parse_date is parse_date and auditor.read_date is read_date
     assert auditor.parse_feed.__module__ == "auditor.parse.feeds" and issubclass(auditor.FeedError, ValueError)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Sat, 02 Mar 2019 10:15:00 +0000", utc(2019, 3, 2, 10, 15)),
+    ("Sat, 02 Mar 2019 10:15:00 -0530", utc(2019, 3, 2, 15, 45)),
+    ("2 mar 2019 10:15:00 GMT", utc(2019, 3, 2, 10, 15)),
+    ("Sat, 31 Dec 2016 23:59:60 +0100", utc(2016, 12, 31, 22, 59, 59)),  # a leap second: the careful path
+    ("Sat, \u0660\u0662 Mar 2019 10:15:00 +0000", utc(2019, 3, 2, 10, 15)),  # digits the C reader refuses
+    ("2019-03-02T10:15:00Z", utc(2019, 3, 2, 10, 15)),
+    ("2019-03-02T10:15:00+05:30", utc(2019, 3, 2, 4, 45)),
+    ("2019-03-02 10:15", utc(2019, 3, 2, 10, 15)),
+])
+def test_the_common_shapes_read_fast_give_a_reading_like_any_other(text, expected):
+    found = read_date(text)
+    assert found == DateReading(expected, found.precision) and hash(found) == hash(DateReading(expected, found.precision))
+    assert found.instant.tzinfo is feeddates.UTC
+    with pytest.raises(AttributeError):
+        found.precision = "year"
+
+
+@pytest.mark.parametrize("text", ["Sat, 30 Feb 2019 10:15:00 +0000", "Sat, 02 Mar 0000 10:15:00 GMT",
+                                  "Sat, 02 Mar 2019 24:15:00 GMT", "Sat, 02 Mar 2019 10:15:00 +1401",
+                                  "Sat, 02 Mar 2019 10:15:00 +0060", "Sat, 02 Foo 2019 10:15:00 GMT",
+                                  "Mon, 01 Jan 0001 00:10:00 +0100", "2019-02-30T10:15:00Z"])
+def test_the_common_shapes_out_of_range_are_no_date(text):
+    assert read_date(text) is None

@@ -5,7 +5,9 @@ from __future__ import annotations
 import pytest
 from conftest import FIXTURE_WEB, utc
 
-from auditor.parse.feeds import FeedError, parse_date, parse_feed
+from auditor.models import Item
+from auditor.parse.feeddates import read_date
+from auditor.parse.feeds import FeedError, ItemDates, parse_date, parse_feed
 
 
 def fixture(path: str) -> bytes:
@@ -278,3 +280,33 @@ def test_an_html_page_is_not_a_feed_whatever_it_is_served_as():
     with pytest.raises(FeedError, match="got an HTML page"):
         parse_feed(b"<!DOCTYPE html><html><head><title>x</title></head><body><p>a<br>b</body></html>",
                    "application/rss+xml")
+
+
+@pytest.mark.parametrize("body", [
+    b"<rss><channel><item><link>https://a.example/1</link><title>One</title>"
+    b"<pubDate>Sat, 02 Mar 2019 10:15:00 +0000</pubDate></item><item><guid>https://a.example/2</guid></item></channel></rss>",
+    b"<feed xmlns='http://www.w3.org/2005/Atom'><entry><id>https://a.example/1</id><title>One</title>"
+    b"<published>2019-03-02T10:15:00Z</published><updated>2019-03-03T10:15:00Z</updated></entry></feed>",
+])
+def test_items_are_what_their_constructors_give(body):
+    feed = parse_feed(body)
+    for item, dates in zip(feed.items, feed.dates, strict=True):
+        assert item == Item(item.url, item.title, item.published, item.updated)
+        assert (item.kind, item.pinned) == ("post", False)
+        assert dates == ItemDates(dates.published, dates.updated)
+        assert hash(item) == hash(Item(item.url, item.title, item.published, item.updated))
+        with pytest.raises(AttributeError):
+            item.url = "elsewhere"
+    first = feed.dates[0]
+    assert first.published == read_date("2019-03-02T10:15:00Z")
+    assert feed.items[0].published == first.published.instant
+
+
+def test_items_come_from_the_constructor_when_item_cannot_be_built_by_its_slots(monkeypatch):
+    from auditor.parse import feeds
+
+    body = (b"<rss><channel><item><link>https://a.example/1</link><title>One</title>"
+            b"<pubDate>Sat, 02 Mar 2019 10:15:00 +0000</pubDate></item></channel></rss>")
+    by_slots = parse_feed(body)
+    monkeypatch.setattr(feeds, "_ITEM_BY_SLOTS", False)
+    assert parse_feed(body) == by_slots

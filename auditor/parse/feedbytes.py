@@ -15,6 +15,7 @@ encoding that is unknown, wrong for the bytes or not a text encoding is skipped,
 from __future__ import annotations
 
 import codecs
+import functools
 import re
 from dataclasses import dataclass
 
@@ -27,7 +28,8 @@ _BOMS = (  # longest first: the UTF-32 LE mark begins with the UTF-16 LE one
     (codecs.BOM_UTF16_BE, "utf-16-be"),
     (codecs.BOM_UTF16_LE, "utf-16-le"),
 )
-_FAMILIES = (  # how "<?" or "<" begins in encodings that are not ASCII-compatible
+_BOM_STARTS = frozenset(mark[:1] for mark, _ in _BOMS)
+_FAMILIES = (  # how "<?" or "<" begins in encodings that are not ASCII-compatible: a NUL, or EBCDIC's "<?xm"
     (b"\x00\x00\x00<", "utf-32-be"),
     (b"<\x00\x00\x00", "utf-32-le"),
     (b"\x00<\x00?", "utf-16-be"),
@@ -73,7 +75,7 @@ def charset_of(content_type: str | None) -> str | None:
 
 def sniff(body: bytes, content_type: str | None = None) -> Sniffed:
     """Decide the encoding and the kind of document; never raises."""
-    for mark, encoding in _BOMS:
+    for mark, encoding in _BOMS if body[:1] in _BOM_STARTS else ():
         if body.startswith(mark):
             text = _decode(body[len(mark):], encoding)
             if text is not None:
@@ -81,7 +83,7 @@ def sniff(body: bytes, content_type: str | None = None) -> Sniffed:
             body = body[len(mark):]  # a mark the bytes then contradict: read on without it
             break
     head = body.lstrip(_WHITESPACE)[:4] if body[:1] in (b" ", b"\t", b"\r", b"\n") else body[:4]
-    for start, encoding in _FAMILIES:
+    for start, encoding in _FAMILIES if b"\x00" in head or head[:1] == b"\x4c" else ():
         if head.startswith(start):
             text = _decode(body, encoding)
             if text is None and encoding.startswith("utf-16"):  # an odd byte at the end of the file
@@ -135,6 +137,7 @@ def _is_utf8(data: bytes) -> bool:
     return True
 
 
+@functools.lru_cache(maxsize=256)  # a handful of labels, asked for several times per document
 def _codec(label: str) -> str | None:
     label = label.strip().lower()
     label = _ALIASES.get(label, label)

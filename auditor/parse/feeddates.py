@@ -37,6 +37,20 @@ class DateReading:
     precision: str
 
 
+_new = object.__new__
+_set_instant = vars(DateReading)["instant"].__set__
+_set_precision = vars(DateReading)["precision"].__set__
+
+
+def _reading(instant: datetime, precision: str) -> DateReading:
+    """A DateReading equal to ``DateReading(instant, precision)``, built by its slots: the frozen
+    dataclass's ``__init__`` costs more than the rest of reading a common date."""
+    reading = _new(DateReading)
+    _set_instant(reading, instant)
+    _set_precision(reading, precision)
+    return reading
+
+
 def _hours(h: float) -> int:
     return int(h * 60)
 
@@ -87,6 +101,7 @@ WEEKDAYS = frozenset(
     "mon tue tues wed thu thur thurs fri sat sun monday tuesday wednesday thursday friday saturday sunday"
     " κυρ δευ τρι τετ πεμ παρ σαβ".split()
 )
+_MONTH3 = {name: f"{number:02d}" for name, number in MONTHS.items() if len(name) == 3 and name.isascii()}
 KOREA = _hours(9)  # Korean blog platforms write local time without a zone
 
 _ISO = re.compile(
@@ -101,7 +116,7 @@ _ISO_SHORT = re.compile(  # two-digit years: -yy-mm, -yymm, -yy-mm-dd, yy-mm-dd,
     r"|(?P<y3>\d{2})(?P<m3>\d{2})(?P<d3>\d{2})"
 )
 _RFC822 = re.compile(  # the form nearly every RSS feed writes: "Sat, 02 Mar 2019 10:15:00 +0000"
-    r"(?:[A-Z][a-z]{2}, )?(\d{1,2}) ([A-Za-z]{3}) (\d{4}) (\d{2}):(\d{2}):(\d{2}) ([+-]\d{4}|[A-Z]{1,4})"
+    r"(?:[A-Z][a-z]{2}, )?(\d{1,2}) ([A-Za-z]{3}) (\d{4}) (\d{2}:\d{2}:\d{2}) ([+-]\d{4}|[A-Z]{1,4})"
 )
 _OFFSET = re.compile(r"(?:GMT|UTC|UT)?([+-])(\d{1,2}):?(\d{2})?")
 _TIME = re.compile(r"(\d{1,2}):(\d{1,2})(?::(\d{1,2})(?:[.,]\d+)?)?")
@@ -109,6 +124,9 @@ _KOREAN = re.compile(
     r"(\d{4})\s*(?:년\s*|-)(\d{1,2})\s*(?:월\s*|-)(\d{1,2})\s*일?\s*(오전|오후)?\s*(\d{1,2}):(\d{2})(?::(\d{2}))?"
 )
 _COMMENT = re.compile(r"\s*\([^)]*\)\s*$")
+_UTC_NAMES = frozenset({"+0000", "-0000", "GMT", "UTC", "UT", "Z"})
+_SHIFTS: dict[int, timedelta] = {}  # offsets in minutes, at most 2 x 14 x 60 + 1 of them
+_fromisoformat = datetime.fromisoformat
 
 
 def parse_date(value: str | None) -> datetime | None:
@@ -122,18 +140,50 @@ def read_date(value: str | None) -> DateReading | None:
     if not value or not isinstance(value, str):
         return None
     text = value.strip()
-    if not text or len(text) > 120:
+    length = len(text)
+    if not length or length > 120:
         return None
-    if len(text) >= 16 and text[4] == "-" and text[10] in "T " and text[13] == ":":  # RFC 3339, the common case
-        found = _read_rfc3339(text)
-        if found is not None:
-            return found
+    if length >= 16 and text[4] == "-" and text[10] in "T " and text[13] == ":":  # RFC 3339, the common case
+        try:
+            moment = _fromisoformat(text)
+        except ValueError:
+            pass
+        else:
+            precision = "second" if length >= 19 and text[16] == ":" else "minute"
+            tz = moment.tzinfo
+            if tz is UTC:  # "Z", "+00:00"
+                reading = _new(DateReading)
+                _set_instant(reading, moment)
+                _set_precision(reading, precision)
+                return reading
+            if tz is None:
+                return _reading(moment.replace(tzinfo=UTC), precision)
+            found = _shifted(moment, precision)
+            if found is not None:
+                return found
     elif (matched := _RFC822.fullmatch(text)) is not None:
-        day, month_name, year, hour, minute, second, zone_name = matched.groups()
-        month = MONTHS.get(month_name.lower())
-        zone = 0 if zone_name in ("+0000", "GMT", "-0000", "UTC", "Z") else _zone(zone_name)
+        day, month_name, year, clock, zone_name = matched.groups()
+        month = _MONTH3.get(month_name.lower())
+        if zone_name in _UTC_NAMES:
+            zone: int | None = 0
+        elif zone_name[0] in "+-":  # "-0500": what _zone reads, without its regular expression
+            minutes = int(zone_name[3:])
+            total = int(zone_name[1:3]) * 60 + minutes
+            zone = None if minutes > 59 or total > MAX_OFFSET_MINUTES else (-total if zone_name[0] == "-" else total)
+        else:
+            zone = _zone(zone_name)
         if month is not None and zone is not None:
-            return _build(int(year), month, int(day), int(hour), int(minute), int(second), zone, "second")
+            try:  # the fields rewritten as RFC 3339 for the C reader, in UTC; the offset applied after
+                instant = _fromisoformat(f"{year}-{month}-{day:0>2}T{clock}+00:00")
+                if zone:
+                    instant -= _shift(zone)
+            except (ValueError, OverflowError):  # a leap second, a field out of range, non-ASCII digits
+                return _build(int(year), int(month), int(day), int(clock[:2]), int(clock[3:5]), int(clock[6:]), zone,
+                              "second")
+            reading = _new(DateReading)
+            _set_instant(reading, instant)
+            _set_precision(reading, "second")
+            return reading
     if text[0].isdigit() or text[0] == "-":
         found = _read_iso(text)
         if found is not None:
@@ -146,23 +196,22 @@ def read_date(value: str | None) -> DateReading | None:
     return _read_words(text)
 
 
-def _read_rfc3339(text: str) -> DateReading | None:
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    precision = "second" if len(text) >= 19 and text[16] == ":" else "minute"
-    if moment.tzinfo is UTC:  # "Z"
-        return DateReading(moment, precision)
+def _shifted(moment: datetime, precision: str) -> DateReading | None:
+    """An RFC 3339 instant with a numeric offset, in UTC; None for an offset beyond ±14 h or not in whole minutes."""
     offset = moment.utcoffset()
-    if offset is None:
-        return DateReading(moment.replace(tzinfo=UTC), precision)
-    if abs(offset) > _MAX_OFFSET or offset % _MINUTE:
+    if offset is None or abs(offset) > _MAX_OFFSET or offset % _MINUTE:
         return None
     try:
-        return DateReading(moment.astimezone(UTC), precision)
+        return _reading(moment.astimezone(UTC), precision)
     except (OverflowError, ValueError):
         return None
+
+
+def _shift(minutes: int) -> timedelta:
+    shift = _SHIFTS.get(minutes)
+    if shift is None:
+        shift = _SHIFTS[minutes] = timedelta(minutes=minutes)
+    return shift
 
 
 def _read_iso(text: str) -> DateReading | None:
@@ -211,7 +260,7 @@ def _ordinal(year: int, yday: int) -> DateReading | None:
         instant = start + timedelta(days=yday - 1)
     except (ValueError, OverflowError):
         return None
-    return DateReading(instant, "day") if instant.year == year else None
+    return _reading(instant, "day") if instant.year == year else None
 
 
 def _read_korean(text: str) -> DateReading | None:
@@ -336,7 +385,7 @@ def _build(year: int, month: int, day: int, hour: int, minute: int, second: int,
     try:
         instant = datetime(year, month, day, hour, minute, second, microsecond, tzinfo=UTC)
         if offset:
-            instant -= timedelta(minutes=offset)
+            instant -= _shift(offset)
     except (ValueError, OverflowError):
         return None
-    return DateReading(instant, precision)
+    return _reading(instant, precision)

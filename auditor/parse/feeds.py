@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import dataclasses
 import html.entities
 import json
 import re
@@ -284,12 +285,21 @@ def _construct(found: Any) -> str:
     return value
 
 
+_ORIGINS: dict[str, str] = {}  # base URL -> its scheme and host (the part an absolute path replaces the rest of)
+
+
 def _resolve(url: str, base: str) -> str:
     if not url or not base or "://" in url[:12]:
         return url
-    if url[0] == "/" and url[1:2] != "/" and "/." not in url and "://" in base[:12]:  # the common case, by hand
-        host_end = base.find("/", base.find("://") + 3)
-        return (base if host_end < 0 else base[:host_end]) + url
+    if url[0] == "/" and url[1:2] != "/" and "/." not in url:  # the common case, by hand
+        origin = _ORIGINS.get(base)
+        if origin is None and "://" in base[:12]:
+            host_end = base.find("/", base.find("://") + 3)
+            if len(_ORIGINS) > 64:
+                _ORIGINS.clear()
+            origin = _ORIGINS[base] = base if host_end < 0 else base[:host_end]
+        if origin is not None:
+            return origin + url
     try:
         return urljoin(base, url)
     except ValueError:  # an unparseable base (a bad IPv6 literal): keep the link as written
@@ -299,6 +309,9 @@ def _resolve(url: str, base: str) -> str:
 def _base(element: Any, parent_base: str) -> str:
     own = element.get(XML_BASE)
     return _resolve(own.strip(), parent_base) if own else parent_base
+
+
+_UNSEEN: Any = object()
 
 
 class _Dates:
@@ -313,12 +326,10 @@ class _Dates:
     def read(self, fields: dict[str, Any], tags: tuple[str, ...]) -> DateReading | None:
         for tag in tags:
             found = fields.get(tag)
-            if found is None or not found.text:
+            if found is None or not (text := found.text):
                 continue
-            text = found.text
-            if text in self.seen:
-                reading = self.seen[text]
-            else:
+            reading = self.seen.get(text, _UNSEEN)
+            if reading is _UNSEEN:
                 reading = self.seen[text] = read_date(text)
             if reading is not None:
                 return reading
@@ -331,9 +342,40 @@ def _instant(reading: DateReading | None) -> datetime | None:
     return reading.instant if reading is not None else None
 
 
+# Items and their readings are built by their slots, equal to what their constructors give: a frozen
+# dataclass's __init__ sets each field through object.__setattr__, which cost a third of the time an item
+# took. The fields the feed does not give (an Item's kind, pinned...) get their declared defaults; should
+# Item ever get a field without a plain default, items are built by its constructor instead.
+_UNDATED = ItemDates()
+_new = object.__new__
+_set_published = vars(ItemDates)["published"].__set__
+_set_updated = vars(ItemDates)["updated"].__set__
+_ITEM_GIVEN = ("url", "title", "published", "updated")
+_set_url, _set_title, _set_item_published, _set_item_updated = (vars(Item)[name].__set__ for name in _ITEM_GIVEN)
+_ITEM_DEFAULTS = tuple((vars(Item)[f.name].__set__, f.default) for f in dataclasses.fields(Item)
+                       if f.name not in _ITEM_GIVEN)
+_ITEM_BY_SLOTS = all(default is not dataclasses.MISSING for _, default in _ITEM_DEFAULTS)
+
+
 def _item(url: str, title: str, published: DateReading | None, updated: DateReading | None) -> tuple[Item, ItemDates]:
-    return (Item(url=url, title=title, published=_instant(published), updated=_instant(updated)),
-            ItemDates(published, updated))
+    """The item, equal to ``Item(url, title, published.instant, updated.instant)``, and its readings,
+    equal to ``ItemDates(published, updated)``."""
+    if published is None and updated is None:
+        dates = _UNDATED
+    else:
+        dates = _new(ItemDates)
+        _set_published(dates, published)
+        _set_updated(dates, updated)
+    if not _ITEM_BY_SLOTS:
+        return Item(url, title, _instant(published), _instant(updated)), dates
+    item = _new(Item)
+    _set_url(item, url)
+    _set_title(item, title)
+    _set_item_published(item, None if published is None else published.instant)
+    _set_item_updated(item, None if updated is None else updated.instant)
+    for set_default, default in _ITEM_DEFAULTS:
+        set_default(item, default)
+    return item, dates
 
 
 # -- RSS 0.9x / 2.0 -------------------------------------------------------------------------------------
@@ -351,15 +393,20 @@ def _parse_rss(root: Any, ns: str) -> ParsedFeed:
     skipped = 0
     published_tags = (f"{ns}pubDate", f"{DC}date", f"{DCTERMS}issued", f"{DCTERMS}created")
     updated_tags = (f"{ATOM}updated", f"{DCTERMS}modified", f"{ns}updated")
-    title_tag = f"{ns}title"
+    title_tag, tags = f"{ns}title", _RssTags(ns)
+    read = dates.read
     nodes = channel.findall(f"{ns}item") or root.findall(f"{ns}item")  # 0.9x put items beside the channel
     for node in nodes:
         if node.get(_UNFINISHED):
             skipped += 1
             continue
-        fields = _fields(node)
-        item, reading = _item(_rss_link(node, fields, ns, _base(node, feed_base)), _text(fields, title_tag),
-                              dates.read(fields, published_tags), dates.read(fields, updated_tags))
+        fields = {child.tag: child for child in node}
+        own_base = node.get(XML_BASE)
+        base = _resolve(own_base.strip(), feed_base) if own_base else feed_base
+        title = fields.get(title_tag)
+        item, reading = _item(_rss_link(node, fields, tags, base),
+                              (title.text or "").strip() if title is not None else "",
+                              read(fields, published_tags), read(fields, updated_tags))
         items.append(item)
         readings.append(reading)
     feed_updated = dates.read(channel_fields, (f"{ns}lastBuildDate", f"{ns}pubDate", f"{DC}date", f"{ATOM}updated",
@@ -378,16 +425,26 @@ def _parse_rss(root: Any, ns: str) -> ParsedFeed:
     )
 
 
-def _rss_link(node: Any, fields: dict[str, Any], ns: str, base: str) -> str:
+class _RssTags:
+    """The tags an RSS item's link is looked for under, built once per feed."""
+
+    __slots__ = ("link", "guid")
+
+    def __init__(self, ns: str) -> None:
+        self.link, self.guid = f"{ns}link", f"{ns}guid"
+
+
+def _rss_link(node: Any, fields: dict[str, Any], tags: _RssTags, base: str) -> str:
     """<link> (its text, or an href someone gave it), else a permalink <guid>, else atom:link, else the guid as is."""
-    found = fields.get(f"{ns}link")
+    found = fields.get(tags.link)
     if found is not None and len(fields) < len(node):  # a repeated child: the first <link> is the item's
-        found = node.find(f"{ns}link")
+        found = node.find(tags.link)
     if found is not None:
         value = (found.text or "").strip() or (found.get("href") or "").strip()
         if value:
-            return _resolve(value, _base(found, base))
-    guid = fields.get(f"{ns}guid")
+            own_base = found.get(XML_BASE)
+            return _resolve(value, _resolve(own_base.strip(), base) if own_base else base)
+    guid = fields.get(tags.guid)
     guid_text = (guid.text or "").strip() if guid is not None else ""
     if guid is not None and guid_text and guid.get("isPermaLink", "true").strip().lower() != "false":
         return _resolve(guid_text, base)
@@ -408,14 +465,17 @@ def _parse_rdf(root: Any) -> ParsedFeed:
     skipped = 0
     published_tags = (f"{DC}date", f"{DCTERMS}issued", f"{DCTERMS}created")
     updated_tags = (f"{DCTERMS}modified",)
+    link_tag, title_tag, about = f"{ns}link", f"{ns}title", f"{RDF}about"
+    read = dates.read
     for node in root.iter(f"{ns}item"):
         if node.get(_UNFINISHED):
             skipped += 1
             continue
-        fields = _fields(node)
-        link = _text(fields, f"{ns}link") or (node.get(f"{RDF}about") or "").strip()
-        item, reading = _item(_resolve(link, _base(node, feed_base)), _text(fields, f"{ns}title"),
-                              dates.read(fields, published_tags), dates.read(fields, updated_tags))
+        fields = {child.tag: child for child in node}
+        link = _text(fields, link_tag) or (node.get(about) or "").strip()
+        own_base = node.get(XML_BASE)
+        item, reading = _item(_resolve(link, _resolve(own_base.strip(), feed_base) if own_base else feed_base),
+                              _text(fields, title_tag), read(fields, published_tags), read(fields, updated_tags))
         items.append(item)
         readings.append(reading)
     return ParsedFeed(
@@ -443,11 +503,14 @@ def _atom_link(links: list[Any], base: str) -> str:
         href = (link.get("href") or "").strip()
         if not href:
             continue
-        rel = link.get("rel", "alternate").strip()
-        if rel == "alternate":
-            return _resolve(href, _base(link, base))
-        if not fallback and rel not in _NOT_THE_ITEM:
-            fallback = _resolve(href, _base(link, base))
+        rel = link.get("rel")
+        rel = "alternate" if rel is None else rel.strip()
+        if rel == "alternate" or (not fallback and rel not in _NOT_THE_ITEM):
+            own_base = link.get(XML_BASE)
+            resolved = _resolve(href, _resolve(own_base.strip(), base) if own_base else base)
+            if rel == "alternate":
+                return resolved
+            fallback = resolved
     return fallback
 
 
@@ -470,15 +533,18 @@ def _parse_atom(root: Any, ns: str) -> ParsedFeed:
     published_tags = (f"{ns}published", f"{ns}issued", f"{ns}created", f"{DC}date")
     updated_tags = (f"{ns}updated", f"{ns}modified")
     title_tag, id_tag = f"{ns}title", f"{ns}id"
+    read = dates.read
     for node in root.findall(f"{ns}entry") or root.findall(f"{ns}item"):
         if node.get(_UNFINISHED):
             skipped += 1
             continue
-        base = _base(node, feed_base)
-        fields, links = _atom_fields(node, link_tag)
-        url = _atom_link(links, base) or _resolve(_text(fields, id_tag), base)
-        item, reading = _item(url, _construct(fields.get(title_tag)), dates.read(fields, published_tags),
-                              dates.read(fields, updated_tags))
+        own_base = node.get(XML_BASE)
+        base = _resolve(own_base.strip(), feed_base) if own_base else feed_base
+        fields = {child.tag: child for child in node}  # a <link> among them is never read from here
+        url = (_atom_link(node.findall(link_tag), base) if link_tag in fields else "") \
+            or _resolve(_text(fields, id_tag), base)
+        item, reading = _item(url, _construct(fields.get(title_tag)), read(fields, published_tags),
+                              read(fields, updated_tags))
         items.append(item)
         readings.append(reading)
     feed_fields, feed_links = _atom_fields(root, link_tag)
