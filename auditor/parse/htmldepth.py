@@ -54,17 +54,26 @@ _FOREIGN = frozenset({"svg", "math"})  # inside these, <x/> closes itself
 _ATTRIBUTE = re.compile(r"""[^\s/>=][^\s/>=]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*))?""")
 
 
-# Where the scan below skips text: a comment, or a raw-text element's content (when its start tag is whole).
+# The quick checks before a parse read the page as lexbor does, UTF-8 bytes: a scan of bytes is
+# quicker than one of text outside ASCII, and lexbor is handed the same bytes (no second encoding).
+# Where they skip text: a comment, or a raw-text element's content (when its start tag is whole).
 # Letters are spelled in both cases: an IGNORECASE scan of a whole page is several times slower.
-_HIDDEN_START = re.compile(r"<(?:!--|(" + "|".join("".join(f"[{c}{c.upper()}]" for c in name) for name in sorted(_RAW_TEXT))
-                           + r")(?=[\t\n\f\r />]))")
-_TAG_REST = re.compile(r"[^<>]*>")
-_RAW_END: dict[str, re.Pattern[str]] = {name: re.compile(rf"</{name}", re.IGNORECASE) for name in _RAW_TEXT}
+_HIDDEN_START = re.compile(rb"<(?:!--|(" + b"|".join(
+    "".join(f"[{c}{c.upper()}]" for c in name).encode() for name in sorted(_RAW_TEXT)) + rb")(?=[\t\n\f\r />]))")
+_TAG_REST = re.compile(rb"[^<>]*>")
+_RAW_END: dict[bytes, re.Pattern[bytes]] = {name.encode(): re.compile(rf"</{name}".encode(), re.IGNORECASE)
+                                            for name in _RAW_TEXT}
 # A start tag's name ("div"), or a whole end tag without attributes ("/div>").
-_TAG_NAME = re.compile(r"<(/[A-Za-z][^\t\n\f\r /<>]*\s*>|[A-Za-z][^\t\n\f\r /<>]*)")
+_TAG_NAME = re.compile(rb"<(/[A-Za-z][^\t\n\f\r /<>]*\s*>|[A-Za-z][^\t\n\f\r /<>]*)")
+_ATTRIBUTE_BYTES = re.compile(_ATTRIBUTE.pattern.encode())
 
 
-def _hidden_spans(html: str) -> list[tuple[int, int]]:
+def _utf8(html: str) -> bytes:
+    """The bytes lexbor parses for ``html`` (selectolax drops what UTF-8 cannot hold, lone surrogates)."""
+    return html.encode("utf-8", "ignore")
+
+
+def _hidden_spans(html: bytes) -> list[tuple[int, int]]:
     """Where ``html``'s comments and raw-text contents are, as (start, end) offsets in page order.
 
     A raw-text span starts at its element's start tag (which, when not whole, hides nothing) and
@@ -77,7 +86,7 @@ def _hidden_spans(html: str) -> list[tuple[int, int]]:
             return spans
         name = match.group(1)
         if name is None:  # a comment
-            end = html.find("-->", match.end())
+            end = html.find(b"-->", match.end())
             end = len(html) if end < 0 else end + 3
         else:
             rest = _TAG_REST.match(html, match.end())
@@ -90,9 +99,9 @@ def _hidden_spans(html: str) -> list[tuple[int, int]]:
         position = end
 
 
-def _tag_names(html: str) -> list[str]:
+def _tag_names(html: bytes) -> list[bytes]:
     """The :data:`_TAG_NAME` matches of ``html`` outside comments and raw-text content, in order."""
-    names: list[str] = []
+    names: list[bytes] = []
     kept_from = 0
     for start, end in _hidden_spans(html):
         names += _TAG_NAME.findall(html, kept_from, start)
@@ -101,7 +110,7 @@ def _tag_names(html: str) -> list[str]:
     return names
 
 
-def _depth_bound(html: str) -> int:
+def _depth_bound(html: bytes) -> int:
     """An upper bound of the depth the scan in :func:`flatten_deep_nesting` reaches, without its Python loop.
 
     Over the same visible text: each counted start tag is +1 (unfinished and self-closed foreign
@@ -112,14 +121,14 @@ def _depth_bound(html: str) -> int:
     names = _tag_names(html)
     weights = {}
     for name in set(names):
-        closing = name.startswith("/")
-        bare = name[1:].rstrip("> \t\n\f\r").lower() if closing else name.lower()
+        closing = name.startswith(b"/")
+        bare = (name[1:].rstrip(b"> \t\n\f\r") if closing else name).lower().decode("utf-8", "replace")
         weights[name] = 0 if bare in _NOT_COUNTED else (-1 if closing else 1)
     sums = list(accumulate(map(weights.__getitem__, names)))
     return max(sums, default=0) - min(0, min(sums, default=0))
 
 
-def _uncapped_tags(html: str) -> int | None:
+def _uncapped_tags(html: bytes) -> int | None:
     """How many ``<`` the page holds, or None when a cap other than the depth's applies to it: a start tag
     holds more than :data:`MAX_ATTRIBUTES` attributes, or the page has tags enough to reach
     :data:`MAX_ELEMENTS`. Only tags long enough to hold that many attributes are counted (a long
@@ -127,7 +136,7 @@ def _uncapped_tags(html: str) -> int | None:
 
     The page is split at each ``<`` (one pass in C); a tag is the text of its piece up to the first ``>``,
     so only the few pieces longer than a tag with that many attributes are looked at in Python."""
-    pieces = html.split("<")
+    pieces = html.split(b"<")
     tags = len(pieces) - 1
     if tags > MAX_ELEMENTS:
         return None
@@ -137,38 +146,41 @@ def _uncapped_tags(html: str) -> int | None:
     if not suspects:
         return tags
     # A "tag" in a script or a comment is text: only those outside them count.
-    starts = [0, *accumulate(len(piece) + 1 for piece in pieces)]  # where each piece's "<" is, one further
+    ends = [0, *accumulate(map(len, pieces))]  # piece i's "<" is at ends[i] + i - 1
     hidden = _hidden_spans(html)
     for index in suspects:
-        where = starts[index] - 1
+        where = ends[index] + index - 1
         span = bisect_right(hidden, (where, len(html) + 1)) - 1
         if span < 0 or not hidden[span][0] < where < hidden[span][1]:
             return None
     return tags
 
 
-def _may_hold_too_many(piece: str, shortest: int) -> bool:
-    """Whether the text after a ``<`` is a start tag with more than :data:`MAX_ATTRIBUTES` attributes."""
-    if not piece[:1].isascii() or not piece[:1].isalpha():
+def _may_hold_too_many(piece: bytes, shortest: int) -> bool:
+    """Whether the bytes after a ``<`` are a start tag with more than :data:`MAX_ATTRIBUTES` attributes."""
+    if not piece[:1].isalpha():
         return False
-    end = piece.find(">")
+    end = piece.find(b">")
     text = piece if end < 0 else piece[:end]
     if len(text) < shortest:
         return False
-    if text.count(" ") + text.count("\n") + text.count("\t") <= MAX_ATTRIBUTES:
+    if text.count(b" ") + text.count(b"\n") + text.count(b"\t") <= MAX_ATTRIBUTES:
         return False  # fewer separators than attributes allowed: cannot hold too many (the common long tag)
-    return sum(1 for _ in _ATTRIBUTE.finditer(text)) > MAX_ATTRIBUTES
+    return sum(1 for _ in _ATTRIBUTE_BYTES.finditer(text)) > MAX_ATTRIBUTES
 
 
 def flatten_deep_nesting(html: str, max_depth: int = MAX_DEPTH) -> str:
     """``html`` with elements nested deeper than ``max_depth`` unwrapped (their content kept)."""
-    return _flattened(html, max_depth, _uncapped_tags(html) is not None)
+    data = _utf8(html)
+    flattened = _flattened(html, max_depth, data if _uncapped_tags(data) is not None else None)
+    return html if flattened is None else flattened
 
 
-def _flattened(html: str, max_depth: int, uncapped: bool) -> str:
-    """:func:`flatten_deep_nesting`, told whether ``html`` needs no cap but the depth's (see :func:`_uncapped_tags`)."""
-    if uncapped and _depth_bound(html) < max_depth:
-        return html  # cannot nest that deep, and no tag or count to cap: the common case costs a few passes in C
+def _flattened(html: str, max_depth: int, uncapped: bytes | None) -> str | None:
+    """:func:`flatten_deep_nesting`, or None when it would return ``html`` unchanged. ``uncapped`` is the
+    page's UTF-8 when no cap but the depth's applies to it (see :func:`_uncapped_tags`), else None."""
+    if uncapped is not None and _depth_bound(uncapped) < max_depth:
+        return None  # cannot nest that deep, and no tag or count to cap: the common case costs a few passes in C
     pieces: list[str] = []
     kept_from = 0
     depth = 0  # counted elements open
@@ -227,7 +239,7 @@ def _flattened(html: str, max_depth: int, uncapped: bool) -> str:
         if name in _FOREIGN:
             foreign += 1
     if not pieces:
-        return html
+        return None
     pieces.append(html[kept_from:])
     return "".join(pieces)
 
@@ -260,13 +272,14 @@ def parse_html(html: str) -> LexborHTMLParser:
     A page with few tags is parsed directly and only flattened (and parsed again) when its tree
     turns out deeper than :data:`MAX_DEPTH`, so either way its nesting is capped as the flattening caps it.
     """
-    tags = _uncapped_tags(html)
-    if tags is None:
-        return LexborHTMLParser(_flattened(html, MAX_DEPTH, False))  # a tag with too many attributes, or too many tags
-    if tags <= MAX_DEPTH:
-        return LexborHTMLParser(html)  # too few tags to nest that deep
-    if tags <= DIRECT_PARSE_TAGS:
-        tree = LexborHTMLParser(html)
+    data = _utf8(html)
+    tags = _uncapped_tags(data)
+    if tags is not None and tags <= MAX_DEPTH:
+        return LexborHTMLParser(data)  # too few tags to nest that deep
+    if tags is not None and tags <= DIRECT_PARSE_TAGS:
+        tree = LexborHTMLParser(data)
         if tree.css_first(_RATHER_DEEP) is None or tree.css_first(_TOO_DEEP) is None:
             return tree
-    return LexborHTMLParser(_flattened(html, MAX_DEPTH, True))
+    # Too many tags to parse blind, or a tag with too many attributes, or too many tags.
+    flattened = _flattened(html, MAX_DEPTH, data if tags is not None else None)
+    return LexborHTMLParser(data if flattened is None else flattened)
