@@ -1,6 +1,6 @@
 """Benchmark: a batch audit through the fixture internet, against a bare httpx loop over the same URLs.
 
-    python benchmarks/throughput.py [--brands 1000] [--concurrency 32] [--keep DIR]
+    python benchmarks/throughput.py [--brands 1000] [--concurrency 32] [--mix full|real] [--keep DIR]
 
 Generates the brands (benchmarks/generate.py), starts the fixture proxy in its own process
 (benchmarks/_proxy.py, so this process's CPU is the client's alone), warms the proxy (one
@@ -13,6 +13,11 @@ request per host, so both timed phases find its certificates made), then in one 
 3. **bare**: an ``httpx.AsyncClient`` configured as the auditor's (``make_client``) GETting
    exactly the URLs the audit fetched (its request log), once each, no retries, with as
    many requests in flight as the proxy saw the audit have at its peak.
+
+``--mix real`` gives every homepage the markup of a real page (``generate.real_pages``: the
+page-dates dataset, ``../shared/datasets/page-dates-dev/pages``, when present, else the bundled
+fixture pages), made inert so the requests are those of the full mix, but parsing costs what a
+real homepage costs.
 
 For each: wall time, requests answered by the proxy and per second, client CPU seconds
 (``time.process_time``) per request, and TLS handshakes per request (the client's TLS sessions
@@ -36,7 +41,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import LogEntry, ProxyProcess, peak_in_flight  # noqa: E402
-from generate import AS_OF, generate  # noqa: E402
+from generate import AS_OF, generate, real_pages  # noqa: E402
 
 import politeness  # noqa: E402
 
@@ -140,12 +145,17 @@ def _timed(name: str, proxy: ProxyProcess, log: Path, run, fetches: int | None =
     return phase, entries, result
 
 
-def run(brands_count: int, concurrency: int, work: Path, *, nogap: bool = True) -> dict[str, float]:
+def run(brands_count: int, concurrency: int, work: Path, *, nogap: bool = True, mix: str = "full") -> dict[str, float]:
     generated = time.monotonic()
-    brands = generate(brands_count, work)
+    source, pages = real_pages() if mix == "real" else ("", [])
+    brands = generate(brands_count, work, pages=pages or None)
     root = work / "web"
     print(f"throughput: {brands_count} brands generated in {time.monotonic() - generated:.1f} s; "
           f"{concurrency} brands audited at a time")
+    if pages:
+        sizes = sorted((root / f"b{i:05d}.example" / "index.html").stat().st_size for i in range(brands_count))
+        print(f"  mix real: each homepage carries one of {len(pages)} pages from {source} "
+              f"(homepage median {sizes[len(sizes) // 2] / 1024:.0f} KB)")
     settings = FetchSettings()
     hosts = sorted(p.name for p in root.iterdir() if p.is_dir())
     with ProxyProcess(root, work / "proxy-final.jsonl") as proxy:
@@ -199,12 +209,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--concurrency", type=int, default=32, help="brands audited at a time")
     parser.add_argument("--keep", type=Path, help="write the tree and the proxy logs here (kept)")
     parser.add_argument("--no-nogap", action="store_true", help="skip the min_gap=0 diagnostic")
+    parser.add_argument("--mix", choices=("full", "real"), default="full",
+                        help="real: homepages carry real-size pages (see above)")
     args = parser.parse_args(argv)
     if args.keep:
-        run(args.brands, args.concurrency, args.keep, nogap=not args.no_nogap)
+        run(args.brands, args.concurrency, args.keep, nogap=not args.no_nogap, mix=args.mix)
         return
     with tempfile.TemporaryDirectory(prefix="auditor-bench-") as work:
-        run(args.brands, args.concurrency, Path(work), nogap=not args.no_nogap)
+        run(args.brands, args.concurrency, Path(work), nogap=not args.no_nogap, mix=args.mix)
 
 
 if __name__ == "__main__":

@@ -66,12 +66,13 @@ USER_AGENT_TOKEN = "presence-auditor"
 USER_AGENT = f"{USER_AGENT_TOKEN}/{__version__} (+https://pypi.org/project/presence-auditor/)"
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-# Idle connections kept open: as many as may be open, so each host in flight keeps its
-# connection between its requests (a brand's site is asked five to ten times in a row, each a
-# gap apart); when the pool is full the oldest idle one makes room. The pool's bookkeeping is
-# auditor.fetch.pool's, linear in its size (httpcore's own closes idle connections once more
-# than this many are open in all, and is quadratic): benchmarks/throughput.py measures
-# handshakes per request.
+# Connections kept open (FetchSettings.open_connections, in use or idle): more than may be in use at
+# once (max_connections), so each host a batch is still working on keeps its connection between its
+# requests (a brand's site is asked five to ten times, each a gap apart, and the shared platform
+# hosts all through the batch); when the pool is full the idle one unused the longest makes room.
+# The pool's bookkeeping is auditor.fetch.pool's, a lookup per request by origin (httpcore's own
+# closes idle connections once more than the idle limit are open in all, and is quadratic):
+# benchmarks/throughput.py measures handshakes per request.
 DEAD_HOST_SECONDS = 300.0  # how long a host that does not exist or refuses connections stays condemned
 MAX_ENCODING_LAYERS = 2  # Content-Encoding layers unwrapped (a server misconfigured twice sends gzip, gzip)
 HOSTS_REMEMBERED = 2048  # per-host pacing and robots.txt state kept for this many recent hosts
@@ -83,7 +84,8 @@ class FetchSettings:
     """How hard and how long the auditor may knock. Defaults suit auditing other people's sites."""
 
     user_agent: str = USER_AGENT
-    max_connections: int = 64
+    max_connections: int = 64  # requests in flight at once
+    open_connections: int = 256  # connections kept open, in use or idle between a host's requests
     per_host: int = 8
     min_gap: float = 0.05  # seconds between request starts to one host
     connect_timeout: float = 10.0
@@ -245,8 +247,8 @@ def make_client(
             settings.read_timeout, connect=settings.connect_timeout, pool=settings.total_timeout
         ),
         limits=httpx.Limits(
-            max_connections=settings.max_connections,
-            max_keepalive_connections=settings.max_connections,
+            max_connections=max(settings.max_connections, settings.open_connections),
+            max_keepalive_connections=max(settings.max_connections, settings.open_connections),
         ),
         headers={"User-Agent": settings.user_agent},
         # No cookies are kept: an audit reads public pages, and a jar shared across brands
