@@ -23,7 +23,9 @@ For each: wall time, requests answered by the proxy and per second, client CPU s
 (``time.process_time``) per request, and TLS handshakes per request (the client's TLS sessions
 begun, counted at ``ssl.SSLContext.wrap_bio``, which every connection httpx opens goes through:
 a request on a reused connection costs none); then audit/bare ratios, and the politeness
-checks (benchmarks/politeness.py) on the proxy's log of phase 1.
+checks (benchmarks/politeness.py) on the proxy's log of phase 1, with the per-host gap also as the
+client kept it (:class:`SendClock`: when each request's headers left), which no lateness of the
+proxy in reading a request can blur.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ import politeness  # noqa: E402
 
 from auditor.audit import AuditOptions  # noqa: E402
 from auditor.batch import audit_many, read_brands  # noqa: E402
+from auditor.fetch import client as fetch_client  # noqa: E402
 from auditor.fetch.client import Fetcher, FetchSettings, make_client  # noqa: E402
 from auditor.plugin import load_registry  # noqa: E402
 
@@ -86,6 +89,40 @@ class HandshakeCounter:
 
     def __exit__(self, *exc: object) -> None:
         ssl.SSLContext.wrap_bio = self._original  # type: ignore[method-assign]
+
+
+class SendClock:
+    """While entered, notes when each request's headers left this process for its host (the moment the
+    fetcher's per-host pacing releases the host, ``auditor.fetch.client._Departure.leave``): the
+    gap as the client kept it, before any lateness of the proxy in reading it."""
+
+    def __init__(self) -> None:
+        self.sends: list[tuple[object, float]] = []  # (the host's pacing slot, when)
+        self._original = fetch_client._Departure.leave
+
+    def __enter__(self) -> "SendClock":
+        original, sends = self._original, self.sends
+
+        def noted(departure) -> None:  # type: ignore[no-untyped-def]
+            if departure.holding:
+                sends.append((departure.slot, time.monotonic()))
+            original(departure)
+
+        fetch_client._Departure.leave = noted  # type: ignore[method-assign]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        fetch_client._Departure.leave = self._original  # type: ignore[method-assign]
+
+    def smallest_gap(self, fetcher: Fetcher) -> tuple[float, str]:
+        """The closest two sends to one host were, and that host."""
+        names = {id(slot): host for host, slot in fetcher._slots.items()}
+        by_slot: dict[int, list[float]] = {}
+        for slot, when in self.sends:
+            by_slot.setdefault(id(slot), []).append(when)
+        gaps = [(b - a, names.get(key, "?")) for key, times in by_slot.items()
+                for a, b in zip(sorted(times), sorted(times)[1:])]
+        return min(gaps, default=(float("inf"), ""))
 
 
 def busiest_host(entries: list[LogEntry]) -> tuple[str, int]:
@@ -160,8 +197,9 @@ def run(brands_count: int, concurrency: int, work: Path, *, nogap: bool = True, 
     hosts = sorted(p.name for p in root.iterdir() if p.is_dir())
     with ProxyProcess(root, work / "proxy-final.jsonl") as proxy:
         asyncio.run(_bare([f"https://{h}/" for h in hosts], settings, 32))  # warm: certificates made
-        audit_phase, audit_log, (fetcher, audited) = _timed(
-            "audit", proxy, work / "proxy-audit.jsonl", lambda: _audit(brands, settings, concurrency))
+        with SendClock() as clock:
+            audit_phase, audit_log, (fetcher, audited) = _timed(
+                "audit", proxy, work / "proxy-audit.jsonl", lambda: _audit(brands, settings, concurrency))
         urls = [record.url for record in fetcher.records]
         peak = peak_in_flight(audit_log)
         phases = [audit_phase]
@@ -199,6 +237,12 @@ def run(brands_count: int, concurrency: int, work: Path, *, nogap: bool = True, 
     checks = politeness.check(audit_log, root, settings, lags=politeness.read_lags(work / "proxy-audit.jsonl"))
     for item in checks:
         print(item.line())
+    gap, gap_host = clock.smallest_gap(fetcher)
+    client_check = politeness.Check(
+        f"gap between request headers leaving the client for one host >= {settings.min_gap * 1000:.0f} ms",
+        f"smallest {gap * 1000:.1f} ms ({gap_host}) over {len(clock.sends)} requests", gap >= settings.min_gap)
+    print(client_check.line())
+    checks.append(client_check)
     figures["politeness_ok"] = float(all(c.passed for c in checks))
     return figures
 
