@@ -45,13 +45,15 @@ the markup of a real web page inside its ``<main>`` (its size and nesting, what 
 made inert so the audit asks for exactly what it asks of the full mix: no ``href`` or ``src``
 attribute, ``<meta>``, ``<link>``, ``<base>``, ``<title>`` or JSON-LD survives, so the page links,
 declares and names nothing. :func:`real_pages` finds the page-dates dataset
-(``../shared/datasets/page-dates-dev/pages``) or else the bundled fixture pages.
+(``../shared/datasets/page-dates-dev/pages``, or ``$AUDITOR_BENCH_PAGES``) or else the bundled fixture
+pages (small: then only the markup's variety is real, not its size).
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import random
 import re
 import sys
@@ -264,7 +266,9 @@ def _mastodon(site: Path, templates: Templates, index: int, handle: str, host: s
         _write(site / relative.replace(template_id, account_id), shift_days(shift_dates(text, days), days))
 
 
-DATASET_PAGES = Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "page-dates-dev" / "pages"
+# The page-dates dataset beside the repository (or where AUDITOR_BENCH_PAGES points).
+DATASET_PAGES = Path(os.environ.get("AUDITOR_BENCH_PAGES") or
+                     Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "page-dates-dev" / "pages")
 _INERT_DROP = re.compile(
     r"<!DOCTYPE[^>]*>|</?(?:html|head|body)\b[^>]*>|<(?:meta|link|base)\b[^>]*>|<title\b.*?</title>"
     r"|<script\b[^>]*ld\+json[^>]*>.*?</script>", re.IGNORECASE | re.DOTALL)
