@@ -39,11 +39,26 @@ def is_tracking_param(name: str) -> bool:
     return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
 
 
+# URLs up to this long are remembered by the cached helpers below (discovery, recognisers and
+# the judge ask about the same few URLs of a brand many times); longer ones are computed each time,
+# so a page of huge links cannot fill the caches.
+CACHED_URL_LENGTH = 2048
+
+
 def clean_url(url: str) -> str:
     """A fetchable URL without the noise: tracking parameters, fragment, default port, host case.
 
     Returns the input stripped of surrounding whitespace when it cannot be parsed.
     """
+    return _clean_cached(url) if len(url) <= CACHED_URL_LENGTH else _clean(url)
+
+
+@lru_cache(maxsize=8192)
+def _clean_cached(url: str) -> str:
+    return _clean(url)
+
+
+def _clean(url: str) -> str:
     text = url.strip()
     try:
         parts = urlsplit(text)
@@ -77,6 +92,15 @@ def strip_host_prefixes(host: str) -> str:
 
 def canonical_url(url: str) -> str:
     """The identity of a channel URL (see the module docstring); idempotent, not always fetchable."""
+    return _canonical_cached(url) if len(url) <= CACHED_URL_LENGTH else _canonical(url)
+
+
+@lru_cache(maxsize=8192)
+def _canonical_cached(url: str) -> str:
+    return _canonical(url)
+
+
+def _canonical(url: str) -> str:
     cleaned = clean_url(url)
     try:
         parts = urlsplit(cleaned)
@@ -158,15 +182,26 @@ class Link:
 
     @classmethod
     def of(cls, url: str) -> "Link | None":
-        try:
-            parts = urlsplit(clean_url(url))
-        except ValueError:
+        split = _link_parts(url) if len(url) <= CACHED_URL_LENGTH else _link_parts.__wrapped__(url)
+        if split is None:
             return None
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            return None
-        raw = urlsplit(url.strip())
-        segments = tuple(s for s in parts.path.split("/") if s)
-        return cls(strip_host_prefixes(parts.hostname), segments, parse_qs(parts.query), raw.fragment)
+        host, segments, query, fragment = split
+        return cls(host, segments, {name: list(values) for name, values in query}, fragment)
+
+
+@lru_cache(maxsize=8192)
+def _link_parts(url: str) -> tuple[str, tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...], str] | None:
+    """What :meth:`Link.of` is made of, with the query frozen (each Link gets its own dict)."""
+    try:
+        parts = urlsplit(clean_url(url))
+    except ValueError:
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        return None
+    raw = urlsplit(url.strip())
+    segments = tuple(s for s in parts.path.split("/") if s)
+    query = tuple((name, tuple(values)) for name, values in parse_qs(parts.query).items())
+    return strip_host_prefixes(parts.hostname), segments, query, raw.fragment
 
 
 def handle_from(text: str, pattern: re.Pattern[str]) -> str | None:

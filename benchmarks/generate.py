@@ -39,12 +39,21 @@ derived from the brand's index, valid for the plugins' parsing and unique per br
 
 The real platform shapes come from the bundled fixtures (``auditor.fixtures.fixtureweb.bundled_root``),
 so the generated sites answer exactly the URLs the plugins request.
+
+With ``pages`` (``--pages DIR``: every ``*.html`` in DIR, used in turn), each homepage also carries
+the markup of a real web page inside its ``<main>`` (its size and nesting, what parsing costs),
+made inert so the audit asks for exactly what it asks of the full mix: no ``href`` or ``src``
+attribute, ``<meta>``, ``<link>``, ``<base>``, ``<title>`` or JSON-LD survives, so the page links,
+declares and names nothing. :func:`real_pages` finds the page-dates dataset
+(``../shared/datasets/page-dates-dev/pages``, or ``$AUDITOR_BENCH_PAGES``) or else the bundled fixture
+pages (small: then only the markup's variety is real, not its size).
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import random
 import re
 import sys
@@ -257,8 +266,32 @@ def _mastodon(site: Path, templates: Templates, index: int, handle: str, host: s
         _write(site / relative.replace(template_id, account_id), shift_days(shift_dates(text, days), days))
 
 
+# The page-dates dataset beside the repository (or where AUDITOR_BENCH_PAGES points).
+DATASET_PAGES = Path(os.environ.get("AUDITOR_BENCH_PAGES") or
+                     Path(__file__).resolve().parents[1].parent / "shared" / "datasets" / "page-dates-dev" / "pages")
+_INERT_DROP = re.compile(
+    r"<!DOCTYPE[^>]*>|</?(?:html|head|body)\b[^>]*>|<(?:meta|link|base)\b[^>]*>|<title\b.*?</title>"
+    r"|<script\b[^>]*ld\+json[^>]*>.*?</script>", re.IGNORECASE | re.DOTALL)
+_INERT_ATTRIBUTES = re.compile(r"(\s)(href|src|srcset|rel|action)(\s*=)", re.IGNORECASE)
+
+
+def real_pages() -> tuple[str, list[Path]]:
+    """Where real-size pages come from and the pages: the page-dates dataset when present, else the
+    bundled fixture pages (``fixtures/web/*/…/*.html``)."""
+    found = sorted(DATASET_PAGES.glob("*.html")) if DATASET_PAGES.is_dir() else []
+    if found:
+        return str(DATASET_PAGES), found
+    return "the bundled fixture pages", sorted(bundled_root().rglob("*.html"))
+
+
+def inert(markup: str) -> str:
+    """A page's markup that links, declares and names nothing (see the module docstring)."""
+    return _INERT_ATTRIBUTES.sub(r"\1data-\2\3", _INERT_DROP.sub("", markup))
+
+
 def generate(count: int, dest: Path, *, seed: int = 7, templates: Templates | None = None,
-             drawn: list[dict[str, bool | str]] | None = None, shares: dict[str, float] = SHARES) -> Path:
+             drawn: list[dict[str, bool | str]] | None = None, shares: dict[str, float] = SHARES,
+             pages: list[Path] | None = None) -> Path:
     """Write ``count`` brands under ``dest``; returns the brands file. Same seed, same tree.
 
     ``shares`` gives each trait's share (``SHARES``, or ``LIGHT`` for the lightest brands).
@@ -372,10 +405,11 @@ def generate(count: int, dest: Path, *, seed: int = 7, templates: Templates | No
             nav.append(f'<a href="https://{host}/about/">About</a>')
         elif trait["dead_page"]:
             nav.append(f'<a href="https://{host}/about/">About</a>')
+        body = inert(pages[index % len(pages)].read_text("utf-8", errors="replace")) if pages else ""
         _write(site / "index.html", (
             '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n' + "\n".join(head) + "\n</head>\n"
             f"<body>\n<header><p class=\"site-title\"><a href=\"https://{host}/\">{name}</a></p>\n"
-            f"<nav>{' '.join(nav)}</nav></header>\n<main><h1>{name}</h1><p>Things we make.</p></main>\n"
+            f"<nav>{' '.join(nav)}</nav></header>\n<main><h1>{name}</h1><p>Things we make.</p>{body}</main>\n"
             f"<footer>{' '.join(footer)} &copy; 2026 {name}</footer>\n</body>\n</html>\n"))
     brands = dest / "brands.csv"
     brands.write_text("\n".join(rows) + "\n", "utf-8")
@@ -389,8 +423,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--mix", choices=sorted(MIXES), default="full",
                         help="full: the platform shares above; light: a homepage and one feed per brand")
+    parser.add_argument("--pages", type=Path, help="real pages (*.html) to carry on the homepages")
     args = parser.parse_args(argv)
-    brands = generate(args.count, args.dest, seed=args.seed, shares=MIXES[args.mix])
+    pages = sorted(args.pages.glob("*.html")) if args.pages else None
+    brands = generate(args.count, args.dest, seed=args.seed, shares=MIXES[args.mix], pages=pages)
     print(f"{args.count} brands: {brands} (sites under {args.dest / 'web'})", file=sys.stderr)
 
 

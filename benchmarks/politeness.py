@@ -60,13 +60,23 @@ def read_lags(log: Path) -> list[tuple[float, float]]:
 def lateness(lags: list[tuple[float, float]], moment: float) -> float:
     """How long before ``moment`` a request the proxy logged then may have arrived: if its loop
     was blocked just before (a late wake-up ending at most ``READ_SLACK`` earlier), as far
-    back as the block's start; else 0."""
+    back as the block's start; else 0.
+
+    Late wake-ups one straight after another (the watcher went to sleep again as it woke, and
+    woke late again, with no tick on time between) are one stretch in which the loop never
+    caught up, so the block reaches back to the first of them: a request that arrived during
+    the first may be read only in the last."""
     worst = 0.0
     index = bisect.bisect_right(lags, (moment, float("inf")))
-    for went, late in reversed(lags[max(0, index - 20):index]):
+    window = lags[max(0, index - 50):index]
+    for position in range(len(window) - 1, -1, -1):
+        went, late = window[position]
         blocked_from = went + LAG_TICK
         if blocked_from <= moment <= blocked_from + late + READ_SLACK:
-            worst = max(worst, moment - blocked_from)
+            first = position
+            while first > 0 and window[first][0] - sum(window[first - 1]) - LAG_TICK < LAG_TICK / 2:
+                first -= 1  # the previous late wake-up ended less than a tick before this sleep began
+            worst = max(worst, moment - (window[first][0] + LAG_TICK))
     return worst
 
 

@@ -1,6 +1,6 @@
 """Benchmark: a batch audit through the fixture internet, against a bare httpx loop over the same URLs.
 
-    python benchmarks/throughput.py [--brands 1000] [--concurrency 32] [--keep DIR]
+    python benchmarks/throughput.py [--brands 1000] [--concurrency 32] [--mix full|real] [--keep DIR]
 
 Generates the brands (benchmarks/generate.py), starts the fixture proxy in its own process
 (benchmarks/_proxy.py, so this process's CPU is the client's alone), warms the proxy (one
@@ -14,11 +14,18 @@ request per host, so both timed phases find its certificates made), then in one 
    exactly the URLs the audit fetched (its request log), once each, no retries, with as
    many requests in flight as the proxy saw the audit have at its peak.
 
+``--mix real`` gives every homepage the markup of a real page (``generate.real_pages``: the
+page-dates dataset, ``../shared/datasets/page-dates-dev/pages``, when present, else the bundled
+fixture pages), made inert so the requests are those of the full mix, but parsing costs what a
+real homepage costs.
+
 For each: wall time, requests answered by the proxy and per second, client CPU seconds
 (``time.process_time``) per request, and TLS handshakes per request (the client's TLS sessions
 begun, counted at ``ssl.SSLContext.wrap_bio``, which every connection httpx opens goes through:
 a request on a reused connection costs none); then audit/bare ratios, and the politeness
-checks (benchmarks/politeness.py) on the proxy's log of phase 1.
+checks (benchmarks/politeness.py) on the proxy's log of phase 1, with the per-host gap also as the
+client kept it (:class:`SendClock`: when each request's headers left), which no lateness of the
+proxy in reading a request can blur.
 """
 
 from __future__ import annotations
@@ -36,12 +43,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import LogEntry, ProxyProcess, peak_in_flight  # noqa: E402
-from generate import AS_OF, generate  # noqa: E402
+from generate import AS_OF, generate, real_pages  # noqa: E402
 
 import politeness  # noqa: E402
 
 from auditor.audit import AuditOptions  # noqa: E402
 from auditor.batch import audit_many, read_brands  # noqa: E402
+from auditor.fetch import client as fetch_client  # noqa: E402
 from auditor.fetch.client import Fetcher, FetchSettings, make_client  # noqa: E402
 from auditor.plugin import load_registry  # noqa: E402
 
@@ -81,6 +89,40 @@ class HandshakeCounter:
 
     def __exit__(self, *exc: object) -> None:
         ssl.SSLContext.wrap_bio = self._original  # type: ignore[method-assign]
+
+
+class SendClock:
+    """While entered, notes when each request's headers left this process for its host (the moment the
+    fetcher's per-host pacing releases the host, ``auditor.fetch.client._Departure.leave``): the
+    gap as the client kept it, before any lateness of the proxy in reading it."""
+
+    def __init__(self) -> None:
+        self.sends: list[tuple[object, float]] = []  # (the host's pacing slot, when)
+        self._original = fetch_client._Departure.leave
+
+    def __enter__(self) -> "SendClock":
+        original, sends = self._original, self.sends
+
+        def noted(departure) -> None:  # type: ignore[no-untyped-def]
+            if departure.holding:
+                sends.append((departure.slot, time.monotonic()))
+            original(departure)
+
+        fetch_client._Departure.leave = noted  # type: ignore[method-assign]
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        fetch_client._Departure.leave = self._original  # type: ignore[method-assign]
+
+    def smallest_gap(self, fetcher: Fetcher) -> tuple[float, str]:
+        """The closest two sends to one host were, and that host."""
+        names = {id(slot): host for host, slot in fetcher._slots.items()}
+        by_slot: dict[int, list[float]] = {}
+        for slot, when in self.sends:
+            by_slot.setdefault(id(slot), []).append(when)
+        gaps = [(b - a, names.get(key, "?")) for key, times in by_slot.items()
+                for a, b in zip(sorted(times), sorted(times)[1:])]
+        return min(gaps, default=(float("inf"), ""))
 
 
 def busiest_host(entries: list[LogEntry]) -> tuple[str, int]:
@@ -140,18 +182,24 @@ def _timed(name: str, proxy: ProxyProcess, log: Path, run, fetches: int | None =
     return phase, entries, result
 
 
-def run(brands_count: int, concurrency: int, work: Path, *, nogap: bool = True) -> dict[str, float]:
+def run(brands_count: int, concurrency: int, work: Path, *, nogap: bool = True, mix: str = "full") -> dict[str, float]:
     generated = time.monotonic()
-    brands = generate(brands_count, work)
+    source, pages = real_pages() if mix == "real" else ("", [])
+    brands = generate(brands_count, work, pages=pages or None)
     root = work / "web"
     print(f"throughput: {brands_count} brands generated in {time.monotonic() - generated:.1f} s; "
           f"{concurrency} brands audited at a time")
+    if pages:
+        sizes = sorted((root / f"b{i:05d}.example" / "index.html").stat().st_size for i in range(brands_count))
+        print(f"  mix real: each homepage carries one of {len(pages)} pages from {source} "
+              f"(homepage median {sizes[len(sizes) // 2] / 1024:.0f} KB)")
     settings = FetchSettings()
     hosts = sorted(p.name for p in root.iterdir() if p.is_dir())
     with ProxyProcess(root, work / "proxy-final.jsonl") as proxy:
         asyncio.run(_bare([f"https://{h}/" for h in hosts], settings, 32))  # warm: certificates made
-        audit_phase, audit_log, (fetcher, audited) = _timed(
-            "audit", proxy, work / "proxy-audit.jsonl", lambda: _audit(brands, settings, concurrency))
+        with SendClock() as clock:
+            audit_phase, audit_log, (fetcher, audited) = _timed(
+                "audit", proxy, work / "proxy-audit.jsonl", lambda: _audit(brands, settings, concurrency))
         urls = [record.url for record in fetcher.records]
         peak = peak_in_flight(audit_log)
         phases = [audit_phase]
@@ -189,6 +237,12 @@ def run(brands_count: int, concurrency: int, work: Path, *, nogap: bool = True) 
     checks = politeness.check(audit_log, root, settings, lags=politeness.read_lags(work / "proxy-audit.jsonl"))
     for item in checks:
         print(item.line())
+    gap, gap_host = clock.smallest_gap(fetcher)
+    client_check = politeness.Check(
+        f"gap between request headers leaving the client for one host >= {settings.min_gap * 1000:.0f} ms",
+        f"smallest {gap * 1000:.1f} ms ({gap_host}) over {len(clock.sends)} requests", gap >= settings.min_gap)
+    print(client_check.line())
+    checks.append(client_check)
     figures["politeness_ok"] = float(all(c.passed for c in checks))
     return figures
 
@@ -199,12 +253,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--concurrency", type=int, default=32, help="brands audited at a time")
     parser.add_argument("--keep", type=Path, help="write the tree and the proxy logs here (kept)")
     parser.add_argument("--no-nogap", action="store_true", help="skip the min_gap=0 diagnostic")
+    parser.add_argument("--mix", choices=("full", "real"), default="full",
+                        help="real: homepages carry real-size pages (see above)")
     args = parser.parse_args(argv)
     if args.keep:
-        run(args.brands, args.concurrency, args.keep, nogap=not args.no_nogap)
+        run(args.brands, args.concurrency, args.keep, nogap=not args.no_nogap, mix=args.mix)
         return
     with tempfile.TemporaryDirectory(prefix="auditor-bench-") as work:
-        run(args.brands, args.concurrency, Path(work), nogap=not args.no_nogap)
+        run(args.brands, args.concurrency, Path(work), nogap=not args.no_nogap, mix=args.mix)
 
 
 if __name__ == "__main__":

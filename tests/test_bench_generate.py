@@ -194,3 +194,42 @@ def test_the_same_seed_writes_the_same_bytes(generated, tmp_path):
     assert first == again  # every file, byte for byte (homepages, feeds, copied accounts, brands.csv)
     gen.generate(COUNT, tmp_path / "other", seed=seed + 1000)
     assert _tree(tmp_path / "other") != first
+
+
+def test_real_size_pages_are_inert_and_cost_the_audit_no_other_request(generated, tmp_path):
+    """--mix real: the homepage carries a page's markup, and the audit asks exactly what it asks of the
+    plain homepage (the page's links, meta tags, feeds and JSON-LD are gone; its text stays)."""
+    page = tmp_path / "real.html"
+    page.write_text(
+        '<!DOCTYPE html><html><head><title>Real</title><meta name="twitter:site" content="@realbrand">'
+        '<link rel="alternate" type="application/rss+xml" href="https://elsewhere.example/feed">'
+        '<script type="application/ld+json">{"@type": "Organization", "sameAs": ["https://x.com/realbrand"]}'
+        '</script></head><body><nav><a href="https://www.facebook.com/realbrand">Facebook</a>'
+        '<a href="/about/">About</a></nav><article><p>Real words, published 3 March 2021.</p></article>'
+        + "<div><span>filler</span></div>" * 2000 + "</body></html>", "utf-8")
+    _, seed, _, chosen = generated
+    index = chosen[0]
+    fetched = {}
+    for name, pages in (("plain", None), ("real", [page])):
+        dest = tmp_path / name
+        gen.generate(index + 1, dest, seed=seed, pages=pages)
+        web = FixtureInternet(dest / "web").start()
+        patch = pytest.MonkeyPatch()
+        for key, value in web.env().items():
+            patch.setenv(key, value)
+
+        async def run() -> None:
+            async with make_client(OPTIONS.fetch) as client:
+                await audit_async(f"https://b{index:05d}.example/", OPTIONS, fetcher=Fetcher(client, OPTIONS.fetch))
+
+        try:
+            asyncio.run(run())
+            fetched[name] = sorted((e.host, e.target) for e in web.log)
+        finally:
+            patch.undo()
+            web.stop()
+    home = (tmp_path / "real" / "web" / f"b{index:05d}.example" / "index.html").read_text("utf-8")
+    assert "Real words, published 3 March 2021." in home and len(home) > 40_000
+    main = home.split("<main>")[1].split("</main>")[0]
+    assert not re.search(r"\shref=|twitter:site|ld\+json|elsewhere|<title>", main) and 'data-href="/about/"' in main
+    assert fetched["real"] == fetched["plain"]

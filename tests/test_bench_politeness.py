@@ -44,6 +44,18 @@ def test_a_pair_logged_close_passes_when_the_proxy_was_late_to_read_the_first(tm
     assert verdicts(pair, tmp_path, lags=[(1.99, 0.003)])["gap"] is False
 
 
+def test_a_loop_late_on_tick_after_tick_was_behind_since_the_first(tmp_path):
+    pair = [arrival(2.0), arrival(2.02)]  # logged 20 ms apart
+    # late at 1.90 (woke at 1.945), asleep again at once and late again (woke at 1.99), and again
+    # at 1.99 (woke at 2.005, the first request read then): behind since 1.905, 115 ms before the second
+    chained = [(1.90, 0.04), (1.945, 0.04), (1.99, 0.01)]
+    assert verdicts(pair, tmp_path, lags=chained)["gap"] is True
+    # the same late wake-ups with a tick on time between them: the loop caught up at 1.99,
+    # so only the last block (from 1.995) counts, and 25 ms is still closer than the gap
+    caught_up = [(1.90, 0.04), (1.945, 0.035), (1.99, 0.01)]
+    assert verdicts(pair, tmp_path, lags=caught_up)["gap"] is False
+
+
 def test_more_requests_at_once_to_one_host_than_allowed_fail(tmp_path):
     overlapping = [arrival(1.0, took=1.0), arrival(1.1, took=1.0), arrival(1.2, took=1.0)]
     assert verdicts(overlapping, tmp_path)["per-host"] is False

@@ -21,10 +21,11 @@ def _pools(settings: FetchSettings) -> list[tuple[str, int, int]]:
 
 def test_every_connection_may_stay_open_idle(monkeypatch):
     monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
-    pools = _pools(FetchSettings(max_connections=64))
-    assert pools[0] == ("KeepingAsyncConnectionPool", 64, 64)
-    assert set(pools[1:]) == {("KeepingAsyncHTTPProxy", 64, 64)}  # one per proxied scheme
-    assert _pools(FetchSettings(max_connections=4))[0][1:] == (4, 4)
+    pools = _pools(FetchSettings(max_connections=64, open_connections=256))
+    assert pools[0] == ("KeepingAsyncConnectionPool", 256, 256)  # the fetcher keeps 64 in use at most
+    assert set(pools[1:]) == {("KeepingAsyncHTTPProxy", 256, 256)}  # one per proxied scheme
+    assert _pools(FetchSettings(max_connections=4, open_connections=4))[0][1:] == (4, 4)
+    assert _pools(FetchSettings(max_connections=300, open_connections=4))[0][1:] == (300, 300)
 
 
 def test_keeping_twice_changes_nothing():
@@ -122,6 +123,62 @@ def test_a_full_pool_replaces_its_oldest_idle_connection_or_lets_the_request_wai
     waiting = _Queued("third.example")
     full = _pool([_Connection("a.example", idle=False)], [waiting], limit=1, idle=1)
     assert full._assign_requests_to_connections() == [] and waiting.connection is None
+
+
+class _Made(_Connection):
+    """A connection as the pool makes them: its origin where httpcore keeps it, and every origin check counted."""
+
+    checks = 0
+
+    def __init__(self, origin: httpcore.Origin, **kwargs) -> None:
+        super().__init__(origin.host.decode(), **kwargs)
+        self._origin = origin
+
+    def can_handle_request(self, origin: httpcore.Origin) -> bool:
+        _Made.checks += 1
+        return super().can_handle_request(origin)
+
+
+def _making_pool(limit: int) -> httpcore.AsyncConnectionPool:
+    pool = _pool([], [], limit=limit, idle=limit)
+    pool.create_connection = lambda origin: _Made(origin)
+    return pool
+
+
+def _serve(pool, host: str):
+    """One request to ``host`` through the pool's pass; the connection it got, left idle again."""
+    request = _Queued(host)
+    pool._requests = [request]
+    pool._assign_requests_to_connections()
+    request.connection.idle = True
+    return request.connection
+
+
+def test_a_request_asks_only_its_own_hosts_connections():
+    pool = _making_pool(300)
+    for i in range(200):
+        _serve(pool, f"host{i}.example")
+    _Made.checks = 0
+    again = _serve(pool, "host7.example")
+    fresh = _serve(pool, "new.example")
+    assert again.origin == "host7.example" and len(pool._connections) == 201 and fresh.origin == "new.example"
+    assert _Made.checks == 1  # host7's one connection; none of the 199 others, none for a new host
+
+
+def test_a_full_pool_closes_the_connection_unused_the_longest():
+    pool = _making_pool(3)
+    first, second, third = (_serve(pool, f"{name}.example") for name in ("first", "second", "third"))
+    assert _serve(pool, "first.example") is first  # used again: now the most recent
+    pool._requests = [_Queued("fourth.example")]
+    assert pool._assign_requests_to_connections() == [second]
+    assert [c.origin for c in pool._connections] == ["third.example", "first.example", "fourth.example"]
+
+
+def test_a_closed_connection_is_dropped_when_its_host_asks_again():
+    pool = _making_pool(4)
+    gone = _serve(pool, "mine.example")
+    gone.closed = True
+    assert _serve(pool, "mine.example") is not gone and gone not in pool._connections
 
 
 def test_a_brands_requests_to_one_host_share_one_tls_handshake(fixture_internet):

@@ -117,7 +117,7 @@ def test_a_429_with_a_short_reset_is_retried_after_the_reset():
 
     (result,), waits = fetch_in_order(handler, ["https://api.test/a"])
     assert result.ok and len(calls) == 2
-    assert waits and waits[0] == pytest.approx(7, abs=0.5)  # tenacity's wait before the retry
+    assert waits and waits[0] == pytest.approx(7, abs=0.5)  # the wait before the retry
 
 
 def test_a_429_whose_reset_is_beyond_the_cap_is_reported_not_waited_for():

@@ -176,6 +176,9 @@ class _Run:
         self.context = context
         self.registry = registry
         self.platforms = registry.platforms_by_priority()
+        # Only platforms with a discover of their own read pages: the kit's default finds nothing,
+        # and a task per platform per page is most of what reading a page costs the event loop.
+        self.reading = [p for p in self.platforms if type(p).discover is not Platform.discover]
         self.max_pages = max_pages
         self.found: dict[str, Channel] = {}
         self.notes: list[str] = []
@@ -207,7 +210,7 @@ class _Run:
     async def read_page(self, page: Page, role: str) -> tuple[SiteLink, ...]:
         """Run every platform's discover on the page and classify what it links; the page's links."""
         self.read.add(canonical_url(page.url))
-        results = await asyncio.gather(*(_discover_on(p, page, self.context) for p in self.platforms))
+        results = await asyncio.gather(*(_discover_on(p, page, self.context) for p in self.reading))
         for channels in results:
             for channel in channels:
                 self.take(channel, "page")

@@ -36,6 +36,7 @@ import asyncio
 import codecs
 import email.utils
 import json
+import random
 import re
 import socket
 import time
@@ -53,17 +54,6 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 from protego import Protego
-from tenacity import (
-    AsyncRetrying,
-    RetryCallState,
-    retry_if_exception,
-    retry_if_result,
-    stop_after_attempt,
-    stop_any,
-    stop_before_delay,
-)
-from tenacity.stop import stop_base
-from tenacity.wait import wait_exponential_jitter
 
 from auditor import __version__
 from auditor.fetch import credentials
@@ -76,12 +66,13 @@ USER_AGENT_TOKEN = "presence-auditor"
 USER_AGENT = f"{USER_AGENT_TOKEN}/{__version__} (+https://pypi.org/project/presence-auditor/)"
 RETRY_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-# Idle connections kept open: as many as may be open, so each host in flight keeps its
-# connection between its requests (a brand's site is asked five to ten times in a row, each a
-# gap apart); when the pool is full the oldest idle one makes room. The pool's bookkeeping is
-# auditor.fetch.pool's, linear in its size (httpcore's own closes idle connections once more
-# than this many are open in all, and is quadratic): benchmarks/throughput.py measures
-# handshakes per request.
+# Connections kept open (FetchSettings.open_connections, in use or idle): more than may be in use at
+# once (max_connections), so each host a batch is still working on keeps its connection between its
+# requests (a brand's site is asked five to ten times, each a gap apart, and the shared platform
+# hosts all through the batch); when the pool is full the idle one unused the longest makes room.
+# The pool's bookkeeping is auditor.fetch.pool's, a lookup per request by origin (httpcore's own
+# closes idle connections once more than the idle limit are open in all, and is quadratic):
+# benchmarks/throughput.py measures handshakes per request.
 DEAD_HOST_SECONDS = 300.0  # how long a host that does not exist or refuses connections stays condemned
 MAX_ENCODING_LAYERS = 2  # Content-Encoding layers unwrapped (a server misconfigured twice sends gzip, gzip)
 HOSTS_REMEMBERED = 2048  # per-host pacing and robots.txt state kept for this many recent hosts
@@ -97,7 +88,8 @@ class FetchSettings:
     """How hard and how long the auditor may knock. Defaults suit auditing other people's sites."""
 
     user_agent: str = USER_AGENT
-    max_connections: int = 64
+    max_connections: int = 64  # requests in flight at once
+    open_connections: int = 256  # connections kept open, in use or idle between a host's requests
     per_host: int = 8
     min_gap: float = 0.05  # seconds between request starts to one host
     connect_timeout: float = 10.0
@@ -259,8 +251,8 @@ def make_client(
             settings.read_timeout, connect=settings.connect_timeout, pool=settings.total_timeout
         ),
         limits=httpx.Limits(
-            max_connections=settings.max_connections,
-            max_keepalive_connections=settings.max_connections,
+            max_connections=max(settings.max_connections, settings.open_connections),
+            max_keepalive_connections=max(settings.max_connections, settings.open_connections),
         ),
         headers={"User-Agent": settings.user_agent},
         # No cookies are kept: an audit reads public pages, and a jar shared across brands
@@ -281,15 +273,6 @@ def make_client(
                                          allow_private=settings.allow_private))
 
 
-
-class stop_when(stop_base):
-    """A tenacity stop condition from a plain predicate over the retry state."""
-
-    def __init__(self, predicate: Callable[[RetryCallState], bool]) -> None:
-        self.predicate = predicate
-
-    def __call__(self, retry_state: RetryCallState) -> bool:
-        return self.predicate(retry_state)
 
 class Fetcher:
     """Polite GETs through one shared client. Create one per audit run and share it."""
@@ -314,22 +297,6 @@ class Fetcher:
         self._slots: OrderedDict[str, _HostSlot] = OrderedDict()
         self._robots: OrderedDict[str, asyncio.Future[Protego | str | None]] = OrderedDict()
         self._robots_sitemaps: dict[str, tuple[str, ...]] = {}  # kept small: only the Sitemap lines
-        self._backoff = wait_exponential_jitter(multiplier=settings.backoff, max=settings.backoff_max)
-        # One policy for every request. Called (not iterated), tenacity keeps each call's state
-        # in its own RetryCallState, and the callbacks below never await, so concurrent fetches
-        # share the object safely (its statistics, unused, are the latest call's).
-        self._retrying = AsyncRetrying(
-            # No attempt starts once total_timeout has passed since the first: a server that
-            # trickles or stalls costs at most two total timeouts, however many retries are allowed.
-            stop=stop_any(stop_after_attempt(settings.retries + 1), stop_when(self._stop_on_long_retry_after),
-                          stop_before_delay(settings.total_timeout)),
-            wait=self._wait,
-            retry=retry_if_exception(lambda exc: isinstance(exc, _Failure) and exc.transient)
-            | retry_if_result(lambda response: response.status in RETRY_STATUSES),
-            sleep=self._sleep,
-            reraise=True,
-            retry_error_callback=lambda state: state.outcome.result() if state.outcome else None,
-        )
 
     # -- public ----------------------------------------------------------------------
     async def get(self, url: str, *, headers: dict[str, str] | None = None) -> Fetched:
@@ -419,21 +386,51 @@ class Fetcher:
 
     # -- retries ---------------------------------------------------------------------
     async def _with_retries(self, url: str, headers: dict[str, str] | None) -> tuple[_Raw, int]:
+        """Attempts until one is final: up to ``retries`` more after the first, for transient failures,
+        408, 429 and 5xx. The wait is the answer's ``Retry-After`` (or rate-limit reset), else
+        exponential backoff with up to 1 s of jitter; a wait longer than ``retry_after_cap``, or
+        one that would start the next attempt ``total_timeout`` after the first began, ends the
+        retries and the last outcome stands (an answer is returned, a failure raised). A plain
+        loop: it costs each fetch nothing beyond the attempts themselves."""
         dead = self._known_dead(self._slots.get(_slot_key(url)))
         if dead is not None:  # nothing is sent: the host failed for good a moment ago
             dead.attempts = 0
             raise dead
-        tries = [0]
-        try:
-            response: _Raw = await self._retrying(self._counted_attempt, tries, url, headers)
-        except _Failure as failure:
-            failure.attempts = tries[0] if failure.sent else tries[0] - 1
-            raise
-        return response, tries[0]
+        settings = self.settings
+        first = time.monotonic()
+        tries = 0
+        while True:
+            tries += 1
+            delay: float | None = None
+            try:
+                response = await self._attempt(url, headers)
+            except _Failure as failure:
+                failure.attempts = tries if failure.sent else tries - 1
+                if not failure.transient:
+                    raise
+                outcome: _Raw | _Failure = failure
+            else:
+                if response.status not in RETRY_STATUSES:
+                    return response, tries
+                outcome = response
+                delay = parse_retry_after(response.headers.get("retry-after"))
+                if delay is None:
+                    delay = rate_limit_delay(response.headers)
+            wait = delay if delay is not None else self._backoff(tries)
+            if (tries > settings.retries or (delay is not None and delay > settings.retry_after_cap)
+                    or time.monotonic() - first + wait >= settings.total_timeout):
+                if isinstance(outcome, _Failure):
+                    raise outcome
+                return outcome, tries
+            await self._sleep(wait)
 
-    async def _counted_attempt(self, tries: list[int], url: str, headers: dict[str, str] | None) -> _Raw:
-        tries[0] += 1
-        return await self._attempt(url, headers)
+    def _backoff(self, tries: int) -> float:
+        """The wait after the ``tries``-th attempt: ``backoff`` doubled each time, plus jitter, at most ``backoff_max``."""
+        try:
+            wait = self.settings.backoff * 2.0 ** (tries - 1) + random.uniform(0, 1)
+        except OverflowError:
+            return self.settings.backoff_max
+        return max(0.0, min(wait, self.settings.backoff_max))
 
     @staticmethod
     def _known_dead(slot: _HostSlot | None) -> _Failure | None:
@@ -453,23 +450,6 @@ class Fetcher:
             slot.dead = (failure.kind, str(failure))
             slot.dead_until = time.monotonic() + DEAD_HOST_SECONDS
         return failure
-
-    def _retry_after(self, state: RetryCallState) -> float | None:
-        if state.outcome is None or state.outcome.failed:
-            return None
-        headers = state.outcome.result().headers
-        delay = parse_retry_after(headers.get("retry-after"))
-        return delay if delay is not None else rate_limit_delay(headers)
-
-    def _stop_on_long_retry_after(self, state: RetryCallState) -> bool:
-        delay = self._retry_after(state)
-        return delay is not None and delay > self.settings.retry_after_cap
-
-    def _wait(self, state: RetryCallState) -> float:
-        delay = self._retry_after(state)
-        if delay is not None:
-            return delay
-        return self._backoff(state)
 
     # -- one attempt -----------------------------------------------------------------
     async def _attempt(self, url: str, headers: dict[str, str] | None) -> _Raw:

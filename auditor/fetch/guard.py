@@ -27,6 +27,7 @@ and leaves its proxy transports alone. ``allow_private`` lifts both checks.
 from __future__ import annotations
 
 import ipaddress
+import re
 import socket
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -79,8 +80,17 @@ def _embedded_ipv4(address: Address) -> list[ipaddress.IPv4Address]:
     return found
 
 
+# A host made only of name characters, with at least one that no address literal can hold (a letter
+# past "f" other than the "x" of "0x", "-", "_"), is a name: neither ipaddress nor inet_aton reads
+# it, so the common case costs no raised and caught exceptions. Anything else (digits and hex only,
+# a colon, whitespace, which inet_aton reads past) takes the full check.
+_PLAIN_NAME = re.compile(r"[0-9a-z._-]*[g-wyz_-][0-9a-z._-]*", re.IGNORECASE)
+
+
 def literal_address(host: str) -> Address | None:
     """The address a host names literally, in any form a resolver accepts ("127.1", "0x7f000001", "2130706433")."""
+    if _PLAIN_NAME.fullmatch(host):
+        return None
     try:
         return ipaddress.ip_address(host.strip("[]"))
     except ValueError:

@@ -12,13 +12,14 @@ pays on every request:
 * it recounts the pool once per idle connection (quadratic in the pool's size) and polls the
   socket of every idle connection to see whether the server closed it.
 
-The pass here keeps the same rules, counted once: closed connections leave; idle connections
-beyond the keep-alive limit close, oldest first; a queued request takes the first available
-connection to its origin (checked for expiry or a server hang-up only then, and closed and
-skipped if so), else a new connection while there is room, else one that replaces the oldest
-idle connection. Idle connections to other hosts are not polled; they are closed when they are
-replaced or when the client closes. A pool of another shape (an httpcore that changed) is
-left as it is.
+The pass here keeps the same rules, counted once, and costs a lookup rather than a scan:
+connections are indexed by origin, so a request looks only at its own host's connections (a closed
+or expired one found there is dropped, a good idle or multiplexing one is taken); the pool list is
+kept least recently used first, so when the pool is full the connection that makes room is the
+idle one unused the longest (closed ones go first), and idle connections beyond the keep-alive
+limit close in that order too (counted only when the pool holds more than that limit). Idle
+connections to other hosts are not polled; they are closed when they are replaced or when the
+client closes. A pool of another shape (an httpcore that changed) is left as it is.
 """
 
 from __future__ import annotations
@@ -29,6 +30,11 @@ import httpcore
 import httpx
 
 _NEEDED = ("_connections", "_requests", "_max_connections", "_max_keepalive_connections", "create_connection")
+Key = tuple[bytes, bytes, int]
+
+
+def _key(origin: Any) -> Key | None:
+    return None if origin is None else (origin.scheme, origin.host, origin.port)
 
 
 class _KeepingPass:
@@ -41,44 +47,83 @@ class _KeepingPass:
 
     def _assign_requests_to_connections(self) -> list[Any]:
         closing: list[Any] = []
-        open_connections = [c for c in self._connections if not c.is_closed()]
-        surplus = sum(1 for c in open_connections if c.is_idle()) - self._max_keepalive_connections
-        if surplus > 0:  # the oldest idle connections go first
-            kept = []
-            for connection in open_connections:
-                if surplus > 0 and connection.is_idle():
+        index = self._index()
+        connections = self._connections
+        if len(connections) > self._max_keepalive_connections:
+            surplus = sum(1 for c in connections if c.is_idle()) - self._max_keepalive_connections
+            for connection in list(connections):  # the least recently used idle ones go first
+                if surplus <= 0:
+                    break
+                if connection.is_idle():
+                    self._drop(connection, index)
                     closing.append(connection)
                     surplus -= 1
-                else:
-                    kept.append(connection)
-            open_connections = kept
-        self._connections[:] = open_connections
         for pool_request in [r for r in self._requests if r.is_queued()]:
             origin = pool_request.request.url.origin
-            connection = self._reusable(origin, closing)
-            if connection is None and len(self._connections) >= self._max_connections:
-                idle = next((c for c in self._connections if c.is_idle()), None)
-                if idle is None:
-                    continue  # the pool is full of busy connections: the request waits
-                self._connections.remove(idle)
-                closing.append(idle)
+            key = _key(origin)
+            connection = self._reusable(origin, [*index.get(key, ()), *index.get(None, ())], index, closing)
             if connection is None:
+                if len(connections) >= self._max_connections and not self._make_room(index, closing):
+                    continue  # the pool is full of busy connections: the request waits
                 connection = self.create_connection(origin)  # type: ignore[attr-defined]
-                self._connections.append(connection)
+                index.setdefault(key, []).append(connection)
+            else:
+                connections.remove(connection)  # to the end: most recently used
+            connections.append(connection)
             pool_request.assign_to_connection(connection)
         return closing
 
-    def _reusable(self, origin: httpcore.Origin, closing: list[Any]) -> Any:
-        """The first available connection to ``origin`` that is still good; expired ones are closed."""
-        for connection in list(self._connections):
+    def _index(self) -> dict[Key | None, list[Any]]:
+        """Connections by origin, rebuilt if the pool's list was replaced (httpcore's aclose does); those
+        whose origin cannot be read are kept under None and asked by every request."""
+        index: dict[Key | None, list[Any]] | None = getattr(self, "_by_origin", None)
+        if index is None or getattr(self, "_indexed", None) is not self._connections:
+            index = {}
+            for connection in self._connections:
+                origin = getattr(connection, "_remote_origin", None) or getattr(connection, "_origin", None)
+                index.setdefault(_key(origin), []).append(connection)
+            self._by_origin = index
+            self._indexed = self._connections
+        return index
+
+    def _drop(self, connection: Any, index: dict[Key | None, list[Any]]) -> None:
+        self._connections.remove(connection)
+        key = _key(getattr(connection, "_remote_origin", None) or getattr(connection, "_origin", None))
+        lists = [(key, index[key])] if key in index and connection in index[key] else list(index.items())
+        for key, same in lists:
+            if connection in same:
+                same.remove(connection)
+                if not same:
+                    del index[key]
+                return
+
+    def _reusable(self, origin: httpcore.Origin, candidates: list[Any],
+                  index: dict[Key | None, list[Any]], closing: list[Any]) -> Any:
+        """The first available connection to ``origin`` that is still good; closed and expired ones are dropped."""
+        for connection in candidates:
+            if connection.is_closed():
+                self._drop(connection, index)
+                continue
             if not (connection.can_handle_request(origin) and connection.is_available()):
                 continue
             if connection.is_idle() and connection.has_expired():
-                self._connections.remove(connection)
+                self._drop(connection, index)
                 closing.append(connection)
                 continue
             return connection
         return None
+
+    def _make_room(self, index: dict[Key | None, list[Any]], closing: list[Any]) -> bool:
+        """Drop the least recently used closed or idle connection; False when every one is busy."""
+        for connection in self._connections:
+            if connection.is_closed():
+                self._drop(connection, index)
+                return True
+            if connection.is_idle():
+                self._drop(connection, index)
+                closing.append(connection)
+                return True
+        return False
 
 
 _KEEPING: dict[type, type] = {}

@@ -165,7 +165,7 @@ class Rules:
 
     def options_for(self, code: str, channel_url: str = "") -> Any:
         """The Options rule ``code`` runs with on a channel (its own override, else the global ones)."""
-        per_rule = self.per_channel.get(canonical_url(channel_url)) if channel_url else None
+        per_rule = self.per_channel.get(canonical_url(channel_url)) if channel_url and self.per_channel else None
         if per_rule and code in per_rule:
             return per_rule[code]
         return self.options[code]
