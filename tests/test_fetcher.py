@@ -239,8 +239,17 @@ def test_a_host_the_fixture_proxy_cannot_resolve_costs_one_tunnel(fixture_intern
     assert [t.host for t in fixture_internet.tunnels if t.host == "no-such-host.example"] == ["no-such-host.example"]
 
 
-def test_each_request_counts_its_own_attempts():
-    """Retries are a loop inside each fetch: concurrent fetches keep their own counts."""
+def test_one_retry_policy_serves_every_request_and_counts_each_ones_attempts(monkeypatch):
+    import auditor.fetch.client as fetcher_module
+
+    built: list[object] = []
+
+    class Counted(fetcher_module.AsyncRetrying):
+        def __init__(self, *args, **kwargs):
+            built.append(self)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(fetcher_module, "AsyncRetrying", Counted)
     answers = {"/twice": iter([503, 500, 200]), "/never": iter([502] * 10)}
 
     def handler(request):
@@ -249,6 +258,7 @@ def test_each_request_counts_its_own_attempts():
 
     urls = ["https://a.example/twice", "https://a.example/never", *(f"https://a.example/ok{i}" for i in range(5))]
     results, fetcher = run(handler, urls)
+    assert len(built) == 1
     attempts = {r.url: r.attempts for r in fetcher.records}
     assert attempts["https://a.example/twice"] == 3 and attempts["https://a.example/never"] == FAST.retries + 1
     assert all(attempts[f"https://a.example/ok{i}"] == 1 for i in range(5))

@@ -36,7 +36,6 @@ import asyncio
 import codecs
 import email.utils
 import json
-import random
 import re
 import socket
 import time
@@ -54,6 +53,17 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 from protego import Protego
+from tenacity import (
+    AsyncRetrying,
+    RetryCallState,
+    retry_if_exception,
+    retry_if_result,
+    stop_after_attempt,
+    stop_any,
+    stop_before_delay,
+)
+from tenacity.stop import stop_base
+from tenacity.wait import wait_exponential_jitter
 
 from auditor import __version__
 from auditor.fetch import credentials
@@ -274,6 +284,15 @@ def make_client(
 
 
 
+class stop_when(stop_base):
+    """A tenacity stop condition from a plain predicate over the retry state."""
+
+    def __init__(self, predicate: Callable[[RetryCallState], bool]) -> None:
+        self.predicate = predicate
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        return self.predicate(retry_state)
+
 class Fetcher:
     """Polite GETs through one shared client. Create one per audit run and share it."""
 
@@ -297,6 +316,22 @@ class Fetcher:
         self._slots: OrderedDict[str, _HostSlot] = OrderedDict()
         self._robots: OrderedDict[str, asyncio.Future[Protego | str | None]] = OrderedDict()
         self._robots_sitemaps: dict[str, tuple[str, ...]] = {}  # kept small: only the Sitemap lines
+        self._backoff = wait_exponential_jitter(multiplier=settings.backoff, max=settings.backoff_max)
+        # One policy for every request. Called (not iterated), tenacity keeps each call's state
+        # in its own RetryCallState, and the callbacks below never await, so concurrent fetches
+        # share the object safely (its statistics, unused, are the latest call's).
+        self._retrying = AsyncRetrying(
+            # No attempt starts once total_timeout has passed since the first: a server that
+            # trickles or stalls costs at most two total timeouts, however many retries are allowed.
+            stop=stop_any(stop_after_attempt(settings.retries + 1), stop_when(self._stop_on_long_retry_after),
+                          stop_before_delay(settings.total_timeout)),
+            wait=self._wait,
+            retry=retry_if_exception(lambda exc: isinstance(exc, _Failure) and exc.transient)
+            | retry_if_result(lambda response: response.status in RETRY_STATUSES),
+            sleep=self._sleep,
+            reraise=True,
+            retry_error_callback=lambda state: state.outcome.result() if state.outcome else None,
+        )
 
     # -- public ----------------------------------------------------------------------
     async def get(self, url: str, *, headers: dict[str, str] | None = None) -> Fetched:
@@ -386,51 +421,21 @@ class Fetcher:
 
     # -- retries ---------------------------------------------------------------------
     async def _with_retries(self, url: str, headers: dict[str, str] | None) -> tuple[_Raw, int]:
-        """Attempts until one is final: up to ``retries`` more after the first, for transient failures,
-        408, 429 and 5xx. The wait is the answer's ``Retry-After`` (or rate-limit reset), else
-        exponential backoff with up to 1 s of jitter; a wait longer than ``retry_after_cap``, or
-        one that would start the next attempt ``total_timeout`` after the first began, ends the
-        retries and the last outcome stands (an answer is returned, a failure raised). A plain
-        loop: it costs each fetch nothing beyond the attempts themselves."""
         dead = self._known_dead(self._slots.get(_slot_key(url)))
         if dead is not None:  # nothing is sent: the host failed for good a moment ago
             dead.attempts = 0
             raise dead
-        settings = self.settings
-        first = time.monotonic()
-        tries = 0
-        while True:
-            tries += 1
-            delay: float | None = None
-            try:
-                response = await self._attempt(url, headers)
-            except _Failure as failure:
-                failure.attempts = tries if failure.sent else tries - 1
-                if not failure.transient:
-                    raise
-                outcome: _Raw | _Failure = failure
-            else:
-                if response.status not in RETRY_STATUSES:
-                    return response, tries
-                outcome = response
-                delay = parse_retry_after(response.headers.get("retry-after"))
-                if delay is None:
-                    delay = rate_limit_delay(response.headers)
-            wait = delay if delay is not None else self._backoff(tries)
-            if (tries > settings.retries or (delay is not None and delay > settings.retry_after_cap)
-                    or time.monotonic() - first + wait >= settings.total_timeout):
-                if isinstance(outcome, _Failure):
-                    raise outcome
-                return outcome, tries
-            await self._sleep(wait)
-
-    def _backoff(self, tries: int) -> float:
-        """The wait after the ``tries``-th attempt: ``backoff`` doubled each time, plus jitter, at most ``backoff_max``."""
+        tries = [0]
         try:
-            wait = self.settings.backoff * 2.0 ** (tries - 1) + random.uniform(0, 1)
-        except OverflowError:
-            return self.settings.backoff_max
-        return max(0.0, min(wait, self.settings.backoff_max))
+            response: _Raw = await self._retrying(self._counted_attempt, tries, url, headers)
+        except _Failure as failure:
+            failure.attempts = tries[0] if failure.sent else tries[0] - 1
+            raise
+        return response, tries[0]
+
+    async def _counted_attempt(self, tries: list[int], url: str, headers: dict[str, str] | None) -> _Raw:
+        tries[0] += 1
+        return await self._attempt(url, headers)
 
     @staticmethod
     def _known_dead(slot: _HostSlot | None) -> _Failure | None:
@@ -450,6 +455,23 @@ class Fetcher:
             slot.dead = (failure.kind, str(failure))
             slot.dead_until = time.monotonic() + DEAD_HOST_SECONDS
         return failure
+
+    def _retry_after(self, state: RetryCallState) -> float | None:
+        if state.outcome is None or state.outcome.failed:
+            return None
+        headers = state.outcome.result().headers
+        delay = parse_retry_after(headers.get("retry-after"))
+        return delay if delay is not None else rate_limit_delay(headers)
+
+    def _stop_on_long_retry_after(self, state: RetryCallState) -> bool:
+        delay = self._retry_after(state)
+        return delay is not None and delay > self.settings.retry_after_cap
+
+    def _wait(self, state: RetryCallState) -> float:
+        delay = self._retry_after(state)
+        if delay is not None:
+            return delay
+        return self._backoff(state)
 
     # -- one attempt -----------------------------------------------------------------
     async def _attempt(self, url: str, headers: dict[str, str] | None) -> _Raw:
