@@ -122,23 +122,19 @@ class BrandReplay:
         return ([self.run] if self.run is not None else []) + [r for r in self.archived.runs if r is not self.run]
 
     def answer(self, url: str, method: str = "GET") -> Answer | None:
-        key = self.key(url, method)
-        for run in self._runs():
-            answers = run.answers.get(key)
-            if answers:
-                index = self._answered.get(key, 0)
-                self._answered[key] = index + 1
-                return answers[min(index, len(answers) - 1)]
-        return None
+        return self._next(lambda run: run.answers, self._answered, self.key(url, method))
 
     def timing(self, url: str) -> Any:
-        key = self.key(url)
+        return self._next(lambda run: run.timings, self._timed, self.key(url))
+
+    def _next(self, table: Callable[[BrandRun], dict[Any, list[Any]]], served: dict[Any, int], key: Any) -> Any:
+        """The next entry recorded under ``key`` (the last one again once all were served), this brand's run first."""
         for run in self._runs():
-            timings = run.timings.get(key)
-            if timings:
-                index = self._timed.get(key, 0)
-                self._timed[key] = index + 1
-                return timings[min(index, len(timings) - 1)]
+            entries = table(run).get(key)
+            if entries:
+                index = served.get(key, 0)
+                served[key] = index + 1
+                return entries[min(index, len(entries) - 1)]
         return None
 
     def record_id(self, url: str) -> str:
