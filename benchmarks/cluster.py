@@ -111,11 +111,11 @@ def _politeness(name: str, proxy: ProxyProcess, log: Path, start: float, end: fl
     return len(entries)
 
 
-def run(count: int, concurrency: int, workers: list[int], work: Path) -> dict[str, float]:
+def run(count: int, concurrency: int, workers: list[int], work: Path, min_gap: float | None = None) -> dict[str, float]:
     brands = generate(count, work)
     root = work / "web"
     specs = read_brands(brands)
-    settings = FetchSettings()
+    settings = FetchSettings() if min_gap is None else FetchSettings(min_gap=min_gap)
     options = AuditOptions(as_of=AS_OF, fetch=settings)
     hosts = sorted(p.name for p in root.iterdir() if p.is_dir())
     print(f"cluster: {count} brands (generate.py, full mix), {concurrency} brands at a time per process; "
@@ -175,12 +175,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--concurrency", type=int, default=32, help="brands audited at a time per process")
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 4])
     parser.add_argument("--keep", type=Path, help="write the tree and the proxy logs here (kept)")
+    parser.add_argument("--min-gap", type=float, help="a diagnostic: this per-host gap instead of the default "
+                        "(0 shows what the gap's turns through the scheduler cost)")
     args = parser.parse_args(argv)
     if args.keep:
-        run(args.brands, args.concurrency, args.workers, args.keep)
+        run(args.brands, args.concurrency, args.workers, args.keep, args.min_gap)
         return
     with tempfile.TemporaryDirectory(prefix="auditor-bench-") as work:
-        run(args.brands, args.concurrency, args.workers, Path(work))
+        run(args.brands, args.concurrency, args.workers, Path(work), args.min_gap)
 
 
 if __name__ == "__main__":
