@@ -12,7 +12,9 @@ request per host, so both timed phases find its certificates made), then in one 
    what the politeness gap costs; per-host limits, robots.txt and Retry-After still apply);
 3. **bare**: an ``httpx.AsyncClient`` configured as the auditor's (``make_client``) GETting
    exactly the URLs the audit fetched (its request log), once each, no retries, with as
-   many requests in flight as the proxy saw the audit have at its peak.
+   many requests in flight as the proxy saw the audit have at its peak (the matched concurrency
+   the targets are about), then twice and four times as many: the bare loop at its own best,
+   whose fastest run is printed against the audit too.
 
 ``--mix real`` gives every homepage the markup of a real page (``generate.real_pages``: the
 page-dates dataset, ``../shared/datasets/page-dates-dev/pages``, when present, else the bundled
@@ -210,6 +212,14 @@ def run(brands_count: int, concurrency: int, work: Path, *, nogap: bool = True, 
         bare_phase, _, _ = _timed(f"bare httpx ({peak} at once)", proxy, work / "proxy-bare.jsonl",
                                   lambda: _bare(urls, settings, peak))
         phases.append(bare_phase)
+        # The bare loop at its own best too: more at once than the audit ever had in flight.
+        own = []
+        for width in (2 * peak, 4 * peak):
+            phase, _, _ = _timed(f"bare httpx ({width} at once)", proxy, work / f"proxy-bare{width}.jsonl",
+                                 lambda width=width: _bare(urls, settings, width))  # type: ignore[misc]
+            own.append(phase)
+        phases += own
+        best_bare = min([bare_phase, *own], key=lambda phase: phase.wall)
     print(f"  {audited} brands audited; {len(urls)} fetches by the audit ({sum(r.attempts for r in fetcher.records)} "
           f"attempts, robots.txt included); peak {peak} requests in flight at the proxy during the audit, "
           f"so the bare loop ran {peak} at once over the same {len(urls)} URLs")
@@ -226,6 +236,9 @@ def run(brands_count: int, concurrency: int, work: Path, *, nogap: bool = True, 
     print(f"  busiest host: {host}, {count} requests; at one per {settings.min_gap * 1000:.0f} ms the per-host gap "
           f"alone keeps the audit >= {floor:.1f} s (the bare loop keeps no gap)")
     print(f"  audit / bare wall time: {audit_phase.wall / bare_phase.wall:.2f} (target <= 1.5)")
+    figures["best_bare_wall"] = best_bare.wall
+    print(f"  audit / bare wall time, the bare loop at its own best {best_bare.name.removeprefix('bare httpx ')}: "
+          f"{audit_phase.wall / best_bare.wall:.2f}")
     if nogap:
         figures["nogap_wall"] = phases[1].wall
         print(f"  audit min_gap=0 / bare wall time: {phases[1].wall / bare_phase.wall:.2f}")
