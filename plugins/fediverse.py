@@ -42,6 +42,7 @@ from auditor.fetch.client import Fetched
 from auditor.models import Activity, Channel, Evidence, Item, Status
 from auditor.parse.feeds import parse_date
 from auditor.parse.jsonshape import string
+from auditor.urls import host_of, path_segments, registered_domain
 from auditor.plugin import Context, Platform, PlatformSpec, Priority, Registry, Signal, hookimpl, json_of, latest
 
 ACTIVITY_JSON = "application/activity+json"
@@ -50,7 +51,7 @@ NODEINFO_REL = re.compile(r"^https?://nodeinfo\.diaspora\.software/ns/schema/(\d
 OUTBOX_PAGES = 3  # outbox pages read at most, when the first holds no dated act
 PROFILE_PATHS = ("u", "a", "accounts", "c", "profile")  # Lemmy, PeerTube, Lemmy/PeerTube groups, Friendica
 USERNAME = re.compile(r"^[A-Za-z0-9_]+(?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?$")
-# Hosts whose /u/, /c/ or /profile/ paths are their own platform's, never a fediverse account.
+# Registered domains whose /u/, /c/ or /profile/ paths are their own platform's, never a fediverse account.
 NOT_FEDIVERSE = (
     "youtube.com", "reddit.com", "github.com", "gitlab.com", "medium.com", "x.com", "twitter.com", "facebook.com",
     "instagram.com", "linkedin.com", "tiktok.com", "pinterest.com", "bsky.app", "threads.net", "threads.com",
@@ -81,12 +82,11 @@ class FediversePlatform(Platform):
             parts = urlsplit(url.strip())
         except ValueError:
             return None
-        host = (parts.hostname or "").lower().rstrip(".")
-        if parts.scheme not in ("http", "https") or "." not in host or parts.query:
+        host = host_of(url)
+        if (parts.scheme not in ("http", "https") or "." not in host or parts.query
+                or registered_domain(host) in NOT_FEDIVERSE):
             return None
-        if any(host == h or host.endswith("." + h) for h in NOT_FEDIVERSE):
-            return None
-        segments = [s for s in parts.path.split("/") if s]
+        segments = path_segments(url)
         if len(segments) != 2 or segments[0] not in PROFILE_PATHS or not USERNAME.match(segments[1]):
             return None
         user = segments[1]

@@ -21,6 +21,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
@@ -156,20 +157,23 @@ def brand_scope(fetcher: Fetcher, brand: Brand, as_of: datetime) -> Iterator[Sco
         return
     if isinstance(installed, Archive):
         files = installed.brand(brand, as_of)
-        scope = _recording_scope(files)
-        token = RECORDING.set(files)
         try:
-            with fetcher.observed(scope.observe):
+            with _within(fetcher, _recording_scope(files), RECORDING, files) as scope:
                 yield scope
         finally:
-            RECORDING.reset(token)
             installed.finish(files)
         return
     replay = BrandReplay(installed.archived.chosen(as_of).get(brand.name), installed.archived, installed.secrets)
-    scope = _replay_scope(replay)
-    replaying = REPLAYING.set(replay)
+    with _within(fetcher, _replay_scope(replay), REPLAYING, replay) as scope:
+        yield scope
+
+
+@contextmanager
+def _within(fetcher: Fetcher, scope: Scope, variable: ContextVar[T | None], value: T) -> Iterator[Scope]:
+    """``scope`` observing ``fetcher``'s requests, with ``variable`` (what the transport reads) set to ``value``."""
+    token = variable.set(value)
     try:
         with fetcher.observed(scope.observe):
             yield scope
     finally:
-        REPLAYING.reset(replaying)
+        variable.reset(token)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import datetime
 from pathlib import Path
 
@@ -79,19 +80,32 @@ def warc_files(directory: Path) -> list[Path]:
 
 
 def load(directory: Path) -> Archived:
+    """The archive in ``directory``, read once per process while its files stay as they are (a replay asks
+    twice: the command line to choose the brands and the as-of, then the transport that answers)."""
     try:  # imported when an archive is read, not with the package
-        from warcio.archiveiterator import ArchiveIterator
-        from warcio.exceptions import ArchiveLoadFailed
+        import warcio  # noqa: F401
     except ImportError:
         raise ArchiveError("--replay needs the warcio library: pip install warcio") from None
-
     if not directory.is_dir():
         raise ArchiveError(f"--replay {directory}: not a directory")
     files = warc_files(directory)
     if not files:
         raise ArchiveError(f"--replay {directory}: no archive there (no *{SUFFIX} file; write one with --archive)")
+    try:
+        signature = tuple((str(path.resolve()), path.stat().st_size, path.stat().st_mtime_ns) for path in files)
+    except OSError as exc:
+        raise ArchiveError(f"--replay {directory}: {exc}") from None
+    return _read_files(signature)
+
+
+@lru_cache(maxsize=4)
+def _read_files(signature: tuple[tuple[str, int, int], ...]) -> Archived:
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.exceptions import ArchiveLoadFailed
+
     runs: dict[tuple[str, str, datetime], BrandRun] = {}
-    for path in files:
+    for name, _size, _modified in signature:
+        path = Path(name)
         try:
             with path.open("rb") as stream:
                 _read(ArchiveIterator(stream), runs, path)
