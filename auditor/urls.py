@@ -17,7 +17,9 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from collections.abc import Callable
+from functools import lru_cache, wraps
+from typing import TypeVar
 from urllib.parse import parse_qs, parse_qsl, urlencode, urlsplit, urlunsplit
 
 import tldextract
@@ -43,22 +45,26 @@ def is_tracking_param(name: str) -> bool:
 # the judge ask about the same few URLs of a brand many times); longer ones are computed each time,
 # so a page of huge links cannot fill the caches.
 CACHED_URL_LENGTH = 2048
+R = TypeVar("R")
 
 
+def _remembered(function: Callable[[str], R]) -> Callable[[str], R]:
+    """``function`` of a URL, remembered for the last 8,192 URLs up to :data:`CACHED_URL_LENGTH` long."""
+    cached = lru_cache(maxsize=8192)(function)
+
+    @wraps(function)
+    def call(url: str) -> R:
+        return cached(url) if len(url) <= CACHED_URL_LENGTH else function(url)
+
+    return call
+
+
+@_remembered
 def clean_url(url: str) -> str:
     """A fetchable URL without the noise: tracking parameters, fragment, default port, host case.
 
     Returns the input stripped of surrounding whitespace when it cannot be parsed.
     """
-    return _clean_cached(url) if len(url) <= CACHED_URL_LENGTH else _clean(url)
-
-
-@lru_cache(maxsize=8192)
-def _clean_cached(url: str) -> str:
-    return _clean(url)
-
-
-def _clean(url: str) -> str:
     text = url.strip()
     try:
         parts = urlsplit(text)
@@ -90,17 +96,9 @@ def strip_host_prefixes(host: str) -> str:
     return host
 
 
+@_remembered
 def canonical_url(url: str) -> str:
     """The identity of a channel URL (see the module docstring); idempotent, not always fetchable."""
-    return _canonical_cached(url) if len(url) <= CACHED_URL_LENGTH else _canonical(url)
-
-
-@lru_cache(maxsize=8192)
-def _canonical_cached(url: str) -> str:
-    return _canonical(url)
-
-
-def _canonical(url: str) -> str:
     cleaned = clean_url(url)
     try:
         parts = urlsplit(cleaned)
@@ -182,14 +180,14 @@ class Link:
 
     @classmethod
     def of(cls, url: str) -> "Link | None":
-        split = _link_parts(url) if len(url) <= CACHED_URL_LENGTH else _link_parts.__wrapped__(url)
+        split = _link_parts(url)
         if split is None:
             return None
         host, segments, query, fragment = split
         return cls(host, segments, {name: list(values) for name, values in query}, fragment)
 
 
-@lru_cache(maxsize=8192)
+@_remembered
 def _link_parts(url: str) -> tuple[str, tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...], str] | None:
     """What :meth:`Link.of` is made of, with the query frozen (each Link gets its own dict)."""
     try:
