@@ -28,7 +28,7 @@ import os
 import re
 import secrets
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
@@ -242,19 +242,28 @@ class DirectorySink(Sink):
             self.ledger.unlink(missing_ok=True)
         self.handle = self.ledger.open("a", encoding="utf-8")
 
-    def _read_ledger(self) -> dict[str, Done]:
-        done: dict[str, Done] = {}
+    def _ledger(self) -> Iterator[dict[str, Any]]:
+        """The ledger's entries whose report file exists, up to a torn last line (that brand is audited again)."""
         if not self.ledger.exists():
-            return done
+            return
         for line in self.ledger.read_text(encoding="utf-8").splitlines():
             try:
                 entry = json.loads(line)
+                name = str(entry["name"])
+            except (ValueError, KeyError, TypeError):
+                return
+            if self.path_for(name).exists():
+                yield entry
+
+    def _read_ledger(self) -> dict[str, Done]:
+        done: dict[str, Done] = {}
+        for entry in self._ledger():
+            try:
                 finished = Done(str(entry["name"]), tuple((str(s), str(m)) for s, m in entry["findings"]),
                                 bool(entry["reached"]))
             except (ValueError, KeyError, TypeError):
-                break  # a torn last line: that brand is audited again
-            if self.path_for(finished.name).exists():
-                done[file_key(finished.name)] = finished
+                break  # a torn entry: that brand and the rest are audited again
+            done[file_key(finished.name)] = finished
         return done
 
     def key(self, name: str) -> str:
@@ -285,15 +294,10 @@ class DirectorySink(Sink):
     def _portfolio(self) -> str:
         """The page across every brand the ledger holds (this run's and a resumed run's), linking to their files."""
         entries: dict[str, portfolio.Entry] = {}
-        for line in self.ledger.read_text(encoding="utf-8").splitlines():
-            try:
-                record = json.loads(line)
-                name = str(record["name"])
-            except (ValueError, KeyError, TypeError):
-                break
-            if self.path_for(name).exists():
-                href = quote(self.path_for(name).name)
-                entries[name] = portfolio.entry_from(name, href, record, bool(record.get("reached", True)))
+        for record in self._ledger():
+            name = str(record["name"])
+            href = quote(self.path_for(name).name)
+            entries[name] = portfolio.entry_from(name, href, record, bool(record.get("reached", True)))
         return portfolio.page(list(entries.values()), STYLE)
 
 
