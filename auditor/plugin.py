@@ -316,7 +316,7 @@ def feed_of(channel: Channel, fetched: Fetched) -> ParsedFeed | Activity:
         wall = interstitial_of(fetched)  # not the feed: a wall's markers say which wall
         if wall:
             return behind_wall(channel, fetched, wall)
-        return unreadable(channel, f"{fetched.final_url} is not a readable feed: {exc}")
+        return unreadable(channel, f"{fetched.final_url}: {exc}")  # the error says what it is instead
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from auditor.parse.feeds import FeedError, parse_feed
 from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
 from auditor.models import Activity, Channel, Evidence
-from auditor.collect.interstitial import interstitial_of
-from auditor.plugin import Context, Platform, activity_from, behind_wall, failed, latest, unreadable
+from auditor.plugin import Context, Platform, activity_from, failed, feed_of, latest
 from auditor.plugin import Registry
 
 FEED_SUFFIXES = (".xml", ".rss", ".atom", ".rdf", "feed.json", "/feed", "/feed/", "/rss", "/rss/", "/atom")
@@ -37,11 +35,9 @@ class FeedPlatform(Platform):
         failure = failed(channel, fetched)
         if failure is not None:
             return failure
-        try:
-            feed = parse_feed(fetched.body)
-        except FeedError as exc:
-            wall = interstitial_of(fetched)  # an HTML wall where the feed should be
-            return behind_wall(channel, fetched, wall) if wall else unreadable(channel, f"{fetched.final_url}: {exc}")
+        feed = feed_of(channel, fetched)  # or the wall, or the reason it is no feed
+        if isinstance(feed, Activity):
+            return feed
         newest, when = latest(feed.items, context.as_of)
         evidence = [Evidence(fetched.final_url, "format", feed.format)]
         if feed.updated is not None:
