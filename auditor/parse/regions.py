@@ -145,23 +145,44 @@ def tokens(node: LexborNode) -> list[str]:
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """What an element's class and id words say about its region (the same for every element spelled alike)."""
+
+    any: bool
+    comment: bool
+    sidebar: bool
+    footer: bool
+    banner: bool  # a banner's word ("masthead", "site-header")
+    header: bool  # the bare word "header"
+    post: bool  # a post's word ("hentry", "entry-content")
+    post_id: bool  # WordPress's "post-39370"
+
+
+@lru_cache(maxsize=65536)
+def _words(class_value: str, ident: str) -> _Words:
+    words = class_value.lower().split()
+    if ident:
+        words.append(ident.lower())
+    return _Words(any=bool(words), comment=any(map(_is_comment_word, words)), sidebar=any(map(_is_sidebar_word, words)),
+                  footer=not _FOOTER_TOKENS.isdisjoint(words), banner=not _HEADER_TOKENS.isdisjoint(words),
+                  header="header" in words, post=not _POST_TOKENS.isdisjoint(words), post_id=any(map(_is_post_id, words)))
+
+
 def own_region(node: LexborNode, inherited: str) -> str:
     """The region of ``node`` given its parent's region."""
     if inherited == COMMENT:
         return COMMENT
     tag = node.tag
-    attributes = node.attributes
-    words = (attributes.get("class") or "").lower().split()
-    ident = (attributes.get("id") or "").lower()
-    if ident:
-        words.append(ident)
     if tag in ("html", "body"):
         return inherited
-    if words and any(_is_comment_word(w) for w in words):
+    attributes = node.attributes
+    words = _words(attributes.get("class") or "", attributes.get("id") or "")
+    if words.comment:
         return COMMENT
     if inherited == SIDEBAR:
         return SIDEBAR
-    if (tag in ("aside", "nav") and inherited != POST) or (words and any(_is_sidebar_word(w) for w in words)):
+    if (tag in ("aside", "nav") and inherited != POST) or words.sidebar:
         return inherited if _holds_main_content(node) else SIDEBAR
     if tag in ("aside", "nav"):  # inside the post: its own notes (byline, dates) unless named otherwise
         return POST
@@ -171,15 +192,14 @@ def own_region(node: LexborNode, inherited: str) -> str:
         return POST
     if inherited == FOOTER:
         return FOOTER
-    if tag == "footer" or (words and not _FOOTER_TOKENS.isdisjoint(words)):
+    if tag == "footer" or words.footer:
         return inherited if _holds_main_content(node) else FOOTER
     if inherited == HEADER:
         return HEADER
-    if (attributes.get("role") == "banner" or (words and not _HEADER_TOKENS.isdisjoint(words)) or (
-            (tag == "header" or "header" in words) and not _inside_main(node))) and (
-            not words or _POST_TOKENS.isdisjoint(words)):
+    if (attributes.get("role") == "banner" or words.banner or (
+            (tag == "header" or words.header) and not _inside_main(node))) and not words.post:
         return inherited if _holds_main_content(node) else HEADER  # a <header> inside <main> heads the content
-    if tag == "article" or (words and (not _POST_TOKENS.isdisjoint(words) or any(map(_is_post_id, words)))) or (
+    if tag == "article" or words.post or words.post_id or (
             attributes.get("itemtype") or "").endswith(("BlogPosting", "Article")) or (
             attributes.get("itemprop") == "articleBody"):
         return POST
