@@ -136,20 +136,24 @@ class Walk:
         return self.regions.get(node.mem_id, PAGE)
 
 
-def tokens(node: LexborNode) -> list[str]:
+def tokens(node: LexborNode) -> tuple[str, ...]:
+    """The element's class words and id, lowered."""
     attributes = node.attributes
-    found = (attributes.get("class") or "").lower().split()
-    ident = (attributes.get("id") or "").lower()
+    return _split_words(attributes.get("class") or "", attributes.get("id") or "")
+
+
+@lru_cache(maxsize=65536)
+def _split_words(class_value: str, ident: str) -> tuple[str, ...]:
+    words = class_value.lower().split()
     if ident:
-        found.append(ident)
-    return found
+        words.append(ident.lower())
+    return tuple(words)
 
 
 @dataclass(frozen=True, slots=True)
 class _Words:
     """What an element's class and id words say about its region (the same for every element spelled alike)."""
 
-    any: bool
     comment: bool
     sidebar: bool
     footer: bool
@@ -161,10 +165,8 @@ class _Words:
 
 @lru_cache(maxsize=65536)
 def _words(class_value: str, ident: str) -> _Words:
-    words = class_value.lower().split()
-    if ident:
-        words.append(ident.lower())
-    return _Words(any=bool(words), comment=any(map(_is_comment_word, words)), sidebar=any(map(_is_sidebar_word, words)),
+    words = _split_words(class_value, ident)
+    return _Words(comment=any(map(_is_comment_word, words)), sidebar=any(map(_is_sidebar_word, words)),
                   footer=not _FOOTER_TOKENS.isdisjoint(words), banner=not _HEADER_TOKENS.isdisjoint(words),
                   header="header" in words, post=not _POST_TOKENS.isdisjoint(words), post_id=any(map(_is_post_id, words)))
 
@@ -359,7 +361,13 @@ def _is_dateline_word(word: str) -> bool:
 
 def named_dateline(element: LexborNode) -> bool:
     """Whether the element's own class or id words name it as a date line."""
-    return any(_is_dateline_word(word) for word in tokens(element))
+    attributes = element.attributes
+    return _names_dateline(attributes.get("class") or "", attributes.get("id") or "")
+
+
+@lru_cache(maxsize=65536)
+def _names_dateline(class_value: str, ident: str) -> bool:
+    return any(map(_is_dateline_word, _split_words(class_value, ident)))
 
 
 def dateline(element: LexborNode | None) -> bool:
@@ -371,7 +379,7 @@ def dateline(element: LexborNode | None) -> bool:
     for _ in range(3):
         if element is None or element.tag in ("body", "html", "p", "article", "main"):
             return False
-        if any(_is_dateline_word(word) for word in tokens(element)):
+        if named_dateline(element):
             return True
         element = element.parent
     return False
