@@ -138,8 +138,12 @@ class Walk:
 
 def tokens(node: LexborNode) -> tuple[str, ...]:
     """The element's class words and id, lowered."""
-    attributes = node.attributes
-    return _split_words(attributes.get("class") or "", attributes.get("id") or "")
+    return _split_words(*_class_and_id(node.attributes))
+
+
+def _class_and_id(attributes: dict[str, str | None]) -> tuple[str, str]:
+    """The two attributes an element's words come from: the key of every cache of what the words say."""
+    return attributes.get("class") or "", attributes.get("id") or ""
 
 
 @lru_cache(maxsize=65536)
@@ -161,6 +165,7 @@ class _Words:
     header: bool  # the bare word "header"
     post: bool  # a post's word ("hentry", "entry-content")
     post_id: bool  # WordPress's "post-39370"
+    dateline: bool  # names a date line ("post-date", "entry-meta"): see :func:`named_dateline`
 
 
 @lru_cache(maxsize=65536)
@@ -168,7 +173,8 @@ def _words(class_value: str, ident: str) -> _Words:
     words = _split_words(class_value, ident)
     return _Words(comment=any(map(_is_comment_word, words)), sidebar=any(map(_is_sidebar_word, words)),
                   footer=not _FOOTER_TOKENS.isdisjoint(words), banner=not _HEADER_TOKENS.isdisjoint(words),
-                  header="header" in words, post=not _POST_TOKENS.isdisjoint(words), post_id=any(map(_is_post_id, words)))
+                  header="header" in words, post=not _POST_TOKENS.isdisjoint(words), post_id=any(map(_is_post_id, words)),
+                  dateline=any(map(_is_dateline_word, words)))
 
 
 def own_region(node: LexborNode, inherited: str) -> str:
@@ -179,7 +185,7 @@ def own_region(node: LexborNode, inherited: str) -> str:
     if tag in ("html", "body"):
         return inherited
     attributes = node.attributes
-    words = _words(attributes.get("class") or "", attributes.get("id") or "")
+    words = _words(*_class_and_id(attributes))
     if words.comment:
         return COMMENT
     if inherited == SIDEBAR:
@@ -361,13 +367,7 @@ def _is_dateline_word(word: str) -> bool:
 
 def named_dateline(element: LexborNode) -> bool:
     """Whether the element's own class or id words name it as a date line."""
-    attributes = element.attributes
-    return _names_dateline(attributes.get("class") or "", attributes.get("id") or "")
-
-
-@lru_cache(maxsize=65536)
-def _names_dateline(class_value: str, ident: str) -> bool:
-    return any(map(_is_dateline_word, _split_words(class_value, ident)))
+    return _words(*_class_and_id(element.attributes)).dateline
 
 
 def dateline(element: LexborNode | None) -> bool:
