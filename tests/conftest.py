@@ -59,17 +59,24 @@ def private_data_dir(tmp_path_factory, monkeypatch):
 
 
 @pytest.fixture
-def token_searches(monkeypatch) -> dict[str, int]:
-    """Counts the flattening scan's token searches (``htmldepth._TOKEN.search``): ``{"count": n}``."""
+def token_scans(monkeypatch) -> dict[str, int]:
+    """Counts the page scans of parse_html's token pattern (``htmldepth._TOKENS``) and the tokens they
+    return: ``{"findall": calls, "finditer": calls, "tokens": n}``."""
     from auditor.parse import htmldepth
 
-    searches = {"count": 0}
-    real = htmldepth._TOKEN
+    counts = {"findall": 0, "finditer": 0, "tokens": 0}
+    real = htmldepth._TOKENS
 
     class Counting:
-        def search(self, text, position=0):
-            searches["count"] += 1
-            return real.search(text, position)
+        def findall(self, data):
+            counts["findall"] += 1
+            found = real.findall(data)
+            counts["tokens"] += len(found)
+            return found
 
-    monkeypatch.setattr(htmldepth, "_TOKEN", Counting())
-    return searches
+        def finditer(self, data):
+            counts["finditer"] += 1
+            return real.finditer(data)
+
+    monkeypatch.setattr(htmldepth, "_TOKENS", Counting())
+    return counts

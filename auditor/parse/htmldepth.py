@@ -1,72 +1,374 @@
-"""Cap how deep a page's elements nest before it is parsed, so hostile HTML costs linear time.
+"""Cap what a page can make the HTML parser do before it is parsed, so hostile HTML costs linear time.
 
-For many start tags (``<div>``, ``<section>``, ``<ul>``…) an HTML parser checks the stack of
-open elements ("is a ``<p>`` open in button scope?"), so a page of 100,000 nested ``<div>``\\ s
-costs a spec-following parser such as lexbor time that grows with the square of the depth:
-about 13 seconds for 120,000, all of it blocking the audit's event loop. Browsers cap the
-depth too (Blink at 512).
+For many tokens an HTML parser walks its stack of open elements ("is a ``<p>`` open in button
+scope?"), so a page of 100,000 nested ``<div>``\\ s costs a spec-following parser such as lexbor time
+that grows with the square of the depth: about 13 seconds for 120,000, all of it blocking the audit's
+event loop. Browsers cap the depth too (Blink at 512). Three more things grow faster than the page:
+an element's attributes (lexbor's cost grows with the square of their number: 40,000 on one ``<div>``
+take 15 s), formatting elements left open (each one the parser re-opens after every block, so 500
+distinct ``<b>``\\ s and 800 ``<div>``\\ s make 400,000 elements), and plainly many tags.
 
-:func:`flatten_deep_nesting` drops the start tags (and their matching end tags) of elements
-that would open deeper than :data:`MAX_DEPTH`, and nothing else: text, comments, void
-elements such as ``<link>``, ``<meta>`` and ``<img>``, and ``<a>`` (which never nests in
-itself) stay where they were. A page that never nests that deep is returned unchanged.
-It reads only the string it is given. :func:`parse_html` parses a page of few tags directly and
-flattens it only when the tree turns out too deep.
-
-Two more caps keep the rest of the parse linear: an element keeps its first
-:data:`MAX_ATTRIBUTES` attributes (lexbor's cost per element grows with the square of its
-distinct attributes: 40,000 on one ``<div>`` take 15 s), and a page is read up to its
-:data:`MAX_ELEMENTS`-th start tag, the rest dropped (lexbor is linear in elements, but every
-plugin's queries then walk them all).
+:func:`parse_html` reads the page's tokens as an HTML tokenizer does (quoted attribute values may hold
+``<`` and ``>``; comments, scripts and other raw text hide what looks like tags; ``<svg>`` and
+``<math>`` content follows its own rules) and follows a cautious model of the parser's stack of open
+elements: an element is counted as open until an end tag the parser would certainly honour closes
+it, so the model's depth is never below the parser's. A page within every cap is handed to lexbor
+unchanged (the common case: one scan in C and one loop over the tag names). Otherwise the start tags
+that would open deeper than :data:`MAX_DEPTH` (or leave more than :data:`MAX_FORMATTING` formatting
+elements open) are dropped with their end tags, an element keeps its first :data:`MAX_ATTRIBUTES`
+attributes, and the page is read up to its :data:`MAX_ELEMENTS`-th start tag; text, comments and
+everything else stay where they were.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from itertools import accumulate, compress
+import re
+from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser
 
-import re
-
 MAX_DEPTH = 512
 MAX_ATTRIBUTES = 256  # per element; real pages use a few dozen at most
+MAX_FORMATTING = 64  # formatting elements (<b>, <font>…) left open at once
 MAX_ELEMENTS = 200_000  # start tags read from one page; real pages have a few thousand
+# How far down the stack an end tag is looked for. Further down, the model keeps the element open
+# (the parser may close it: the model only ever counts more than the parser holds).
+_REACH = 16
 
-_TOKEN = re.compile(
-    r"<!--.*?(?:-->|\Z)"  # a comment: tags inside it are not tags
-    # A tag; "<" cannot occur inside one, so a failed match costs only the distance to the next
-    # "<" or ">", keeping the whole scan linear even on input full of unterminated tags.
-    r"|<(/?)([A-Za-z][^\t\n\f\r /<>]*)([^<>]*)>",
+
+def _either_case(name: str) -> bytes:
+    """A pattern matching ``name`` in any letter case (an IGNORECASE scan of a whole page is several times slower)."""
+    return "".join(f"[{c}{c.upper()}]" if c.isalpha() else c for c in name).encode()
+
+
+# The tokens, over the page's UTF-8 bytes. Whitespace is the tokenizer's own (no vertical tab).
+_SEPARATOR = rb"(?:[\t\n\f\r ]|/(?!>))++"  # a "/" right before ">" closes the tag itself
+# An attribute: a name (which may start with "=" and hold quotes or "<"), then maybe "=" and a value;
+# only a value that starts with a quote is quoted, and it may hold anything but that quote.
+_ATTRIBUTE = rb"""[^\t\n\f\r />][^\t\n\f\r />=]*+(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+(?:"[^"]*+"?|'[^']*+'?|[^\t\n\f\r >]*+))?+"""
+_ATTRIBUTES = rb"(?:" + _SEPARATOR + rb"|" + _ATTRIBUTE + rb")*+"
+_TAG_END = rb"/?(?:>|\Z)"  # a tag never closed runs to the end of the page: nothing after it is markup
+_AFTER_NAME = rb"(?=[\t\n\f\r />])"
+_SCRIPT = _either_case("script")
+# A script's text ends at its first </script> outside a "<!--<script>" … "</script>" part of a
+# "<!--" … "-->" part (the tokenizer's escaped and double-escaped states).
+_ESCAPED = (rb"(?:[^<-]++|-(?!->)|<(?!/?" + _SCRIPT + _AFTER_NAME + rb")|<" + _SCRIPT + _AFTER_NAME
+            + rb"(?:[^<-]++|-(?!->)|<(?!/" + _SCRIPT + _AFTER_NAME + rb"))*+(?:</" + _SCRIPT + _AFTER_NAME
+            + rb")?)*+(?:-->)?")
+_RAW_ELEMENTS = (
+    [_SCRIPT + _AFTER_NAME + _ATTRIBUTES + _TAG_END
+     + rb"(?:[^<]++|<(?!/" + _SCRIPT + _AFTER_NAME + rb"|!--)|<!--" + _ESCAPED + rb")*+"]
+    + [_either_case(name) + _AFTER_NAME + _ATTRIBUTES + _TAG_END
+       + rb"(?:[^<]++|<(?!/" + _either_case(name) + _AFTER_NAME + rb"))*+"
+       for name in ("style", "textarea", "title", "xmp", "iframe", "noembed", "noframes")]
+    + [_either_case("plaintext") + _AFTER_NAME + rb".*", rb"!\[CDATA\[.*?(?:\]\]>|\Z)"]
+)
+# Not the start of a raw-text element's name (spelled as a trie, so that most names fail at their first letter).
+_NOT_RAW = (rb"(?!(?:" + _either_case("s") + rb"(?:" + _either_case("cript") + rb"|" + _either_case("tyle") + rb")|"
+            + _either_case("t") + rb"(?:" + _either_case("extarea") + rb"|" + _either_case("itle") + rb")|"
+            + _either_case("xmp") + rb"|" + _either_case("iframe") + rb"|" + _either_case("no") + rb"(?:"
+            + _either_case("embed") + rb"|" + _either_case("frames") + rb")|" + _either_case("plaintext") + rb")"
+            + _AFTER_NAME + rb")")
+_TOKENS = re.compile(
+    rb"<(?:"
+    # 1: a tag's name, after "/" for an end tag; 2: what follows its first MAX_ATTRIBUTES attributes, or
+    # "/" when it closes itself ("<path/>")
+    + rb"((?:/|" + _NOT_RAW + rb")[A-Za-z][^\t\n\f\r />]*+)(?:" + _SEPARATOR + rb"|" + _ATTRIBUTE
+    + rb"){0,%d}+((?:" % MAX_ATTRIBUTES + _SEPARATOR + rb"|" + _ATTRIBUTE + rb")++|/(?=>)|)" + _TAG_END
+    # 3: a raw-text element whole (its start tag and its text), or a CDATA section
+    + rb"|(" + b"|".join(_RAW_ELEMENTS) + rb")"
+    # a comment (also "<!-->"), a bogus comment or doctype, a "</" not followed by a name
+    + rb"|!--(?:-?>|(?:[^-]++|-(?!-!?>))*+(?:--!?>)?)|[!?][^>]*+>?|/(?![A-Za-z])[^>]*+>?"
+    + rb")",
     re.DOTALL,
 )
-# Elements with no content, and elements whose end tag a parser implies (a new <li> closes the
-# last one): neither can pile up on the stack of open elements, so neither counts.
+_START_TAG = re.compile(rb"<([A-Za-z][^\t\n\f\r />]*+)" + _ATTRIBUTES + _TAG_END)
+_RAW_START = re.compile(rb"([A-Za-z][^\t\n\f\r />]*+)" + _ATTRIBUTES + _TAG_END)  # a raw token's start tag
+_ONE_ATTRIBUTE = re.compile(_ATTRIBUTE)
+
+# What a start tag's name is to the model of the stack (in HTML content; in <svg> and <math>
+# every element nests).
+_UNCOUNTED = 0  # closes itself or is closed by the next of its kind (<p>, <li>, <td>…), holds no markup, or is void
+_SPECIAL = 1  # the parser's "special" elements: an end tag for another element is not looked for below them
+_ORDINARY = 2
+_BOUNDARY = 3  # the end tag of a special element is not looked for below these (<table>, <template>…)
+_FORMATTING = 4  # reopened by the parser while left open (the "active formatting elements")
+_FOREIGN_ROOT = 5  # <svg>, <math>: a boundary too, and what is inside follows other rules
+_STOPS = {_SPECIAL: (_BOUNDARY, _FOREIGN_ROOT), _BOUNDARY: (_BOUNDARY, _FOREIGN_ROOT), _FOREIGN_ROOT: (_BOUNDARY, _FOREIGN_ROOT),
+          _ORDINARY: (_SPECIAL, _BOUNDARY, _FOREIGN_ROOT), _FORMATTING: (_SPECIAL, _BOUNDARY, _FOREIGN_ROOT),
+          _UNCOUNTED: (_SPECIAL, _BOUNDARY, _FOREIGN_ROOT)}
+
 _NOT_COUNTED = frozenset({
     "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track",
     "wbr", "keygen", "frame", "basefont", "bgsound", "image",
     "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "rb", "rt", "rp", "rtc", "thead", "tbody",
     "tfoot", "colgroup", "caption", "html", "head", "body", "a",
+    "script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext",
 })
-# Their content is text to the parser, whatever it looks like.
-_RAW_TEXT = frozenset({"script", "style", "textarea", "title", "xmp", "iframe", "noembed", "noframes", "plaintext"})
-_FOREIGN = frozenset({"svg", "math"})  # inside these, <x/> closes itself
-_ATTRIBUTE = re.compile(r"""[^\s/>=][^\s/>=]*(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*))?""")
+_SPECIALS = frozenset({
+    "address", "article", "aside", "blockquote", "button", "center", "details", "dialog", "dir", "div", "dl",
+    "fieldset", "figcaption", "figure", "footer", "form", "frameset", "h1", "h2", "h3", "h4", "h5", "h6",
+    "header", "hgroup", "listing", "main", "menu", "nav", "noscript", "ol", "pre", "search", "section",
+    "select", "summary", "ul",
+})
+_BOUNDARIES = frozenset({"applet", "marquee", "object", "table", "template"})
+_FORMATTINGS = frozenset({"b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u"})
+_FOREIGN = frozenset({"svg", "math"})
+# In <svg> or <math>, these start tags close the foreign content and open an HTML element
+# (<font> only with some attributes, so it leaves the model unsure which content it is in).
+_BREAKOUT = frozenset({
+    "b", "big", "blockquote", "body", "br", "center", "code", "dd", "div", "dl", "dt", "em", "embed", "h1", "h2",
+    "h3", "h4", "h5", "h6", "head", "hr", "i", "img", "li", "listing", "menu", "meta", "nobr", "ol", "p", "pre",
+    "ruby", "s", "small", "span", "strong", "strike", "sub", "sup", "table", "tt", "u", "ul", "var",
+})
+# Inside these, <svg> and <math> content is HTML again; in "annotation-xml" only with an attribute.
+_HTML_INSIDE = frozenset({"foreignobject", "desc", "title", "mi", "mo", "mn", "ms", "mtext"})
+
+_HTML, _IN_FOREIGN, _UNSURE = 0, 1, 2  # what content the parser is in: the model's "unsure" is either
 
 
-# The quick checks before a parse read the page as lexbor does, UTF-8 bytes: a scan of bytes is
-# quicker than one of text outside ASCII, and lexbor is handed the same bytes (no second encoding).
-# Where they skip text: a comment, or a raw-text element's content (when its start tag is whole).
-# Letters are spelled in both cases: an IGNORECASE scan of a whole page is several times slower.
-_HIDDEN_START = re.compile(rb"<(?:!--|(" + b"|".join(
-    "".join(f"[{c}{c.upper()}]" for c in name).encode() for name in sorted(_RAW_TEXT)) + rb")(?=[\t\n\f\r />]))")
-_TAG_REST = re.compile(rb"[^<>]*>")
-_RAW_END: dict[bytes, re.Pattern[bytes]] = {name.encode(): re.compile(rf"</{name}".encode(), re.IGNORECASE)
-                                            for name in _RAW_TEXT}
-# A start tag's name ("div"), or a whole end tag without attributes ("/div>").
-_TAG_NAME = re.compile(rb"<(/[A-Za-z][^\t\n\f\r /<>]*\s*>|[A-Za-z][^\t\n\f\r /<>]*)")
-_ATTRIBUTE_BYTES = re.compile(_ATTRIBUTE.pattern.encode())
-_LETTERS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")  # byte values a tag name starts with
+def _kind(name: str) -> int:
+    if name in _NOT_COUNTED:
+        return _UNCOUNTED
+    if name in _BOUNDARIES:
+        return _BOUNDARY
+    if name in _FOREIGN:
+        return _FOREIGN_ROOT
+    if name in _SPECIALS:
+        return _SPECIAL
+    return _FORMATTING if name in _FORMATTINGS else _ORDINARY
+
+
+@dataclass
+class _Plan:
+    """What the scan decided: the tokens (by their index in the page) to drop, the start tags to trim,
+    the token where the page is cut. Empty when the page is within every cap."""
+
+    drops: set[int] = field(default_factory=set)
+    trims: set[int] = field(default_factory=set)
+    cut: int | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.drops or self.trims) or self.cut is not None
+
+
+@dataclass
+class _Stack:
+    """The model of the parser's stack of open elements (names in lower case) and what goes with it."""
+
+    names: list[str] = field(default_factory=list)
+    contents: list[tuple[int, int]] = field(default_factory=list)  # (stack height, _IN_FOREIGN…) where content changes
+    formatting: dict[str, int] = field(default_factory=dict)  # open formatting elements by name
+    open_formatting: int = 0
+    pending: dict[str, int] = field(default_factory=dict)  # dropped start tags whose end tags are still to come
+    elements: int = 0
+
+    def content(self) -> int:
+        return self.contents[-1][1] if self.contents else _HTML
+
+    def close_to(self, height: int) -> None:
+        del self.names[height:]
+        while self.contents and self.contents[-1][0] >= height:
+            self.contents.pop()
+
+
+_NAMES: dict[bytes, tuple[str, bool, int]] = {}  # a tag name as spelled -> (lower-case name, is an end tag, kind)
+
+
+def _name(spelled: bytes) -> tuple[str, bool, int]:
+    known = _NAMES.get(spelled)
+    if known is None:
+        closing = spelled.startswith(b"/")
+        name = (spelled[1:] if closing else spelled).lower().decode("utf-8", "replace")
+        known = (name, closing, _kind(name))
+        if len(_NAMES) < 10_000:  # names a page makes up are not remembered for ever
+            _NAMES[spelled] = known
+    return known
+
+
+def _plan(data: bytes) -> _Plan:
+    """Which edits keep ``data`` within the caps (see the module's docstring)."""
+    plan = _Plan()
+    _follow(_TOKENS.findall(data), _Stack(), plan, None, honour_end_tags=True)
+    return plan
+
+
+def _follow(tokens: list[tuple[bytes, bytes, bytes]], stack: _Stack, plan: _Plan, within: int | None,
+            honour_end_tags: bool) -> None:
+    """Run the model over ``tokens``. ``within`` is the index of the raw-text token whose text these
+    tokens are (read as markup because the parser reads it so there); an edit inside it drops it whole.
+
+    The common tokens (an ordinary start tag in HTML content, an end tag closing the element on top)
+    are handled in the loop itself; the rest in the functions it calls."""
+    names = stack.names
+    known = _NAMES
+    count_elements = len(tokens) > MAX_ELEMENTS - stack.elements
+    if not count_elements:
+        stack.elements += len(tokens)  # at most as many start tags as tokens: the cap cannot be reached
+    for index, (spelled, more, raw) in enumerate(tokens):
+        if not spelled:
+            if raw:
+                _raw(raw, stack, plan, index if within is None else within, honour_end_tags)
+            continue  # a comment, a doctype
+        name, closing, kind = known.get(spelled) or _name(spelled)
+        if closing:
+            if not honour_end_tags:
+                continue
+            if names and names[-1] == name and kind != _FORMATTING and not stack.pending:
+                names.pop()
+                if stack.contents and stack.contents[-1][0] >= len(names):
+                    stack.contents.pop()
+            elif kind != _UNCOUNTED or stack.contents:
+                _close(stack, plan, name, kind, index if within is None else within)
+            continue
+        if count_elements:
+            stack.elements += 1
+            if stack.elements > MAX_ELEMENTS:
+                if within is None:
+                    plan.cut = index
+                else:
+                    plan.drops.add(within)
+                return
+        if more:
+            if more == b"/":  # closes itself: only in <svg> and <math> content does it not open
+                if stack.contents and stack.contents[-1][1] == _IN_FOREIGN:
+                    continue
+            else:
+                plan.trims.add(index if within is None else within)
+        if stack.contents:
+            _open_in(stack, plan, name, kind, index if within is None else within)
+        elif kind:
+            if kind < _FORMATTING and len(names) + stack.open_formatting < MAX_DEPTH:
+                names.append(name)
+            else:
+                _open(stack, plan, name, kind, index if within is None else within)
+
+
+def _open_in(stack: _Stack, plan: _Plan, name: str, kind: int, where: int) -> None:
+    """A start tag inside <svg> or <math> content, or in HTML content within it."""
+    content = stack.contents[-1][1]
+    if content != _HTML and (name not in _BREAKOUT or content == _UNSURE):
+        if name in _BREAKOUT or not _open(stack, plan, name, _ORDINARY, where):
+            pass  # in unsure content a breakout tag is read as HTML below (and may not open anything)
+        else:
+            if name in _HTML_INSIDE:
+                stack.contents.append((len(stack.names) - 1, _HTML))
+            elif name in ("font", "annotation-xml"):  # HTML or not, depending on attributes
+                stack.contents.append((len(stack.names) - 1, _UNSURE))
+            return
+    elif content == _IN_FOREIGN:  # a breakout: the foreign content ends, the tag is HTML
+        stack.close_to(stack.contents[-1][0])
+    if kind:
+        _open(stack, plan, name, kind, where)
+
+
+def _open(stack: _Stack, plan: _Plan, name: str, kind: int, where: int) -> bool:
+    """A counted start tag: the element opens (True), or its tag is dropped when that would pass a cap."""
+    if len(stack.names) + stack.open_formatting >= MAX_DEPTH or (
+            kind == _FORMATTING and stack.open_formatting >= MAX_FORMATTING):
+        plan.drops.add(where)
+        stack.pending[name] = stack.pending.get(name, 0) + 1
+        return False
+    stack.names.append(name)
+    if kind == _FORMATTING:
+        stack.formatting[name] = stack.formatting.get(name, 0) + 1
+        stack.open_formatting += 1
+    elif kind == _FOREIGN_ROOT:
+        stack.contents.append((len(stack.names) - 1, _IN_FOREIGN))
+    return True
+
+
+def _close(stack: _Stack, plan: _Plan, name: str, kind: int, where: int) -> None:
+    """An end tag: it goes with a dropped start tag, or closes the element (and those above it) when the
+    parser certainly would: found near the top of the stack, with nothing between that stops the
+    parser's search (a special element for an ordinary name; a table, template, <svg>… for a special one)."""
+    pending = stack.pending.get(name)
+    if pending:
+        stack.pending[name] = pending - 1
+        plan.drops.add(where)
+        return
+    height = _open_height(stack, name, kind)
+    if height is None:
+        return
+    stack.close_to(height)
+    if stack.formatting.get(name):
+        stack.formatting[name] -= 1
+        stack.open_formatting -= 1
+
+
+def _open_height(stack: _Stack, name: str, kind: int) -> int | None:
+    """Where on the stack the element an end tag for ``name`` certainly closes is, if anywhere."""
+    names = stack.names
+    if names and names[-1] == name:
+        return len(names) - 1
+    if kind == _UNCOUNTED and not stack.contents:
+        return None
+    stops = _STOPS[kind]
+    for height in range(len(names) - 1, max(-1, len(names) - 1 - _REACH), -1):
+        if names[height] == name:
+            return height
+        if _kind(names[height]) in stops:
+            return None
+    return None
+
+
+def _raw(raw: bytes, stack: _Stack, plan: _Plan, where: int, honour_end_tags: bool) -> None:
+    """A raw-text element or a CDATA section: hidden from the parser's tree builder in HTML content;
+    in <svg> or <math> an element whose text is markup, and CDATA there is hidden."""
+    content = stack.content()
+    if raw.startswith(b"![CDATA["):
+        if content == _IN_FOREIGN:
+            return
+        start = raw.find(b">") + 1  # in HTML content a bogus comment, up to the first ">"
+        text = raw[start:] if start else b""
+    else:
+        stack.elements += 1
+        tag = _RAW_START.match(raw)
+        assert tag is not None
+        if tag.end() > 2 * MAX_ATTRIBUTES and len(_ONE_ATTRIBUTE.findall(raw, tag.end(1), tag.end())) > MAX_ATTRIBUTES:
+            plan.trims.add(where)
+        if content == _HTML:
+            return
+        name = tag.group(1).lower().decode("utf-8", "replace")
+        if _open(stack, plan, name, _ORDINARY, where) and name == "title":
+            stack.contents.append((len(stack.names) - 1, _HTML))
+        text = raw[tag.end():]
+    if b"<" in text:
+        _follow(_TOKENS.findall(text), stack, plan, where, honour_end_tags and content != _UNSURE)
+
+
+def _edited(data: bytes, plan: _Plan) -> bytes:
+    """``data`` with the plan's edits made."""
+    pieces: list[bytes] = []
+    kept_from = 0
+    for index, match in enumerate(_TOKENS.finditer(data)):
+        if index == plan.cut:
+            pieces.append(data[kept_from:match.start()])
+            kept_from = len(data)
+            break
+        if index in plan.drops:
+            pieces.append(data[kept_from:match.start()])
+            kept_from = match.end()
+        elif index in plan.trims:
+            trimmed = _trimmed(data, match.start())
+            if trimmed is not None:
+                kept, end = trimmed
+                pieces += (data[kept_from:match.start()], kept)
+                kept_from = end
+    pieces.append(data[kept_from:])
+    return b"".join(pieces)
+
+
+def _trimmed(data: bytes, start: int) -> tuple[bytes, int] | None:
+    """The start tag at ``start`` cut after its first :data:`MAX_ATTRIBUTES` attributes, and where the
+    tag ended; None if it has no more."""
+    tag = _START_TAG.match(data, start)
+    assert tag is not None
+    attributes = list(_ONE_ATTRIBUTE.finditer(data, tag.end(1), tag.end()))
+    if len(attributes) <= MAX_ATTRIBUTES:
+        return None
+    closing = b"/>" if data[tag.end() - 2:tag.end()] == b"/>" else b">"
+    return data[start:attributes[MAX_ATTRIBUTES - 1].end()] + closing, tag.end()
 
 
 def _utf8(html: str) -> bytes:
@@ -74,213 +376,16 @@ def _utf8(html: str) -> bytes:
     return html.encode("utf-8", "ignore")
 
 
-def _hidden_spans(html: bytes) -> list[tuple[int, int]]:
-    """Where ``html``'s comments and raw-text contents are, as (start, end) offsets in page order.
-
-    A raw-text span starts at its element's start tag (which, when not whole, hides nothing) and
-    ends where the element's end tag starts."""
-    spans: list[tuple[int, int]] = []
-    position = 0
-    while True:
-        match = _HIDDEN_START.search(html, position)
-        if match is None:
-            return spans
-        name = match.group(1)
-        if name is None:  # a comment
-            end = html.find(b"-->", match.end())
-            end = len(html) if end < 0 else end + 3
-        else:
-            rest = _TAG_REST.match(html, match.end())
-            if rest is None:  # not a whole start tag: the scan does not treat what follows as raw text
-                position = match.end()
-                continue
-            closing = _RAW_END[name.lower()].search(html, rest.end())
-            end = len(html) if closing is None else closing.start()
-        spans.append((match.start(), end))
-        position = end
-
-
-def _tag_names(html: bytes) -> list[bytes]:
-    """The :data:`_TAG_NAME` matches of ``html`` outside comments and raw-text content, in order."""
-    names: list[bytes] = []
-    kept_from = 0
-    for start, end in _hidden_spans(html):
-        names += _TAG_NAME.findall(html, kept_from, start)
-        kept_from = end
-    names += _TAG_NAME.findall(html, kept_from)
-    return names
-
-
-def _depth_bound(html: bytes) -> int:
-    """An upper bound of the depth the scan in :func:`flatten_deep_nesting` reaches, without its Python loop.
-
-    Over the same visible text: each counted start tag is +1 (unfinished and self-closed foreign
-    ones too, which only raises the bound), each counted end tag without attributes -1 (ones with
-    attributes are left out, which only raises it too). The scan floors its depth at zero, so its
-    depth never exceeds the highest running sum minus the lowest (or zero).
-    """
-    names = _tag_names(html)
-    weights = {}
-    for name in set(names):
-        closing = name.startswith(b"/")
-        bare = (name[1:].rstrip(b"> \t\n\f\r") if closing else name).lower().decode("utf-8", "replace")
-        weights[name] = 0 if bare in _NOT_COUNTED else (-1 if closing else 1)
-    sums = list(accumulate(map(weights.__getitem__, names)))
-    return max(sums, default=0) - min(0, min(sums, default=0))
-
-
-def _uncapped_tags(html: bytes) -> int | None:
-    """How many ``<`` the page holds, or None when a cap other than the depth's applies to it: a start tag
-    holds more than :data:`MAX_ATTRIBUTES` attributes, or the page has tags enough to reach
-    :data:`MAX_ELEMENTS`. Only tags long enough to hold that many attributes are counted (a long
-    ``srcset`` or ``style`` is common; many attributes are not), and only outside scripts and comments.
-
-    The page is split at each ``<`` (one pass in C); a tag is the text of its piece up to the first ``>``,
-    so only the few pieces longer than a tag with that many attributes are looked at in Python."""
-    pieces = html.split(b"<")
-    tags = len(pieces) - 1
-    if tags > MAX_ELEMENTS:
-        return None
-    shortest = 2 * MAX_ATTRIBUTES + 1  # a letter, then a space and a name per attribute
-    long = compress(range(len(pieces)), map(shortest.__le__, map(len, pieces)))  # the long pieces, chosen in C
-    suspects = [index for index in long if pieces[index][0] in _LETTERS and _may_hold_too_many(pieces[index], shortest)]
-    if not suspects:
-        return tags
-    # A "tag" in a script or a comment is text: only those outside them count.
-    ends = [0, *accumulate(map(len, pieces))]  # piece i's "<" is at ends[i] + i - 1
-    hidden = _hidden_spans(html)
-    for index in suspects:
-        where = ends[index] + index - 1
-        span = bisect_right(hidden, (where, len(html) + 1)) - 1
-        if span < 0 or not hidden[span][0] < where < hidden[span][1]:
-            return None
-    return tags
-
-
-def _may_hold_too_many(piece: bytes, shortest: int) -> bool:
-    """Whether the bytes after a ``<`` (a letter first) are a start tag with more than :data:`MAX_ATTRIBUTES`
-    attributes. Read in place: the tag's end is found, its separators counted up to it, nothing copied."""
-    end = piece.find(b">", 1)
-    if end < 0:
-        end = len(piece)
-    elif end < shortest:
-        return False  # a short tag, then text: the common long piece
-    if piece.count(b" ", 0, end) + piece.count(b"\n", 0, end) + piece.count(b"\t", 0, end) <= MAX_ATTRIBUTES:
-        return False  # fewer separators than attributes allowed: cannot hold too many (the common long tag)
-    return sum(1 for _ in _ATTRIBUTE_BYTES.finditer(piece, 0, end)) > MAX_ATTRIBUTES
-
-
-def flatten_deep_nesting(html: str, max_depth: int = MAX_DEPTH) -> str:
-    """``html`` with elements nested deeper than ``max_depth`` unwrapped (their content kept)."""
+def flatten_deep_nesting(html: str) -> str:
+    """``html`` within the caps: elements that would nest deeper than :data:`MAX_DEPTH` unwrapped (their
+    content kept), long attribute lists and over-long pages cut. ``html`` itself when within them."""
     data = _utf8(html)
-    flattened = _flattened(html, max_depth, data if _uncapped_tags(data) is not None else None)
-    return html if flattened is None else flattened
-
-
-def _flattened(html: str, max_depth: int, uncapped: bytes | None) -> str | None:
-    """:func:`flatten_deep_nesting`, or None when it would return ``html`` unchanged. ``uncapped`` is the
-    page's UTF-8 when no cap but the depth's applies to it (see :func:`_uncapped_tags`), else None."""
-    if uncapped is not None and _depth_bound(uncapped) < max_depth:
-        return None  # cannot nest that deep, and no tag or count to cap: the common case costs a few passes in C
-    pieces: list[str] = []
-    kept_from = 0
-    depth = 0  # counted elements open
-    dropped = 0  # start tags dropped whose end tags have not come yet
-    foreign = 0
-    elements = 0
-    position = 0
-    while True:
-        match = _TOKEN.search(html, position)
-        if match is None:
-            break
-        position = match.end()
-        closing, name, rest = match.group(1), match.group(2), match.group(3)
-        if name is None:
-            continue  # a comment
-        trimmed = False
-        if not closing:
-            elements += 1
-            if elements > MAX_ELEMENTS:  # the rest of the page is not read
-                pieces.append(html[kept_from:match.start()])
-                kept_from = len(html)
-                break
-            if len(rest) > 2 * MAX_ATTRIBUTES:
-                kept = _first_attributes(rest, MAX_ATTRIBUTES)
-                if kept is not None:
-                    pieces += (html[kept_from:match.start()], f"<{name}{kept}>")
-                    kept_from = match.end()
-                    trimmed = True
-        name = name.lower()
-        if not closing and name in _RAW_TEXT:
-            end = re.compile(rf"</{re.escape(name)}", re.IGNORECASE).search(html, position)
-            position = len(html) if end is None else end.start()
-            continue
-        if name in _NOT_COUNTED:
-            continue
-        if closing:
-            if dropped:
-                dropped -= 1
-                pieces.append(html[kept_from:match.start()])
-                kept_from = match.end()
-            else:
-                depth = max(0, depth - 1)
-                foreign = max(0, foreign - 1) if name in _FOREIGN else foreign
-            continue
-        if foreign and rest.rstrip().endswith("/"):
-            continue  # a self-closed element in SVG or MathML
-        if depth >= max_depth:
-            dropped += 1
-            if trimmed:
-                pieces.pop()  # the trimmed start tag goes too
-            else:
-                pieces.append(html[kept_from:match.start()])
-            kept_from = match.end()
-            continue
-        depth += 1
-        if name in _FOREIGN:
-            foreign += 1
-    if not pieces:
-        return None
-    pieces.append(html[kept_from:])
-    return "".join(pieces)
-
-
-def _first_attributes(rest: str, limit: int) -> str | None:
-    """A start tag's text after its name, cut after its first ``limit`` attributes; None if it has no more."""
-    for count, attribute in enumerate(_ATTRIBUTE.finditer(rest), 1):
-        if count == limit:
-            end = attribute.end()
-            if _ATTRIBUTE.search(rest, end) is None:
-                return None
-            return rest[:end] + ("/" if rest.rstrip().endswith("/") else "")
-    return None
-
-
-# A page of at most this many tags is parsed as it is first: however it nests, lexbor takes at most
-# some tens of milliseconds over it (3,000 nested <div>s and <section>s), less than bounding its
-# depth beforehand costs on ordinary pages.
-DIRECT_PARSE_TAGS = 3000
-# Matches an element with more than MAX_DEPTH ancestors below the document. Lexbor parses a selector
-# on every query, and this long one costs about 0.2 ms, so a short one that any page deep enough
-# for it matches is asked first (ordinary pages nest a few dozen levels).
-_TOO_DEEP = " > ".join(["*"] * (MAX_DEPTH + 2))
-_RATHER_DEEP = " > ".join(["*"] * 100)
+    plan = _plan(data)
+    return _edited(data, plan).decode("utf-8") if plan else html
 
 
 def parse_html(html: str) -> LexborHTMLParser:
-    """The one way the auditor parses HTML: over-deep nesting flattened first, then lexbor.
-
-    A page with few tags is parsed directly and only flattened (and parsed again) when its tree
-    turns out deeper than :data:`MAX_DEPTH`, so either way its nesting is capped as the flattening caps it.
-    """
+    """The one way the auditor parses HTML: within the caps first (see the module's docstring), then lexbor."""
     data = _utf8(html)
-    tags = _uncapped_tags(data)
-    if tags is not None and tags <= MAX_DEPTH:
-        return LexborHTMLParser(data)  # too few tags to nest that deep
-    if tags is not None and tags <= DIRECT_PARSE_TAGS:
-        tree = LexborHTMLParser(data)
-        if tree.css_first(_RATHER_DEEP) is None or tree.css_first(_TOO_DEEP) is None:
-            return tree
-    # Too many tags to parse blind, or a tag with too many attributes, or too many tags.
-    flattened = _flattened(html, MAX_DEPTH, data if tags is not None else None)
-    return LexborHTMLParser(data if flattened is None else flattened)
+    plan = _plan(data)
+    return LexborHTMLParser(_edited(data, plan) if plan else data)
