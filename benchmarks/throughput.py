@@ -1,6 +1,6 @@
 """Benchmark: a batch audit through the fixture internet, against a bare httpx loop over the same URLs.
 
-    python benchmarks/throughput.py [--brands 1000] [--concurrency 32] [--mix full|real] [--keep DIR]
+    python benchmarks/throughput.py [--brands 1000] [--concurrency 32] [--mix full|real] [--keep DIR] [--profile FILE]
 
 Generates the brands (benchmarks/generate.py), starts the fixture proxy in its own process
 (benchmarks/_proxy.py, so this process's CPU is the client's alone), warms the proxy (one
@@ -21,6 +21,10 @@ page-dates dataset, ``../shared/datasets/page-dates-dev/pages``, when present, e
 fixture pages), made inert so the requests are those of the full mix, but parsing costs what a
 real homepage costs.
 
+``--profile FILE`` runs phase 1 under cProfile on the process-time clock, writes the stats to FILE
+(``python -m pstats FILE``) and prints the auditor's and the plugins' functions that cost most, in
+milliseconds of CPU per brand; the profiler slows the audit, so that run's ratios are not the audit's.
+
 For each: wall time, requests answered by the proxy and per second, client CPU seconds
 (``time.process_time``) per request, and TLS handshakes per request (the client's TLS sessions
 begun, counted at ``ssl.SSLContext.wrap_bio``, which every connection httpx opens goes through:
@@ -34,6 +38,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import cProfile
+import pstats
 import ssl
 import sys
 import tempfile
@@ -174,17 +180,34 @@ async def _bare(urls: list[str], settings: FetchSettings, concurrency: int) -> i
     return ok
 
 
-def _timed(name: str, proxy: ProxyProcess, log: Path, run, fetches: int | None = None):  # type: ignore[no-untyped-def]
+def _timed(name: str, proxy: ProxyProcess, log: Path, run, fetches: int | None = None,  # type: ignore[no-untyped-def]
+           profile: Path | None = None):
+    profiler = cProfile.Profile(time.process_time) if profile is not None else None
     with HandshakeCounter() as handshakes:
         wall0, cpu0 = time.monotonic(), time.process_time()
-        result = asyncio.run(run())
+        result = asyncio.run(run()) if profiler is None else profiler.runcall(lambda: asyncio.run(run()))
         wall1, cpu1 = time.monotonic(), time.process_time()
     entries = _between(proxy.dump(log), wall0, wall1)
     phase = Phase(name, wall1 - wall0, cpu1 - cpu0, len(entries), fetches or 0, handshakes.count)
+    if profiler is not None and profile is not None:
+        profiler.dump_stats(profile)
     return phase, entries, result
 
 
-def run(brands_count: int, concurrency: int, work: Path, *, nogap: bool = True, mix: str = "full") -> dict[str, float]:
+def print_profile(path: Path, brands: int, top: int = 25) -> None:
+    """The auditor's and plugins' functions with the most CPU (their callees included), per brand."""
+    stats = pstats.Stats(str(path)).stats  # type: ignore[attr-defined]
+    here = str(Path(__file__).resolve().parents[1])
+    rows = sorted(((cumulative, calls, f"{file.removeprefix(here + '/')}:{line} {function}")
+                   for (file, line, function), (_, calls, _, cumulative, _) in stats.items()
+                   if file.startswith((here + "/auditor/", here + "/plugins/"))), reverse=True)
+    print(f"profile of the audit phase ({path}; ms of CPU per brand, callees included; calls per brand):")
+    for cumulative, calls, name in rows[:top]:
+        print(f"  {cumulative / brands * 1000:8.2f} ms  {calls / brands:6.2f}  {name}")
+
+
+def run(brands_count: int, concurrency: int, work: Path, *, nogap: bool = True, mix: str = "full",
+        profile: Path | None = None) -> dict[str, float]:
     generated = time.monotonic()
     source, pages = real_pages() if mix == "real" else ("", [])
     brands = generate(brands_count, work, pages=pages or None)
@@ -201,7 +224,8 @@ def run(brands_count: int, concurrency: int, work: Path, *, nogap: bool = True, 
         asyncio.run(_bare([f"https://{h}/" for h in hosts], settings, 32))  # warm: certificates made
         with SendClock() as clock:
             audit_phase, audit_log, (fetcher, audited) = _timed(
-                "audit", proxy, work / "proxy-audit.jsonl", lambda: _audit(brands, settings, concurrency))
+                "audit", proxy, work / "proxy-audit.jsonl", lambda: _audit(brands, settings, concurrency),
+                profile=profile)
         urls = [record.url for record in fetcher.records]
         peak = peak_in_flight(audit_log)
         phases = [audit_phase]
@@ -257,6 +281,9 @@ def run(brands_count: int, concurrency: int, work: Path, *, nogap: bool = True, 
     print(client_check.line())
     checks.append(client_check)
     figures["politeness_ok"] = float(all(c.passed for c in checks))
+    if profile is not None:
+        print_profile(profile, brands_count)
+        print("  (profiled: the audit's CPU and wall above include the profiler's cost)")
     return figures
 
 
@@ -268,12 +295,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-nogap", action="store_true", help="skip the min_gap=0 diagnostic")
     parser.add_argument("--mix", choices=("full", "real"), default="full",
                         help="real: homepages carry real-size pages (see above)")
+    parser.add_argument("--profile", type=Path, help="profile the audit phase (cProfile, process time) into this file")
     args = parser.parse_args(argv)
+    profile = args.profile.resolve() if args.profile else None
     if args.keep:
-        run(args.brands, args.concurrency, args.keep, nogap=not args.no_nogap, mix=args.mix)
+        run(args.brands, args.concurrency, args.keep, nogap=not args.no_nogap, mix=args.mix, profile=profile)
         return
     with tempfile.TemporaryDirectory(prefix="auditor-bench-") as work:
-        run(args.brands, args.concurrency, Path(work), nogap=not args.no_nogap, mix=args.mix)
+        run(args.brands, args.concurrency, Path(work), nogap=not args.no_nogap, mix=args.mix, profile=profile)
 
 
 if __name__ == "__main__":

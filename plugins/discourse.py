@@ -94,7 +94,7 @@ class DiscoursePlatform(Platform):
             fetched = await context.get(url)
             if not fetched.ok or "html" not in fetched.content_type:
                 continue
-            generator = discourse_generator(Page.parse(fetched))
+            generator = discourse_generator(context.page(fetched))  # parsed once per audit
             if generator:
                 base = forum_base(fetched.final_url)
                 found.append(Channel(

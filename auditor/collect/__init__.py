@@ -25,7 +25,7 @@ from auditor.fetch.client import Fetcher, FetchSettings
 from auditor.fetch.session import fetcher_for
 from auditor.models import Activity, Channel, Collection, Evidence, Status
 from auditor.options import AuditOptions, context_for
-from auditor.plugin import Context, Page, Registry, load_registry
+from auditor.plugin import Context, Registry, load_registry
 from auditor.urls import canonical_url
 
 log = logging.getLogger(__name__)
@@ -127,7 +127,7 @@ async def declared_by(registry: Registry, site: Channel, context: Context) -> li
     fetched = await context.get(site.url)
     if not fetched.ok or "html" not in (fetched.content_type or "text/html"):
         return []
-    page = Page.parse(fetched)
+    page = context.page(fetched)  # the parse discovery or another channel made of it, if any
     found: list[Channel] = []
     for platform in registry.platforms_by_priority():
         try:

@@ -66,6 +66,7 @@ _RAW_END: dict[bytes, re.Pattern[bytes]] = {name.encode(): re.compile(rf"</{name
 # A start tag's name ("div"), or a whole end tag without attributes ("/div>").
 _TAG_NAME = re.compile(rb"<(/[A-Za-z][^\t\n\f\r /<>]*\s*>|[A-Za-z][^\t\n\f\r /<>]*)")
 _ATTRIBUTE_BYTES = re.compile(_ATTRIBUTE.pattern.encode())
+_LETTERS = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz")  # byte values a tag name starts with
 
 
 def _utf8(html: str) -> bytes:
@@ -142,7 +143,7 @@ def _uncapped_tags(html: bytes) -> int | None:
         return None
     shortest = 2 * MAX_ATTRIBUTES + 1  # a letter, then a space and a name per attribute
     long = compress(range(len(pieces)), map(shortest.__le__, map(len, pieces)))  # the long pieces, chosen in C
-    suspects = [index for index in long if _may_hold_too_many(pieces[index], shortest)]
+    suspects = [index for index in long if pieces[index][0] in _LETTERS and _may_hold_too_many(pieces[index], shortest)]
     if not suspects:
         return tags
     # A "tag" in a script or a comment is text: only those outside them count.
@@ -157,16 +158,16 @@ def _uncapped_tags(html: bytes) -> int | None:
 
 
 def _may_hold_too_many(piece: bytes, shortest: int) -> bool:
-    """Whether the bytes after a ``<`` are a start tag with more than :data:`MAX_ATTRIBUTES` attributes."""
-    if not piece[:1].isalpha():
-        return False
-    end = piece.find(b">")
-    text = piece if end < 0 else piece[:end]
-    if len(text) < shortest:
-        return False
-    if text.count(b" ") + text.count(b"\n") + text.count(b"\t") <= MAX_ATTRIBUTES:
+    """Whether the bytes after a ``<`` (a letter first) are a start tag with more than :data:`MAX_ATTRIBUTES`
+    attributes. Read in place: the tag's end is found, its separators counted up to it, nothing copied."""
+    end = piece.find(b">", 1)
+    if end < 0:
+        end = len(piece)
+    elif end < shortest:
+        return False  # a short tag, then text: the common long piece
+    if piece.count(b" ", 0, end) + piece.count(b"\n", 0, end) + piece.count(b"\t", 0, end) <= MAX_ATTRIBUTES:
         return False  # fewer separators than attributes allowed: cannot hold too many (the common long tag)
-    return sum(1 for _ in _ATTRIBUTE_BYTES.finditer(text)) > MAX_ATTRIBUTES
+    return sum(1 for _ in _ATTRIBUTE_BYTES.finditer(piece, 0, end)) > MAX_ATTRIBUTES
 
 
 def flatten_deep_nesting(html: str, max_depth: int = MAX_DEPTH) -> str:

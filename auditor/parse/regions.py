@@ -136,13 +136,45 @@ class Walk:
         return self.regions.get(node.mem_id, PAGE)
 
 
-def tokens(node: LexborNode) -> list[str]:
-    attributes = node.attributes
-    found = (attributes.get("class") or "").lower().split()
-    ident = (attributes.get("id") or "").lower()
+def tokens(node: LexborNode) -> tuple[str, ...]:
+    """The element's class words and id, lowered."""
+    return _split_words(*_class_and_id(node.attributes))
+
+
+def _class_and_id(attributes: dict[str, str | None]) -> tuple[str, str]:
+    """The two attributes an element's words come from: the key of every cache of what the words say."""
+    return attributes.get("class") or "", attributes.get("id") or ""
+
+
+@lru_cache(maxsize=65536)
+def _split_words(class_value: str, ident: str) -> tuple[str, ...]:
+    words = class_value.lower().split()
     if ident:
-        found.append(ident)
-    return found
+        words.append(ident.lower())
+    return tuple(words)
+
+
+@dataclass(frozen=True, slots=True)
+class _Words:
+    """What an element's class and id words say about its region (the same for every element spelled alike)."""
+
+    comment: bool
+    sidebar: bool
+    footer: bool
+    banner: bool  # a banner's word ("masthead", "site-header")
+    header: bool  # the bare word "header"
+    post: bool  # a post's word ("hentry", "entry-content")
+    post_id: bool  # WordPress's "post-39370"
+    dateline: bool  # names a date line ("post-date", "entry-meta"): see :func:`named_dateline`
+
+
+@lru_cache(maxsize=65536)
+def _words(class_value: str, ident: str) -> _Words:
+    words = _split_words(class_value, ident)
+    return _Words(comment=any(map(_is_comment_word, words)), sidebar=any(map(_is_sidebar_word, words)),
+                  footer=not _FOOTER_TOKENS.isdisjoint(words), banner=not _HEADER_TOKENS.isdisjoint(words),
+                  header="header" in words, post=not _POST_TOKENS.isdisjoint(words), post_id=any(map(_is_post_id, words)),
+                  dateline=any(map(_is_dateline_word, words)))
 
 
 def own_region(node: LexborNode, inherited: str) -> str:
@@ -150,18 +182,15 @@ def own_region(node: LexborNode, inherited: str) -> str:
     if inherited == COMMENT:
         return COMMENT
     tag = node.tag
-    attributes = node.attributes
-    words = (attributes.get("class") or "").lower().split()
-    ident = (attributes.get("id") or "").lower()
-    if ident:
-        words.append(ident)
     if tag in ("html", "body"):
         return inherited
-    if words and any(_is_comment_word(w) for w in words):
+    attributes = node.attributes
+    words = _words(*_class_and_id(attributes))
+    if words.comment:
         return COMMENT
     if inherited == SIDEBAR:
         return SIDEBAR
-    if (tag in ("aside", "nav") and inherited != POST) or (words and any(_is_sidebar_word(w) for w in words)):
+    if (tag in ("aside", "nav") and inherited != POST) or words.sidebar:
         return inherited if _holds_main_content(node) else SIDEBAR
     if tag in ("aside", "nav"):  # inside the post: its own notes (byline, dates) unless named otherwise
         return POST
@@ -171,15 +200,14 @@ def own_region(node: LexborNode, inherited: str) -> str:
         return POST
     if inherited == FOOTER:
         return FOOTER
-    if tag == "footer" or (words and not _FOOTER_TOKENS.isdisjoint(words)):
+    if tag == "footer" or words.footer:
         return inherited if _holds_main_content(node) else FOOTER
     if inherited == HEADER:
         return HEADER
-    if (attributes.get("role") == "banner" or (words and not _HEADER_TOKENS.isdisjoint(words)) or (
-            (tag == "header" or "header" in words) and not _inside_main(node))) and (
-            not words or _POST_TOKENS.isdisjoint(words)):
+    if (attributes.get("role") == "banner" or words.banner or (
+            (tag == "header" or words.header) and not _inside_main(node))) and not words.post:
         return inherited if _holds_main_content(node) else HEADER  # a <header> inside <main> heads the content
-    if tag == "article" or (words and (not _POST_TOKENS.isdisjoint(words) or any(map(_is_post_id, words)))) or (
+    if tag == "article" or words.post or words.post_id or (
             attributes.get("itemtype") or "").endswith(("BlogPosting", "Article")) or (
             attributes.get("itemprop") == "articleBody"):
         return POST
@@ -339,7 +367,7 @@ def _is_dateline_word(word: str) -> bool:
 
 def named_dateline(element: LexborNode) -> bool:
     """Whether the element's own class or id words name it as a date line."""
-    return any(_is_dateline_word(word) for word in tokens(element))
+    return _words(*_class_and_id(element.attributes)).dateline
 
 
 def dateline(element: LexborNode | None) -> bool:
@@ -351,7 +379,7 @@ def dateline(element: LexborNode | None) -> bool:
     for _ in range(3):
         if element is None or element.tag in ("body", "html", "p", "article", "main"):
             return False
-        if any(_is_dateline_word(word) for word in tokens(element)):
+        if named_dateline(element):
             return True
         element = element.parent
     return False
