@@ -11,7 +11,7 @@ requests as it has for the host, pacing them itself exactly as the single-proces
 (each request's headers leave one gap after its previous request's really left: one clock, no
 margin). It gives the turn back (``auditor_gate_release``) when the gate asks for it because
 another worker is waiting (``auditor_gate_recall``; the holder first sends the few requests
-already waiting at the host's door, at most :data:`BATCH`), or when it has not used it for
+it already has for the host, at most :data:`BATCH`), or when it has not used it for
 :data:`IDLE` seconds. So a host that only one worker asks (a brand's own site) costs one
 exchange with the scheduler, not one per request, and a platform host that every worker asks
 changes hands at most once per :data:`BATCH` requests instead of after every request.
@@ -23,7 +23,10 @@ changes hands at most once per :data:`BATCH` requests instead of after every req
 * **per-host concurrency**: a release says how many of the holder's requests are still under
   way (each then reports its end, ``auditor_gate_done``); a grant says how many the new holder
   may have under way, ``per_host`` less the others' (which only fall while it holds the turn,
-  since nobody else sends), and waits while that would be none;
+  since nobody else sends; each fall widens its room, ``auditor_gate_room``), and waits while
+  that would be none. A recalled holder that is full keeps the turn for its waiting requests
+  (up to :data:`BATCH`) until room comes back, so a host whose answers are slower than its gap
+  still changes hands once per few requests, not after each;
 * **Retry-After and rate-limit resets** (``auditor_gate_defer``): a worker told to wait holds the
   host back for every worker for as long (up to ``retry_after_cap``): the next grant comes no
   sooner, and a current holder elsewhere is told to pause (``auditor_gate_hold``).
@@ -45,7 +48,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -57,11 +60,11 @@ from tornado.ioloop import PeriodicCallback
 
 from auditor.fetch.client import Fetcher, FetchSettings, _HostSlot, _Raw, parse_retry_after, rate_limit_delay
 
-TAKE, GRANT, RECALL, RELEASE, DONE, DEFER, HOLD = (
+TAKE, GRANT, RECALL, RELEASE, DONE, DEFER, HOLD, ROOM = (
     "auditor_gate_take", "auditor_gate_grant", "auditor_gate_recall", "auditor_gate_release",
-    "auditor_gate_done", "auditor_gate_defer", "auditor_gate_hold")
+    "auditor_gate_done", "auditor_gate_defer", "auditor_gate_hold", "auditor_gate_room")
 SWEEP_EVERY = 10.0  # seconds between sweeps of the scheduler's host table
-BATCH = 4  # requests a recalled holder may still send (those already waiting) before it releases
+BATCH = 4  # requests a recalled holder may still send (those already waiting, room permitting) before it releases
 IDLE = 1.0  # seconds a worker keeps a turn it does not use
 
 
@@ -85,7 +88,7 @@ class HostGate(SchedulerPlugin):
     def __init__(self) -> None:
         self.hosts: dict[str, _Host] = {}
         self.calls = 0  # messages to the scheduler, for the benchmark
-        self.grants = 0
+        self.grants: Counter[str] = Counter()  # turns given, by host
         self.scheduler: Any = None
         self.per_host: dict[str, int] = {}
         self._sweeper: PeriodicCallback | None = None
@@ -144,7 +147,10 @@ class HostGate(SchedulerPlugin):
         state = self.hosts.get(host)
         if state is not None and state.under_way.get(worker, 0) > 0:
             state.under_way[worker] -= 1
-            self._grant(host)
+            if state.holder is None:
+                self._grant(host)
+            else:
+                self._widen(host, state)
 
     def defer(self, host: str, seconds: float, worker: str = "") -> None:
         self.calls += 1
@@ -156,11 +162,14 @@ class HostGate(SchedulerPlugin):
     def remove_worker(self, scheduler: Any, worker: str, **kwargs: Any) -> None:
         for host, state in list(self.hosts.items()):
             state.waiting.pop(worker, None)
-            state.under_way.pop(worker, None)
+            gone = state.under_way.pop(worker, 0)
             if state.holder == worker:  # it may have been sending: count it as sent now
                 state.holder, state.recalled = None, False
                 state.last_sent = time.monotonic()
-            self._grant(host)
+            if state.holder is None:
+                self._grant(host)
+            elif gone:
+                self._widen(host, state)
 
     # -- granting -------------------------------------------------------------------
     def _grant(self, host: str) -> None:
@@ -174,13 +183,18 @@ class HostGate(SchedulerPlugin):
         room = self._room(host, state, worker)
         del state.waiting[worker]
         state.holder, state.recalled = worker, False
-        self.grants += 1
+        self.grants[host] += 1
         now = time.monotonic()
         wait = max(0.0, state.last_sent + state.gap - now, state.not_before - now)
         self._tell(worker, {"op": GRANT, "host": host, "wait": wait, "room": room})
         if state.waiting:  # somebody else is waiting already
             state.recalled = True
             self._tell(worker, {"op": RECALL, "host": host})
+
+    def _widen(self, host: str, state: _Host) -> None:
+        """Tell the holder its room grew: another worker's request under way ended (or its worker died)."""
+        if state.holder is not None:
+            self._tell(state.holder, {"op": ROOM, "host": host, "room": self._room(host, state, state.holder)})
 
     def _room(self, host: str, state: _Host, worker: str) -> int:
         """How many requests ``worker`` may have under way while it holds the turn."""
@@ -204,7 +218,7 @@ class _Turn:
     under_way: int = 0  # its requests to the host that have been sent and not yet answered
     reported: int = 0  # of those, how many the gate counts (told at the last release, less done messages)
     sending: int = 0  # requests between the door and their headers being out
-    wanting: int = 0  # requests waiting for the turn, the lock or the gap (not for room)
+    wanting: int = 0  # requests on their way to the door: for this worker's own per-host slot, the turn, room, the gap
     not_before: float = float("-inf")  # this worker's clock: the grant's wait, a hold
     last_sent: float = float("-inf")  # this worker's clock: when its latest request's headers were out
     last_used: float = 0.0
@@ -221,7 +235,8 @@ class GateClient:
         self.worker = worker
         self.turns: OrderedDict[str, _Turn] = OrderedDict()  # least recently used first
         self._ticking: asyncio.TimerHandle | None = None  # releases idle turns while any are kept
-        worker.stream_handlers.update({GRANT: self._granted, RECALL: self._recalled, HOLD: self._hold})
+        worker.stream_handlers.update({GRANT: self._granted, RECALL: self._recalled, HOLD: self._hold,
+                                       ROOM: self._widened})
 
     def _send(self, msg: dict[str, Any]) -> None:
         self.worker.batched_send(msg)
@@ -236,18 +251,30 @@ class GateClient:
             self.turns.move_to_end(host)
         return turn
 
-    async def enter(self, host: str, gap: float, limit: int, sleep: Callable[[float], Awaitable[None]]) -> _Turn:
-        """Wait until this worker holds the host's turn, has room for one more request, and may send now
-        (one gap after its previous request's headers, past any hold); the host's lock is then held."""
+    def want(self, host: str) -> _Turn:
+        """A request to ``host`` is on its way (it may first wait for this worker's own per-host slot):
+        a recalled holder keeps the turn for it, up to :data:`BATCH` requests; :meth:`unwant` ends that."""
         turn = self.turn(host)
         turn.wanting += 1
+        return turn
+
+    def unwant(self, host: str, turn: _Turn) -> None:
+        turn.wanting -= 1
+        if turn.recalled:  # it may have been the last one wanting (or it never reached the door)
+            self._maybe_release(host, turn)
+
+    async def enter(self, host: str, turn: _Turn, gap: float, limit: int,
+                    sleep: Callable[[float], Awaitable[None]]) -> None:
+        """Wait until this worker holds the host's turn, has room for one more request, and may send now
+        (one gap after its previous request's headers, past any hold); the host's lock is then held.
+        The request (counted by :meth:`want`) no longer wants the turn once this returns or fails."""
         try:
-            return await self._enter(host, turn, gap, limit, sleep)
+            await self._enter(host, turn, gap, limit, sleep)
         finally:
-            turn.wanting -= 1
+            self.unwant(host, turn)
 
     async def _enter(self, host: str, turn: _Turn, gap: float, limit: int,
-                     sleep: Callable[[float], Awaitable[None]]) -> _Turn:
+                     sleep: Callable[[float], Awaitable[None]]) -> None:
         while True:
             if not turn.held:
                 if not turn.asked:
@@ -256,15 +283,9 @@ class GateClient:
                     self._send({"op": TAKE, "host": host, "gap": gap, "limit": limit})
                 await turn.granted.wait()
                 continue
-            if turn.under_way >= turn.room:  # full: it does not count as wanting the turn meanwhile
+            if turn.under_way >= turn.room:  # full: wait for one of its requests to end, or for more room
                 turn.freed.clear()
-                turn.wanting -= 1
-                try:
-                    if turn.recalled:
-                        self._maybe_release(host, turn)
-                    await turn.freed.wait()
-                finally:
-                    turn.wanting += 1
+                await turn.freed.wait()
                 continue
             await turn.lock.acquire()
             if not turn.held or turn.under_way >= turn.room:  # released, or full, while waiting for the lock
@@ -282,7 +303,7 @@ class GateClient:
                     continue
             turn.sending += 1
             turn.under_way += 1
-            return turn
+            return
 
     def sent(self, host: str, turn: _Turn) -> None:
         """The request's headers are out (or failed): free the host's lock; release if recalled."""
@@ -321,6 +342,12 @@ class GateClient:
         if turn is not None and turn.held:
             turn.recalled = True
             self._maybe_release(host, turn)
+
+    def _widened(self, host: str, room: int) -> None:
+        turn = self.turns.get(host)
+        if turn is not None and turn.held:
+            turn.room = room
+            turn.freed.set()
 
     def _hold(self, host: str, seconds: float) -> None:
         turn = self.turn(host)
@@ -371,7 +398,8 @@ def gate_client(worker: Any) -> GateClient:
 @dataclass
 class _Attempt:
     host: str
-    turn: _Turn | None = None
+    turn: _Turn
+    wanting: bool = True  # counted by GateClient.want until it goes to the door
     entered: bool = False  # its headers passed the door
     out: bool = False  # and are out
 
@@ -391,17 +419,19 @@ class ClusterFetcher(Fetcher):
         self.gate = gate
 
     async def _attempt_in(self, slot: _HostSlot, url: str, headers: dict[str, str] | None) -> _Raw:
-        attempt = _Attempt(urlsplit(url).netloc.lower())
+        host = urlsplit(url).netloc.lower()
+        attempt = _Attempt(host, self.gate.want(host))  # before this worker's own per-host slot is free
         token = _ATTEMPT.set(attempt)
         try:
             raw = await super()._attempt_in(slot, url, headers)
         finally:
             _ATTEMPT.reset(token)
-            if attempt.turn is not None:
-                if attempt.entered and not attempt.out:
-                    self.gate.sent(attempt.host, attempt.turn)
-                if attempt.entered:
-                    self.gate.ended(attempt.host, attempt.turn)
+            if attempt.wanting:  # it never reached the door (it failed or was cancelled before its headers)
+                self.gate.unwant(host, attempt.turn)
+            if attempt.entered and not attempt.out:
+                self.gate.sent(host, attempt.turn)
+            if attempt.entered:
+                self.gate.ended(host, attempt.turn)
         delays = [rate_limit_delay(raw.headers)]
         if raw.status in (429, 503):
             delays.append(parse_retry_after(raw.headers.get("retry-after")))
@@ -426,7 +456,8 @@ class ClusterFetcher(Fetcher):
                 return
             if attempt.entered:
                 return  # the same headers started again: it passed the door already
-            attempt.turn = await self.gate.enter(attempt.host, slot.gap, self.settings.per_host, self._sleep)
+            attempt.wanting = False  # enter stops its wanting, however it ends
+            await self.gate.enter(attempt.host, attempt.turn, slot.gap, self.settings.per_host, self._sleep)
             attempt.entered = True
 
         return trace
