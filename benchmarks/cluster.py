@@ -140,7 +140,7 @@ def run(count: int, concurrency: int, workers: list[int], work: Path, min_gap: f
                                    settings, figures)
             rows.append((f"local:{n}", wall, audited, failed,
                          f"start-up {boot:.1f} s; {requests} requests, {calls / max(1, requests):.2f} "
-                         "gate round trips each"))
+                         "gate messages each"))
     print(f"{'phase':<12} {'wall':>8} {'brands/s':>9} {'vs plain':>9} {'vs local:1':>11}")
     one = figures.get("local:1")
     for name, wall, audited, failed, note in rows:

@@ -19,7 +19,7 @@ from distributed import Client, LocalCluster
 
 from auditor.batch import read_brands, run_batch
 from auditor.cluster import audit_on_cluster
-from auditor.cluster.gate import _Leases
+from auditor.cluster.gate import BATCH, GRANT, IDLE, RECALL, ROOM, HostGate
 from auditor.fetch.client import FetchSettings
 from auditor.fixtures.fixtureweb import FixtureInternet
 from auditor.options import AuditOptions
@@ -86,9 +86,13 @@ def test_the_shared_host_sees_the_limits_of_one_fetcher_from_two_workers(shared_
                     got.append(result)
                 gate = cluster.scheduler.plugins["auditor-host-gate"]
                 assert SHARED in gate.hosts and len(gate.hosts) <= 17
-                await asyncio.sleep(POLITE.min_gap)
+                # both workers ask for the shared host all along: its turn changes hands once per BATCH of its
+                # 16 requests (give or take a first turn given back early), not per request (16 grants)
+                assert gate.grants[SHARED] <= 16 // BATCH + 2
+                assert all(gate.grants[f"s{n:03d}.example"] == 1 for n in range(16))  # a brand's site: one turn
+                await asyncio.sleep(3 * IDLE)  # the workers give back the turns they no longer use
                 gate.sweep()
-                assert gate.hosts == {}  # idle hosts are forgotten
+                assert gate.hosts == {}  # and the gate forgets idle hosts
 
     asyncio.run(run())
     assert len(got) == 16 and all(r.audit is not None for r in got)
@@ -153,17 +157,42 @@ async def _get(url: str, settings: FetchSettings) -> int | None:
     return (await _tools(settings, None).fetcher.get(url)).status
 
 
-def test_a_dead_workers_tokens_go_to_the_next_in_line():
+class _Scheduler:
+    """What the gate needs of a scheduler: a stream to each worker (here, a list of what it was sent)."""
+
+    def __init__(self, *workers: str) -> None:
+        self.stream_comms = {w: None for w in workers}
+        self.stream_handlers: dict = {}
+        self.sent: list[tuple[str, str, dict]] = []
+
+    def worker_send(self, worker: str, msg: dict) -> None:
+        self.sent.append((worker, msg["op"], msg))
+
+
+def test_a_host_changes_hands_on_request_and_a_dead_holder_gives_it_back():
     async def run() -> None:
-        leases = _Leases()
-        assert await leases.take("a/1", "a", 2) and await leases.take("a/2", "a", 2)
-        waiting = asyncio.ensure_future(leases.take("b/1", "b", 2))
-        await asyncio.sleep(0)
-        assert not waiting.done()  # two held: the third waits
-        assert leases.drop_worker("a")  # worker a died
-        assert await waiting is True and leases.granted == {"b/1": "b"}
-        assert leases.give_back("c/1") is False  # given back before it was asked for (a cancelled attempt)
-        assert await leases.take("c/1", "c", 2) is False  # so the late request is refused, not held forever
-        assert leases.granted == {"b/1": "b"}
+        scheduler = _Scheduler("a", "b", "c")
+        gate = HostGate()
+        await gate.start(scheduler)
+        try:
+            gate.take("h.example", 0.05, 2, worker="a")
+            assert [(w, op) for w, op, _ in scheduler.sent] == [("a", GRANT)]
+            gate.take("h.example", 0.05, 2, worker="b")  # b waits; a is asked to give the turn back
+            assert [(w, op) for w, op, _ in scheduler.sent[1:]] == [("a", RECALL)]
+            gate.release("h.example", under_way=2, worker="a")  # a's two requests are still being answered
+            assert len(scheduler.sent) == 2  # so b has no room yet: per-host concurrency is 2
+            gate.done("h.example", worker="a")
+            worker, op, grant = scheduler.sent[-1]
+            assert (worker, op, grant["room"]) == ("b", GRANT, 1)
+            assert 0.04 < grant["wait"] <= 0.05  # one gap after a's release arrived
+            gate.done("h.example", worker="a")  # a's other request ended: b, holding the turn, may have two
+            assert [(w, op, msg["room"]) for w, op, msg in scheduler.sent[-2:]] == [("b", GRANT, 1), ("b", ROOM, 2)]
+            gate.take("h.example", 0.05, 2, worker="c")
+            gate.remove_worker(scheduler, "b")  # b dies holding the turn: c gets it
+            assert scheduler.sent[-1][:2] == ("c", GRANT)
+            gate.remove_worker(scheduler, "a")  # and a's request under way no longer counts
+            assert gate.hosts["h.example"].under_way == {}
+        finally:
+            await gate.close()
 
     asyncio.run(run())

@@ -24,7 +24,7 @@ from distributed import get_worker
 from distributed.diagnostics.plugin import WorkerPlugin
 
 from auditor.batch import BrandSpec, audit_many
-from auditor.cluster.gate import ClusterFetcher, GateClient
+from auditor.cluster.gate import _CLIENTS, ClusterFetcher, gate_client
 from auditor.fetch.client import CacheSettings, FetchSettings, make_client
 from auditor.fetch.credentials import credentials_from_env
 from auditor.models import Audit
@@ -79,7 +79,7 @@ def _tools(settings: FetchSettings, cache: CacheSettings | None) -> _Tools:
     tools = _TOOLS.get(key)
     if tools is None:
         client = make_client(settings, cache=cache)
-        fetcher = ClusterFetcher(client, settings, GateClient(worker), keep_records=False)
+        fetcher = ClusterFetcher(client, settings, gate_client(worker), keep_records=False)
         tools = _TOOLS[key] = _Tools(client, fetcher, load_registry())
     return tools
 
@@ -117,3 +117,4 @@ class WorkerClients(WorkerPlugin):
     async def teardown(self, worker: Any) -> None:
         for key in [key for key in _TOOLS if key[0] == worker.address]:
             await _TOOLS.pop(key).client.aclose()
+        _CLIENTS.pop(worker.address, None)
