@@ -82,8 +82,7 @@ _TOKENS = re.compile(
     + rb")",
     re.DOTALL,
 )
-_START_TAG = re.compile(rb"<([A-Za-z][^\t\n\f\r />]*+)" + _ATTRIBUTES + _TAG_END)
-_RAW_START = re.compile(rb"([A-Za-z][^\t\n\f\r />]*+)" + _ATTRIBUTES + _TAG_END)  # a raw token's start tag
+_START_TAG = re.compile(rb"([A-Za-z][^\t\n\f\r />]*+)" + _ATTRIBUTES + _TAG_END)  # read after its "<"
 _ONE_ATTRIBUTE = re.compile(_ATTRIBUTE)
 
 # What a start tag's name is to the model of the stack (in HTML content; in <svg> and <math>
@@ -176,13 +175,12 @@ _NAMES: dict[bytes, tuple[str, bool, int]] = {}  # a tag name as spelled -> (low
 
 
 def _name(spelled: bytes) -> tuple[str, bool, int]:
-    known = _NAMES.get(spelled)
-    if known is None:
-        closing = spelled.startswith(b"/")
-        name = (spelled[1:] if closing else spelled).lower().decode("utf-8", "replace")
-        known = (name, closing, _kind(name))
-        if len(_NAMES) < 10_000:  # names a page makes up are not remembered for ever
-            _NAMES[spelled] = known
+    """What :data:`_NAMES` does not know yet: worked out, and remembered."""
+    closing = spelled.startswith(b"/")
+    name = (spelled[1:] if closing else spelled).lower().decode("utf-8", "replace")
+    known = (name, closing, _kind(name))
+    if len(_NAMES) < 10_000:  # names a page makes up are not remembered for ever
+        _NAMES[spelled] = known
     return known
 
 
@@ -247,18 +245,16 @@ def _follow(tokens: list[tuple[bytes, bytes, bytes]], stack: _Stack, plan: _Plan
 def _open_in(stack: _Stack, plan: _Plan, name: str, kind: int, where: int) -> None:
     """A start tag inside <svg> or <math> content, or in HTML content within it."""
     content = stack.contents[-1][1]
-    if content != _HTML and (name not in _BREAKOUT or content == _UNSURE):
-        if name in _BREAKOUT or not _open(stack, plan, name, _ORDINARY, where):
-            pass  # in unsure content a breakout tag is read as HTML below (and may not open anything)
-        else:
+    if content != _HTML and name not in _BREAKOUT:  # a foreign element: whatever its name, it nests
+        if _open(stack, plan, name, _ORDINARY, where):
             if name in _HTML_INSIDE:
                 stack.contents.append((len(stack.names) - 1, _HTML))
             elif name in ("font", "annotation-xml"):  # HTML or not, depending on attributes
                 stack.contents.append((len(stack.names) - 1, _UNSURE))
-            return
-    elif content == _IN_FOREIGN:  # a breakout: the foreign content ends, the tag is HTML
+        return
+    if content == _IN_FOREIGN:  # a breakout: the foreign content ends, the tag is HTML
         stack.close_to(stack.contents[-1][0])
-    if kind:
+    if kind:  # in unsure content a breakout tag is read as HTML, the foreign content kept open
         _open(stack, plan, name, kind, where)
 
 
@@ -322,10 +318,9 @@ def _raw(raw: bytes, stack: _Stack, plan: _Plan, where: int, honour_end_tags: bo
         start = raw.find(b">") + 1  # in HTML content a bogus comment, up to the first ">"
         text = raw[start:] if start else b""
     else:
-        stack.elements += 1
-        tag = _RAW_START.match(raw)
+        tag = _START_TAG.match(raw)
         assert tag is not None
-        if tag.end() > 2 * MAX_ATTRIBUTES and len(_ONE_ATTRIBUTE.findall(raw, tag.end(1), tag.end())) > MAX_ATTRIBUTES:
+        if tag.end() > 2 * MAX_ATTRIBUTES and len(_attributes(raw, tag)) > MAX_ATTRIBUTES:
             plan.trims.add(where)
         if content == _HTML:
             return
@@ -362,13 +357,18 @@ def _edited(data: bytes, plan: _Plan) -> bytes:
 def _trimmed(data: bytes, start: int) -> tuple[bytes, int] | None:
     """The start tag at ``start`` cut after its first :data:`MAX_ATTRIBUTES` attributes, and where the
     tag ended; None if it has no more."""
-    tag = _START_TAG.match(data, start)
+    tag = _START_TAG.match(data, start + 1)
     assert tag is not None
-    attributes = list(_ONE_ATTRIBUTE.finditer(data, tag.end(1), tag.end()))
+    attributes = _attributes(data, tag)
     if len(attributes) <= MAX_ATTRIBUTES:
         return None
     closing = b"/>" if data[tag.end() - 2:tag.end()] == b"/>" else b">"
     return data[start:attributes[MAX_ATTRIBUTES - 1].end()] + closing, tag.end()
+
+
+def _attributes(data: bytes, tag: re.Match[bytes]) -> list[re.Match[bytes]]:
+    """The attributes of the start tag :data:`_START_TAG` matched."""
+    return list(_ONE_ATTRIBUTE.finditer(data, tag.end(1), tag.end()))
 
 
 def _utf8(html: str) -> bytes:
@@ -376,16 +376,20 @@ def _utf8(html: str) -> bytes:
     return html.encode("utf-8", "ignore")
 
 
+def _within_caps(data: bytes) -> bytes:
+    """``data`` edited to keep within the caps (see the module's docstring); ``data`` itself when it is."""
+    plan = _plan(data)
+    return _edited(data, plan) if plan else data
+
+
 def flatten_deep_nesting(html: str) -> str:
     """``html`` within the caps: elements that would nest deeper than :data:`MAX_DEPTH` unwrapped (their
     content kept), long attribute lists and over-long pages cut. ``html`` itself when within them."""
     data = _utf8(html)
-    plan = _plan(data)
-    return _edited(data, plan).decode("utf-8") if plan else html
+    capped = _within_caps(data)
+    return html if capped is data else capped.decode("utf-8")
 
 
 def parse_html(html: str) -> LexborHTMLParser:
-    """The one way the auditor parses HTML: within the caps first (see the module's docstring), then lexbor."""
-    data = _utf8(html)
-    plan = _plan(data)
-    return LexborHTMLParser(_edited(data, plan) if plan else data)
+    """The one way the auditor parses HTML: within the caps first, then lexbor."""
+    return LexborHTMLParser(_within_caps(_utf8(html)))
