@@ -198,7 +198,7 @@ def _follow(tokens: list[tuple[bytes, bytes, bytes]], stack: _Stack, plan: _Plan
 
     The common tokens (an ordinary start tag in HTML content, an end tag closing the element on top)
     are handled in the loop itself; the rest in the functions it calls."""
-    names = stack.names
+    names, contents, pending = stack.names, stack.contents, stack.pending  # changed in place only
     known = _NAMES
     count_elements = len(tokens) > MAX_ELEMENTS - stack.elements
     if not count_elements:
@@ -212,11 +212,11 @@ def _follow(tokens: list[tuple[bytes, bytes, bytes]], stack: _Stack, plan: _Plan
         if closing:
             if not honour_end_tags:
                 continue
-            if names and names[-1] == name and kind != _FORMATTING and not stack.pending:
+            if names and names[-1] == name and kind != _FORMATTING and not pending:
                 names.pop()
-                if stack.contents and stack.contents[-1][0] >= len(names):
-                    stack.contents.pop()
-            elif kind != _UNCOUNTED or stack.contents:
+                if contents and contents[-1][0] >= len(names):
+                    contents.pop()
+            elif kind != _UNCOUNTED or contents:
                 _close(stack, plan, name, kind, index if within is None else within)
             continue
         if count_elements:
@@ -229,11 +229,11 @@ def _follow(tokens: list[tuple[bytes, bytes, bytes]], stack: _Stack, plan: _Plan
                 return
         if more:
             if more == b"/":  # closes itself: only in <svg> and <math> content does it not open
-                if stack.contents and stack.contents[-1][1] == _IN_FOREIGN:
+                if contents and contents[-1][1] == _IN_FOREIGN:
                     continue
             else:
                 plan.trims.add(index if within is None else within)
-        if stack.contents:
+        if contents:
             _open_in(stack, plan, name, kind, index if within is None else within)
         elif kind:
             if kind < _FORMATTING and len(names) + stack.open_formatting < MAX_DEPTH:
