@@ -32,7 +32,7 @@ from datetime import datetime, timedelta
 from functools import cached_property
 from urllib.parse import urljoin
 
-from selectolax.lexbor import LexborHTMLParser
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from auditor.collect.interstitial import interstitial_of, wall_of
 from auditor.fetch.client import Fetched, Fetcher
@@ -63,6 +63,10 @@ class Priority(enum.IntEnum):
 FUTURE_TOLERANCE = timedelta(days=1)
 
 
+GENERATOR = 'meta[name="generator"]'
+REL_LINKS = "a[rel][href], link[rel][href]"
+
+
 @dataclass(frozen=True)
 class Page:
     """One fetched HTML page of the brand's site, parsed once for every plugin to read."""
@@ -71,10 +75,27 @@ class Page:
     fetched: Fetched
     tree: LexborHTMLParser
     role: str = "home"  # why discovery read it: "home" (a homepage the user gave), "about", "blog"
+    # What each selector found, so plugins asking the same question walk the tree once (shared by role copies).
+    found: dict[str, list[LexborNode]] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def parse(cls, fetched: Fetched, role: str = "home") -> "Page":
         return cls(fetched.final_url, fetched, parse_html(fetched.text()), role)
+
+    def css(self, selector: str) -> list[LexborNode]:
+        """``tree.css(selector)``, run once per page however many plugins ask (do not change the list)."""
+        nodes = self.found.get(selector)
+        if nodes is None:
+            nodes = self.found[selector] = self.tree.css(selector)
+        return nodes
+
+    def generator(self, *, with_content: bool = False) -> LexborNode | None:
+        """The first ``<meta name="generator">`` (with ``with_content``, the first that has a content attribute)."""
+        return next((n for n in self.css(GENERATOR) if not with_content or "content" in n.attributes), None)
+
+    def links_with_rel(self) -> list[LexborNode]:
+        """``link[rel][href]``, read from the one query for ``a[rel][href], link[rel][href]``."""
+        return [n for n in self.css(REL_LINKS) if n.tag == "link"]
 
     @cached_property
     def base_url(self) -> str:

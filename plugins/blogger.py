@@ -62,7 +62,7 @@ class BloggerPlatform(Platform):
     async def discover(self, page: Page, context: Context) -> list[Channel]:
         parts = urlsplit(page.url)
         channel = self.recognise(f"{parts.scheme}://{parts.netloc}/")
-        generator = page.tree.css_first('meta[name="generator"][content]')
+        generator = page.generator(with_content=True)
         is_blogger = generator is not None and (generator.attributes.get("content") or "").lower() == "blogger"
         if channel is None and not is_blogger:
             return []

@@ -32,7 +32,7 @@ from urllib.parse import urljoin, urlsplit
 
 from auditor.parse.feeds import parse_date
 from auditor.fetch.client import Fetched, refusal
-from auditor.plugin import PlatformSpec, Priority, Signal, hookimpl
+from auditor.plugin import GENERATOR, PlatformSpec, Priority, Signal, hookimpl
 from auditor.models import Activity, Channel, Confidence, Evidence, Interaction, Item, Status
 from auditor.plugin import Context, Page, Platform, failed, json_of
 from auditor.plugin import Registry
@@ -109,7 +109,7 @@ class DiscoursePlatform(Platform):
         this site, from the page's first :data:`LINKS_SCANNED` links."""
         here = urlsplit(page.url)
         links: list[str] = []
-        for node in page.tree.css("a[href]")[:LINKS_SCANNED]:
+        for node in page.css("a[href]")[:LINKS_SCANNED]:
             if len(links) >= wanted:
                 break
             url = urljoin(page.base_url, (node.attributes.get("href") or "").strip())
@@ -183,7 +183,7 @@ class DiscoursePlatform(Platform):
 
 def discourse_generator(page: Page) -> str:
     """The generator meta's content when it names Discourse, else ""."""
-    for node in page.tree.css('meta[name="generator"]'):
+    for node in page.css(GENERATOR):
         content = (node.attributes.get("content") or "").strip()
         if content.lower().startswith("discourse"):
             return content

@@ -45,7 +45,7 @@ class HtmlBlogPlatform(Platform):
         if page.tree.css_first(FEED_LINK) is not None:
             return []  # the web plugin reads the declared feed
         host = urlsplit(page.url).netloc
-        for node in page.tree.css("a[href]"):
+        for node in page.css("a[href]"):
             url = urljoin(page.base_url, (node.attributes.get("href") or "").strip()).split("#", 1)[0]
             parts = urlsplit(url)
             if parts.netloc != host or not BLOG_PATH.match(parts.path) or parts.query or refusal(url):

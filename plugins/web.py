@@ -97,7 +97,7 @@ def moved_site(fetched: Fetched) -> bool:
 def declared_feeds(page: Page) -> list[Channel]:
     """Feeds a page declares with ``<link rel="alternate" type="…">``, comment feeds left out."""
     channels: dict[str, Channel] = {}
-    for node in page.tree.css("link[rel][href]"):
+    for node in page.links_with_rel():
         rel = (node.attributes.get("rel") or "").lower().split()
         kind = (node.attributes.get("type") or "").split(";")[0].strip().lower()
         if "alternate" not in rel or kind not in FEED_TYPES:
@@ -115,7 +115,7 @@ def declared_feeds(page: Page) -> list[Channel]:
 
 def software_of(page: Page) -> tuple[str, str] | None:
     """The blogging software a page reveals (a key of :data:`PLATFORM_FEEDS`) and how it revealed it."""
-    generator = page.tree.css_first('meta[name="generator"][content]')
+    generator = page.generator(with_content=True)
     content = (generator.attributes.get("content") or "").strip() if generator is not None else ""
     for key in ("ghost", "wordpress", "blogger"):
         if content.lower().startswith(key):

@@ -102,7 +102,7 @@ class WordPressPlatform(Platform):
             if target:
                 api, how = urljoin(page.url, target), f'Link header rel="{API_REL}"'
         if not api:
-            generator = page.tree.css_first('meta[name="generator"][content]')
+            generator = page.generator(with_content=True)
             if generator is None or not (generator.attributes.get("content") or "").startswith("WordPress"):
                 return []
             parts = urlsplit(page.url)

@@ -309,7 +309,7 @@ class _Run:
         parts = urlsplit(page.url)
         origin = f"{parts.scheme}://{parts.netloc}"
         declared = list(await self.context.fetcher.robots_sitemaps(origin))
-        generator = (page.tree.css_first('meta[name="generator"]') or None)
+        generator = page.generator()
         wordpress = generator is not None and "wordpress" in (generator.attributes.get("content") or "").lower()
         defaults = ["/wp-sitemap.xml", "/sitemap_index.xml"] if wordpress else ["/sitemap.xml", "/sitemap_index.xml"]
         candidates = declared or [origin + path for path in defaults]

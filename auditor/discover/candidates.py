@@ -30,7 +30,7 @@ from selectolax.lexbor import LexborNode
 from auditor.fetch.client import refusal
 from auditor.models import Confidence, Evidence
 from auditor.parse import jsonld
-from auditor.plugin import Page
+from auditor.plugin import REL_LINKS, Page
 from auditor.urls import clean_url
 
 MAX_ANCHORS = 5000
@@ -142,7 +142,7 @@ def _x_url(content: str, page: Page) -> str | None:
 # -- rel=me ------------------------------------------------------------------------------
 def _rel_me_candidates(page: Page) -> list[Candidate]:
     found: list[Candidate] = []
-    for node in page.tree.css("a[rel][href], link[rel][href]"):
+    for node in page.css(REL_LINKS):
         if "me" not in (node.attributes.get("rel") or "").lower().split():
             continue
         href = node.attributes.get("href") or ""
@@ -185,7 +185,7 @@ def _anchor_candidates(page: Page, role: str, notes: list[str]) -> tuple[list[Ca
     seen: set[tuple[str, str]] = set()
     resolved: dict[str, str | None] = {}  # href as written → its URL, so a repeated href is resolved once
     distinct = 0
-    for looked, node in enumerate(page.tree.css("a[href]")):
+    for looked, node in enumerate(page.css("a[href]")):
         if looked == MAX_LINKS_READ:
             notes.append(f"{page.url}: more than {MAX_LINKS_READ:,} links; the rest were not read")
             break

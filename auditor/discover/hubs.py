@@ -20,7 +20,7 @@ def hub_candidates(page: Page, confidence: Confidence, vendor: str) -> list[Cand
     """The channel candidates a hub page links, each with the hub as its evidence."""
     found: list[Candidate] = []
     seen: set[str] = set()
-    for node in page.tree.css("a[href]"):
+    for node in page.css("a[href]"):
         if len(seen) >= MAX_HUB_LINKS:
             break
         href = node.attributes.get("href") or ""

@@ -546,7 +546,8 @@ class Fetcher:
         if declared.isdigit() and int(declared) > limit:
             raise _Failure("too_large", f"{response.url} declares {int(declared):,} bytes; the cap is {limit:,}",
                            transient=False)
-        body = bytearray()
+        parts: list[bytes] = []  # joined once at the end: a bytearray grown chunk by chunk is copied again
+        size = 0
         try:
             decoder = _BoundedDecoder.for_encoding(response.headers.get("content-encoding", ""))
         except ValueError as exc:  # layers we will not unwrap
@@ -559,18 +560,19 @@ class Fetcher:
         async for chunk in chunks:
             if decoder is not None:
                 try:
-                    chunk = decoder.decode(chunk, limit + 1 - len(body))
+                    chunk = decoder.decode(chunk, limit + 1 - size)
                 except zlib.error as exc:
                     raise _Failure("protocol", f"{response.url} sent a body that does not decompress: {exc}",
                                    transient=False) from exc
                 except _LayerTooLarge as exc:
                     raise _Failure("too_large", f"{response.url} sent more than {limit:,} bytes (the cap) in {exc}; "
                                    "stopped reading", transient=False) from exc
-            body += chunk
-            if len(body) > limit:
+            parts.append(chunk)
+            size += len(chunk)
+            if size > limit:
                 raise _Failure("too_large", f"{response.url} sent more than {limit:,} bytes (the cap); stopped reading",
                                transient=False)
-        return bytes(body)
+        return b"".join(parts)
 
     def _slot(self, url: str) -> _HostSlot:
         key = _slot_key(url)
