@@ -7,8 +7,9 @@ Brands files:
   TOML file with that brand's rule configuration, relative to the brands file);
 * TOML: ``[[brand]]`` tables with the same keys (``channels``/``handles`` as arrays).
 
-Results are not kept: :func:`audit_many` yields each finished Audit and drops it, so memory
-does not grow with the number of brands; :func:`run_batch` drives it for the CLI.
+Results are not kept: :func:`audit_many` yields each finished Audit and drops it, and gives the
+C heap's free pages back every hundred brands (:mod:`auditor.heap`), so memory does not grow with
+the number of brands; :func:`run_batch` drives it for the CLI.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from auditor import heap
 from auditor.archive import install
 from auditor.audit import audit_async
 from auditor.collect import channel_deadline
@@ -187,8 +189,12 @@ async def audit_many(
 
     runner = asyncio.create_task(run_workers())
     try:
+        handed = 0
         while (item := await results.get()) is not None:
             yield item
+            handed += 1
+            if handed % heap.RELEASE_EVERY == 0:  # memory stays flat however many brands follow
+                heap.release_free_memory()
     finally:
         if not runner.done():
             runner.cancel()
