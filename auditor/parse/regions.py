@@ -32,6 +32,11 @@ PAGE, POST, HEADER, FOOTER, SIDEBAR, COMMENT = "page", "post", "header", "footer
 _RANK = {PAGE: 0, POST: 1, HEADER: 2, FOOTER: 2, SIDEBAR: 3, COMMENT: 4}
 SKIP_TAGS = frozenset({"script", "style", "noscript", "template", "svg", "head", "iframe", "select", "textarea"})
 DATE_ELEMENT_TAGS = frozenset({"time", "abbr"})
+# What the class and id words of the pages read so far say, for this many distinct words (or class
+# and id pairs) per question: the 414 pages of the dates dev set have at most 6,600, and the six caches
+# hold about 160 bytes an entry, so a process that reads many brands' blogs keeps at most about 8 MB
+# for them (65,536 entries each came to about 60 MB, reached after some thousands of real pages).
+_WORDS_REMEMBERED = 8192
 
 # Class and id words are matched whole, and split at "-" and "_" into parts: "sidebar-left" and
 # "widget_recent_entries" name a sidebar, "has-sidebar", "no-sidebar", "layoutTwoColumnsRightSidebar"
@@ -67,7 +72,7 @@ _SPLIT = re.compile(r"[-_]+")
 _POST_ID = re.compile(r"post-\d+")  # WordPress marks each post's element with its number: class="post-39370"
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=_WORDS_REMEMBERED)
 def _is_post_id(word: str) -> bool:
     return word.startswith("post-") and _POST_ID.fullmatch(word) is not None
 
@@ -76,7 +81,7 @@ def _parts(word: str) -> list[str]:
     return [part.rstrip("0123456789") for part in _SPLIT.split(word) if part]
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=_WORDS_REMEMBERED)
 def _is_comment_word(word: str) -> bool:
     if _COMMENT_ID.match(word):
         return True
@@ -86,7 +91,7 @@ def _is_comment_word(word: str) -> bool:
     return parts[0] in _COMMENT_PARTS or parts[-1] in _COMMENT_PARTS
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=_WORDS_REMEMBERED)
 def _is_sidebar_word(word: str) -> bool:
     """A class or id word that names a sidebar: its first or last part is a sidebar word ("widget" first only)."""
     if "--" in word:
@@ -146,7 +151,7 @@ def _class_and_id(attributes: dict[str, str | None]) -> tuple[str, str]:
     return attributes.get("class") or "", attributes.get("id") or ""
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=_WORDS_REMEMBERED)
 def _split_words(class_value: str, ident: str) -> tuple[str, ...]:
     words = class_value.lower().split()
     if ident:
@@ -168,7 +173,7 @@ class _Words:
     dateline: bool  # names a date line ("post-date", "entry-meta"): see :func:`named_dateline`
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=_WORDS_REMEMBERED)
 def _words(class_value: str, ident: str) -> _Words:
     words = _split_words(class_value, ident)
     return _Words(comment=any(map(_is_comment_word, words)), sidebar=any(map(_is_sidebar_word, words)),
@@ -358,7 +363,7 @@ _DATELINE_PARTS = frozenset({"date", "dates", "datum", "time", "published", "pos
 _NOT_DATELINE_PARTS = frozenset({"updated", "modified", "update", "event", "events", "birth", "deadline"})
 
 
-@lru_cache(maxsize=65536)
+@lru_cache(maxsize=_WORDS_REMEMBERED)
 def _is_dateline_word(word: str) -> bool:
     parts = _parts(word)
     return _NOT_DATELINE_PARTS.isdisjoint(parts) and any(
