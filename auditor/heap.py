@@ -4,10 +4,10 @@ Every page a batch reads is a burst of large, short-lived allocations (the body,
 re-encoded bytes, lexbor's tree) between small objects that live on (connections, per-host
 state, the bounded caches). glibc's allocator keeps the pages such bursts free inside its heap
 rather than returning them, so the audit's resident memory climbs with the number of brands read
-even though nothing it holds does: on the full generated mix, 142 MB after 860 brands and 169 MB
-after 3,750, where the Python objects alive stayed about 27 MB. Asking glibc to trim its heap
+even though nothing it holds does: on the full generated mix, 139 MB after 860 brands and 165 MB
+after 3,750, where the Python objects alive stayed about 25 MB. Asking glibc to trim its heap
 (``malloc_trim``, which returns every free page, not only the top of the heap) after every
-:data:`RELEASE_EVERY` brands keeps the peak flat: 135 MB after 900 brands, 136 MB after 3,700.
+:data:`RELEASE_EVERY` brands keeps the peak flat: 130 MB after 920 brands, 133 MB after 3,940.
 
 Elsewhere (macOS, musl, Windows) there is nothing to ask and :func:`release_free_memory` does nothing.
 """
