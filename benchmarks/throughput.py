@@ -28,7 +28,9 @@ milliseconds of CPU per brand; the profiler slows the audit, so that run's ratio
 For each: wall time, requests answered by the proxy and per second, client CPU seconds
 (``time.process_time``) per request, and TLS handshakes per request (the client's TLS sessions
 begun, counted at ``ssl.SSLContext.wrap_bio``, which every connection httpx opens goes through:
-a request on a reused connection costs none); then audit/bare ratios, and the politeness
+a request on a reused connection costs none); then audit/bare ratios (the wall time also against
+the slower of the bare loop and the busiest host's requests times the gap, which no polite client
+can beat), and the politeness
 checks (benchmarks/politeness.py) on the proxy's log of phase 1, with the per-host gap also as the
 client kept it (:class:`SendClock`: when each request's headers left), which no lateness of the
 proxy in reading a request can blur.
@@ -263,6 +265,10 @@ def run(brands_count: int, concurrency: int, work: Path, *, nogap: bool = True, 
     figures["best_bare_wall"] = best_bare.wall
     print(f"  audit / bare wall time, the bare loop at its own best {best_bare.name.removeprefix('bare httpx ')}: "
           f"{audit_phase.wall / best_bare.wall:.2f}")
+    polite = max(bare_phase.wall, floor)  # the least a client keeping the gap could take
+    figures["polite_floor_ratio"] = audit_phase.wall / polite
+    print(f"  audit / the slower of the bare loop and the gap floor ({polite:.1f} s): {audit_phase.wall / polite:.2f}"
+          " (what politeness cannot explain)")
     if nogap:
         figures["nogap_wall"] = phases[1].wall
         print(f"  audit min_gap=0 / bare wall time: {phases[1].wall / bare_phase.wall:.2f}")
