@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ssl
+
 import httpx
 from conftest import FIXTURE_WEB
 
@@ -39,3 +41,48 @@ def test_clients_reach_it_only_through_the_standard_proxy_variables(fixture_inte
         response = client.get("https://acme.example/robots.txt")
     assert response.status_code == 200 and "Sitemap:" in response.text
     assert fixture_internet.log[-1].host == "acme.example"
+
+
+def _web_with(tmp_path, files: dict[str, str]):
+    from auditor.fixtures.fixtureweb import FixtureInternet
+
+    for name, text in files.items():
+        path = tmp_path / "h2.example" / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return FixtureInternet(tmp_path, http2=True)
+
+
+def _get_all(web, paths: list[str], *, http2: bool = True) -> list[httpx.Response]:
+    with httpx.Client(http2=http2, proxy=web.proxy_url, verify=ssl.create_default_context(cafile=web.ca_file)) as client:
+        return [client.get(f"https://h2.example{path}") for path in paths]
+
+
+def test_with_http2_offered_a_client_that_speaks_it_sends_its_requests_as_streams_of_one_connection(tmp_path):
+    with _web_with(tmp_path, {"index.html": "<p>home</p>", "feed.xml": "<rss/>"}) as web:
+        answers = _get_all(web, ["/", "/feed.xml", "/missing"])
+        assert [(a.http_version, a.status_code) for a in answers] == [("HTTP/2", 200), ("HTTP/2", 200), ("HTTP/2", 404)]
+        assert answers[0].text == "<p>home</p>" and answers[1].headers["content-type"] == "application/xml"
+        assert [(e.target, e.completed) for e in web.log] == [("/", True), ("/feed.xml", True), ("/missing", True)]
+        assert len(web.tunnels) == 1
+
+
+def test_http2_bodies_wider_than_the_flow_control_window_arrive_whole_and_compressed_ones_inflate(tmp_path):
+    repeated = "HTTP/1.1 200 OK\nContent-Type: text/plain\nX-Fixture-Body-Repeat: 1000000\n\nhead\nabc\n"
+    zipped = "HTTP/1.1 200 OK\nContent-Type: text/plain\nX-Fixture-Gzip: true\nX-Fixture-Body-Repeat: 200000\n\nz\n"
+    with _web_with(tmp_path, {"big.http": repeated, "zipped.http": zipped}) as web:
+        big, small = _get_all(web, ["/big", "/zipped"])
+    assert big.http_version == "HTTP/2" and len(big.content) == 1_000_000 and big.content.startswith(b"head\nabcabc")
+    assert "transfer-encoding" not in big.headers  # HTTP/2 has no hop-by-hop headers
+    assert small.headers["content-encoding"] == "gzip" and small.content == b"z" * 200_000
+
+
+def test_without_http2_offered_the_tunnel_speaks_http1_even_to_a_client_that_could_do_both(tmp_path):
+    (tmp_path / "h1.example").mkdir()
+    (tmp_path / "h1.example" / "index.html").write_text("<p>one</p>")
+    from auditor.fixtures.fixtureweb import FixtureInternet
+
+    with FixtureInternet(tmp_path) as web:
+        with httpx.Client(http2=True, proxy=web.proxy_url, verify=ssl.create_default_context(cafile=web.ca_file)) as client:
+            answer = client.get("https://h1.example/")
+    assert (answer.http_version, answer.text) == ("HTTP/1.1", "<p>one</p>")
