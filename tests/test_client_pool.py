@@ -205,3 +205,29 @@ def test_a_brands_requests_to_one_host_share_one_tls_handshake(fixture_internet)
     finally:
         ssl.SSLContext.wrap_bio = original
     assert sessions == [b"pages.example"]
+
+
+def test_where_the_server_offers_http2_a_hosts_requests_in_flight_together_share_one_connection(tmp_path, monkeypatch):
+    """Through a fixture proxy that offers HTTP/2: the first page opens the connection, then four more
+    pages of the host go out at once (per-host limit 4) as streams of it, each answered and logged."""
+    from auditor.fixtures.fixtureweb import FixtureInternet
+
+    (tmp_path / "pages.example").mkdir()
+    for i in range(5):
+        (tmp_path / "pages.example" / f"p{i}.html").write_text(f"<p>page {i}</p>")
+    settings = FetchSettings(min_gap=0.0, respect_robots=False, per_host=4)
+    with FixtureInternet(tmp_path, http2=True) as web:
+        for key, value in web.env().items():
+            monkeypatch.setenv(key, value)
+
+        async def main() -> list[int | None]:
+            async with make_client(settings) as client:
+                fetcher = Fetcher(client, settings)
+                first = await fetcher.get("https://pages.example/p0")
+                rest = await asyncio.gather(*(fetcher.get(f"https://pages.example/p{i}") for i in range(1, 5)))
+                return [f.status for f in (first, *rest)]
+
+        statuses = asyncio.run(main())
+        assert statuses == [200] * 5
+        assert [t.host for t in web.tunnels] == ["pages.example"]  # one connection carried all five
+        assert sorted(e.target for e in web.log if e.completed) == [f"/p{i}" for i in range(5)]

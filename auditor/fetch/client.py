@@ -231,6 +231,9 @@ class _HostSlot:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # held by the request whose headers are leaving
     dead: tuple[str, str] | None = None  # (kind, reason) of a final connect or TLS failure
     dead_until: float = 0.0  # when that verdict lapses and the host may be tried again
+    # True once the host is seen to speak HTTP/1.1 (or its transport reports no headers leaving): each
+    # request takes its turn as its headers start; until then, before it enters the pool (HTTP/2).
+    turn_at_headers: bool = False
 
 
 @dataclass
@@ -239,6 +242,16 @@ class _Departure:
 
     slot: _HostSlot
     holding: bool = False
+    tunnelling: bool = False  # the proxy's CONNECT is sending its headers (not a request to the host)
+    reported: bool = False  # the transport told when this request's headers left
+
+    async def take_turn(self, sleep: Callable[[float], Awaitable[None]]) -> None:
+        """Hold the host until these headers are out, one gap after the previous request's."""
+        await self.slot.lock.acquire()
+        self.holding = True
+        wait = self.slot.last_sent + self.slot.gap - time.monotonic()
+        if wait > 0:  # the previous request's headers left less than a gap ago
+            await sleep(wait)
 
     def leave(self) -> None:
         """The headers are out (or failed): the next request to the host may go one gap from now."""
@@ -504,9 +517,13 @@ class Fetcher:
             departure = _Departure(slot)
             try:
                 async with asyncio.timeout(self.settings.total_timeout):
+                    if not slot.turn_at_headers:  # HTTP/2, or not known yet: the turn comes before the pool
+                        await departure.take_turn(self._sleep)
                     async with self.client.stream("GET", url, headers=headers,
                                                   extensions={"trace": self._send_pacer(departure)}) as response:
                         body = await self._read_capped(response)
+                    if not departure.reported:  # a transport that says nothing of headers: nothing to wait for there
+                        slot.turn_at_headers = True
             except TimeoutError as exc:
                 raise _Failure("timeout", f"no complete answer from {url} within {self.settings.total_timeout:g} s",
                                transient=True) from exc
@@ -594,21 +611,32 @@ class Fetcher:
         takes the host's lock and waits until one gap has passed since the previous request's
         headers were written (the lock is held until its own are). A proxy's ``CONNECT`` is not
         a request to the host and is not held.
+
+        That wait happens here, as the headers start, only on a host known to speak HTTP/1.1,
+        where each request has its connection to itself. On HTTP/2 every request to the host is
+        a stream of one connection, and httpcore numbers a stream before its headers start: a
+        request held at that point would let the next one take the same number and fail. So until
+        a host is seen to speak HTTP/1.1 the turn is taken before the request enters the pool
+        (:meth:`_Departure.take_turn`), and this hook only ends it.
         """
         slot = departure.slot
 
         async def trace(event: str, info: dict[str, Any]) -> None:
-            if ".send_request_headers." not in event or getattr(info.get("request"), "method", b"") == b"CONNECT":
+            if ".send_request_headers." not in event:
                 return
-            if not event.endswith(".started"):  # .complete or .failed
+            started = event.endswith(".started")
+            if started and getattr(info.get("request"), "method", b"") == b"CONNECT":
+                departure.tunnelling = True  # its .complete (which names no request) is the tunnel's too
+                return
+            if departure.tunnelling:
+                departure.tunnelling = False
+                return
+            departure.reported = True
+            slot.turn_at_headers = event.startswith("http11.")
+            if not started:  # .complete or .failed
                 departure.leave()
-                return
-            departure.leave()  # never held twice, should a transport start the same headers again
-            await slot.lock.acquire()
-            departure.holding = True
-            wait = slot.last_sent + slot.gap - time.monotonic()
-            if wait > 0:  # the previous request left late, or opening this connection was quick
-                await self._sleep(wait)
+            elif not departure.holding:  # HTTP/1.1 (or a transport starting the same headers again)
+                await departure.take_turn(self._sleep)
 
         return trace
 
