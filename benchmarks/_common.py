@@ -24,11 +24,12 @@ class LogEntry:
 
 
 class ProxyProcess:
-    """``benchmarks/_proxy.py`` as a child process; ``env`` routes httpx through it."""
+    """``benchmarks/_proxy.py`` as a child process (offering HTTP/2 with ``http2``); ``env`` routes httpx through it."""
 
-    def __init__(self, root: Path, log_path: Path) -> None:
+    def __init__(self, root: Path, log_path: Path, *, http2: bool = False) -> None:
         self.log_path = log_path
-        self.process = subprocess.Popen([sys.executable, str(HERE / "_proxy.py"), str(root), str(log_path)],
+        self.process = subprocess.Popen([sys.executable, str(HERE / "_proxy.py"), str(root), str(log_path),
+                                         *(["--http2"] if http2 else [])],
                                         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         assert self.process.stdout is not None
         info = json.loads(self.process.stdout.readline())

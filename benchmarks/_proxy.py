@@ -1,8 +1,9 @@
 """The fixture internet in its own process, so the benchmarked client's CPU is its own.
 
-    python benchmarks/_proxy.py ROOT LOG.jsonl
+    python benchmarks/_proxy.py ROOT LOG.jsonl [--http2]
 
-starts :class:`auditor.fixtures.fixtureweb.FixtureInternet` on ``ROOT``, prints one JSON line
+starts :class:`auditor.fixtures.fixtureweb.FixtureInternet` on ``ROOT`` (offering HTTP/2 in its
+tunnels with ``--http2``), prints one JSON line
 ``{"proxy": URL, "ca_file": PATH, "pid": PID}`` and serves until killed. Its request log is
 written as JSON Lines (host, method, target, status, started, finished, completed; times are
 ``time.monotonic()``, the system-wide monotonic clock, so they compare with the client's):
@@ -54,7 +55,7 @@ def dump(web: FixtureInternet, path: Path) -> int:
 
 def main() -> None:
     root, log_path = Path(sys.argv[1]), Path(sys.argv[2])
-    web = FixtureInternet(root).start()
+    web = FixtureInternet(root, http2="--http2" in sys.argv[3:]).start()
     watcher = web.submit(watch_lag())
     done = threading.Event()
 

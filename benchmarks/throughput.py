@@ -1,6 +1,7 @@
 """Benchmark: a batch audit through the fixture internet, against a bare httpx loop over the same URLs.
 
-    python benchmarks/throughput.py [--brands 1000] [--concurrency 32] [--mix full|real] [--keep DIR] [--profile FILE]
+    python benchmarks/throughput.py [--brands 1000] [--concurrency 32] [--mix full|real] [--http2 | --no-http2]
+                                    [--keep DIR] [--profile FILE]
 
 Generates the brands (benchmarks/generate.py), starts the fixture proxy in its own process
 (benchmarks/_proxy.py, so this process's CPU is the client's alone), warms the proxy (one
@@ -19,7 +20,8 @@ request per host, so both timed phases find its certificates made), then in one 
 ``--mix real`` gives every homepage the markup of a real page (``generate.real_pages``: the
 page-dates dataset, ``../shared/datasets/page-dates-dev/pages``, when present, else the bundled
 fixture pages), made inert so the requests are those of the full mix, but parsing costs what a
-real homepage costs.
+real homepage costs; its proxy also offers HTTP/2 (``--no-http2``: HTTP/1.1 only; ``--http2``
+offers it on the full mix too), which the audit's and the bare loop's clients both take.
 
 ``--profile FILE`` runs phase 1 under cProfile on the process-time clock, writes the stats to FILE
 (``python -m pstats FILE``) and prints the auditor's and the plugins' functions that cost most, in
@@ -209,20 +211,21 @@ def print_profile(path: Path, brands: int, top: int = 25) -> None:
 
 
 def run(brands_count: int, concurrency: int, work: Path, *, nogap: bool = True, mix: str = "full",
-        profile: Path | None = None) -> dict[str, float]:
+        profile: Path | None = None, http2: bool | None = None) -> dict[str, float]:
+    http2 = mix == "real" if http2 is None else http2
     generated = time.monotonic()
     source, pages = real_pages() if mix == "real" else ("", [])
     brands = generate(brands_count, work, pages=pages or None)
     root = work / "web"
     print(f"throughput: {brands_count} brands generated in {time.monotonic() - generated:.1f} s; "
-          f"{concurrency} brands audited at a time")
+          f"{concurrency} brands audited at a time; the proxy offers {'HTTP/2 and HTTP/1.1' if http2 else 'HTTP/1.1'}")
     if pages:
         sizes = sorted((root / f"b{i:05d}.example" / "index.html").stat().st_size for i in range(brands_count))
         print(f"  mix real: each homepage carries one of {len(pages)} pages from {source} "
               f"(homepage median {sizes[len(sizes) // 2] / 1024:.0f} KB)")
     settings = FetchSettings()
     hosts = sorted(p.name for p in root.iterdir() if p.is_dir())
-    with ProxyProcess(root, work / "proxy-final.jsonl") as proxy:
+    with ProxyProcess(root, work / "proxy-final.jsonl", http2=http2) as proxy:
         asyncio.run(_bare([f"https://{h}/" for h in hosts], settings, 32))  # warm: certificates made
         with SendClock() as clock:
             audit_phase, audit_log, (fetcher, audited) = _timed(
@@ -299,16 +302,20 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--concurrency", type=int, default=32, help="brands audited at a time")
     parser.add_argument("--keep", type=Path, help="write the tree and the proxy logs here (kept)")
     parser.add_argument("--no-nogap", action="store_true", help="skip the min_gap=0 diagnostic")
+    parser.add_argument("--http2", action=argparse.BooleanOptionalAction, default=None,
+                        help="whether the proxy offers HTTP/2 (default: with --mix real)")
     parser.add_argument("--mix", choices=("full", "real"), default="full",
                         help="real: homepages carry real-size pages (see above)")
     parser.add_argument("--profile", type=Path, help="profile the audit phase (cProfile, process time) into this file")
     args = parser.parse_args(argv)
     profile = args.profile.resolve() if args.profile else None
     if args.keep:
-        run(args.brands, args.concurrency, args.keep, nogap=not args.no_nogap, mix=args.mix, profile=profile)
+        run(args.brands, args.concurrency, args.keep, nogap=not args.no_nogap, mix=args.mix, profile=profile,
+            http2=args.http2)
         return
     with tempfile.TemporaryDirectory(prefix="auditor-bench-") as work:
-        run(args.brands, args.concurrency, Path(work), nogap=not args.no_nogap, mix=args.mix, profile=profile)
+        run(args.brands, args.concurrency, Path(work), nogap=not args.no_nogap, mix=args.mix, profile=profile,
+            http2=args.http2)
 
 
 if __name__ == "__main__":
