@@ -74,3 +74,21 @@ def test_opening_a_tunnel_through_a_proxy_does_not_cost_a_gap(fixture_internet):
 
     asyncio.run(main())
     assert not [w for w in waits if w > 0.5], waits  # no host gap was waited for either first request
+
+
+def test_on_http2_requests_in_flight_together_still_arrive_a_gap_apart(monkeypatch):
+    """Where the server offers HTTP/2 the host's requests are streams of one connection: each still
+    waits its turn, a gap after the previous one's headers, and every one is answered."""
+    from conftest import FIXTURE_WEB
+
+    from auditor.fixtures.fixtureweb import FixtureInternet
+
+    with FixtureInternet(FIXTURE_WEB, http2=True) as web:
+        for key, value in web.env().items():
+            monkeypatch.setenv(key, value)
+        since = time.monotonic()
+        fetch_all([f"https://{HOST}/p{i}" for i in range(6)], FetchSettings(min_gap=GAP, respect_robots=False))
+        seen = arrivals(web, since)
+        assert len(seen) == 6 and all(entry.completed for entry in web.log)
+        assert min(b - a for a, b in zip(seen, seen[1:])) >= GAP - 0.01
+        assert len(web.tunnels) == 1
