@@ -32,8 +32,9 @@ For each: wall time, requests answered by the proxy and per second, client CPU s
 begun, counted at ``ssl.SSLContext.wrap_bio``, which every connection httpx opens goes through:
 a request on a reused connection costs none); then audit/bare ratios (the wall time also against
 the slower of the bare loop and the busiest host's requests times the gap, which no polite client
-can beat), and the politeness
-checks (benchmarks/politeness.py) on the proxy's log of phase 1, with the per-host gap also as the
+can beat); the hosts the audit could not reach (the generated "Blog" links to hosts that do not
+exist), the attempts sent to them and the requests the fetcher failed at once, knowing the host
+dead; and the politeness checks (benchmarks/politeness.py) on the proxy's log of phase 1, with the per-host gap also as the
 client kept it (:class:`SendClock`: when each request's headers left), which no lateness of the
 proxy in reading a request can blur.
 """
@@ -51,6 +52,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -63,6 +65,7 @@ from auditor.audit import AuditOptions  # noqa: E402
 from auditor.batch import audit_many, read_brands  # noqa: E402
 from auditor.fetch import client as fetch_client  # noqa: E402
 from auditor.fetch.client import Fetcher, FetchSettings, make_client  # noqa: E402
+from auditor.models import RequestRecord  # noqa: E402
 from auditor.plugin import load_registry  # noqa: E402
 
 
@@ -141,6 +144,19 @@ def busiest_host(entries: list[LogEntry]) -> tuple[str, int]:
     """The host the proxy saw most requests for, and how many."""
     counts = Counter(entry.host for entry in entries)
     return counts.most_common(1)[0] if counts else ("", 0)
+
+
+def unreachable(records: list[RequestRecord]) -> tuple[int, int, int]:
+    """(hosts the audit could not reach, attempts sent to them, requests to them failed at once
+    because the fetcher already knew the host dead)."""
+    sent: dict[str, int] = {}
+    remembered = 0
+    for record in records:
+        if record.status is None and record.error.startswith(("cannot reach ", "cannot connect to ")):
+            host = urlsplit(record.url).hostname or ""
+            sent[host] = sent.get(host, 0) + record.attempts
+            remembered += record.attempts == 0
+    return len(sent), sum(sent.values()), remembered
 
 
 def _between(entries: list[LogEntry], start: float, end: float) -> list[LogEntry]:
@@ -279,6 +295,9 @@ def run(brands_count: int, concurrency: int, work: Path, *, nogap: bool = True, 
           " (target <= 1.25)")
     print(f"  TLS handshakes per request: audit {figures['audit_handshakes_per_request']:.2f} (target <= 0.3), "
           f"bare {figures['bare_handshakes_per_request']:.2f}")
+    dead, sent, remembered = unreachable(fetcher.records)
+    print(f"  unreachable hosts: {dead}; attempts sent to them {sent} (target: one each), {remembered} more requests "
+          "to them failed at once, the host already known dead")
     print(f"politeness (proxy log of the audit phase, {len(audit_log)} requests):")
     checks = politeness.check(audit_log, root, settings, lags=politeness.read_lags(work / "proxy-audit.jsonl"))
     for item in checks:
