@@ -485,3 +485,20 @@ def test_per_host_state_stays_bounded_over_many_hosts(monkeypatch):
     results, fetcher = run(lambda r: httpx.Response(200), urls, FetchSettings(min_gap=0.0))
     assert all(r.ok for r in results)
     assert len(fetcher._slots) <= 10 and len(fetcher._robots) <= 10  # never all 40; a busy oldest host lingers
+
+
+def test_an_answer_from_the_http_cache_says_nothing_of_how_the_hosts_connections_speak():
+    """A transport that never reports its headers leaving (a test's, a replay) lets each request take its
+    host's turn as it is sent; an answer from the HTTP cache left nothing, so the host keeps taking turns
+    before the pool, as HTTP/2 needs, until a real exchange says otherwise."""
+    from types import SimpleNamespace
+
+    def cached(request: httpx.Request) -> httpx.Response:
+        hit = request.url.host == "cached.example"
+        return httpx.Response(200, text="ok", extensions={"caching": SimpleNamespace(from_cache=hit)})
+
+    results, fetcher = run(cached, ["https://cached.example/", "https://plain.example/"],
+                           FetchSettings(min_gap=0.0, respect_robots=False))
+    assert all(r.ok for r in results)
+    turns = {host: slot.turn_at_headers for host, slot in fetcher._slots.items()}
+    assert turns == {"cached.example": False, "plain.example": True}
