@@ -19,7 +19,7 @@ import functools
 import platform
 from collections.abc import Callable
 
-RELEASE_EVERY = 100  # brands audited between two trims (a trim took about 1 ms, 8 ms at most, in a 4,000-brand batch)
+RELEASE_EVERY = 100  # brands between two trims (one took about 1 ms, 8 ms at most, in a 4,000-brand batch)
 
 
 @functools.cache

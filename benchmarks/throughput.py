@@ -34,15 +34,16 @@ a request on a reused connection costs none); then audit/bare ratios (the wall t
 the slower of the bare loop and the busiest host's requests times the gap, which no polite client
 can beat); the hosts the audit could not reach (the generated "Blog" links to hosts that do not
 exist), the attempts sent to them and the requests the fetcher failed at once, knowing the host
-dead; and the politeness checks (benchmarks/politeness.py) on the proxy's log of phase 1, with the per-host gap also as the
-client kept it (:class:`SendClock`: when each request's headers left), which no lateness of the
-proxy in reading a request can blur.
+dead; and the politeness checks (benchmarks/politeness.py) on the proxy's log of phase 1, with
+the per-host gap also as the client kept it (:class:`SendClock`: when each request's headers
+left), which no lateness of the proxy in reading a request can blur.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import cProfile
 import pstats
 import ssl
@@ -52,7 +53,6 @@ import time
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
-from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -67,6 +67,7 @@ from auditor.fetch import client as fetch_client  # noqa: E402
 from auditor.fetch.client import Fetcher, FetchSettings, make_client  # noqa: E402
 from auditor.models import RequestRecord  # noqa: E402
 from auditor.plugin import load_registry  # noqa: E402
+from auditor.urls import host_of  # noqa: E402
 
 
 @dataclass(frozen=True)
@@ -153,7 +154,7 @@ def unreachable(records: list[RequestRecord]) -> tuple[int, int, int]:
     remembered = 0
     for record in records:
         if record.status is None and record.error.startswith(("cannot reach ", "cannot connect to ")):
-            host = urlsplit(record.url).hostname or ""
+            host = host_of(record.url)
             sent[host] = sent.get(host, 0) + record.attempts
             remembered += record.attempts == 0
     return len(sent), sum(sent.values()), remembered
@@ -328,11 +329,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--profile", type=Path, help="profile the audit phase (cProfile, process time) into this file")
     args = parser.parse_args(argv)
     profile = args.profile.resolve() if args.profile else None
-    if args.keep:
-        run(args.brands, args.concurrency, args.keep, nogap=not args.no_nogap, mix=args.mix, profile=profile,
-            http2=args.http2)
-        return
-    with tempfile.TemporaryDirectory(prefix="auditor-bench-") as work:
+    kept = contextlib.nullcontext(str(args.keep)) if args.keep else None  # --keep: the tree stays
+    with kept or tempfile.TemporaryDirectory(prefix="auditor-bench-") as work:
         run(args.brands, args.concurrency, Path(work), nogap=not args.no_nogap, mix=args.mix, profile=profile,
             http2=args.http2)
 

@@ -53,9 +53,11 @@ def _web_with(tmp_path, files: dict[str, str]):
     return FixtureInternet(tmp_path, http2=True)
 
 
-def _get_all(web, paths: list[str], *, http2: bool = True) -> list[httpx.Response]:
-    with httpx.Client(http2=http2, proxy=web.proxy_url, verify=ssl.create_default_context(cafile=web.ca_file)) as client:
-        return [client.get(f"https://h2.example{path}") for path in paths]
+def _get_all(web, paths: list[str], host: str = "h2.example") -> list[httpx.Response]:
+    """GET ``paths`` one after another with a client that speaks HTTP/2 and HTTP/1.1."""
+    trusted = ssl.create_default_context(cafile=web.ca_file)
+    with httpx.Client(http2=True, proxy=web.proxy_url, verify=trusted) as client:
+        return [client.get(f"https://{host}{path}") for path in paths]
 
 
 def test_with_http2_offered_a_client_that_speaks_it_sends_its_requests_as_streams_of_one_connection(tmp_path):
@@ -83,6 +85,5 @@ def test_without_http2_offered_the_tunnel_speaks_http1_even_to_a_client_that_cou
     from auditor.fixtures.fixtureweb import FixtureInternet
 
     with FixtureInternet(tmp_path) as web:
-        with httpx.Client(http2=True, proxy=web.proxy_url, verify=ssl.create_default_context(cafile=web.ca_file)) as client:
-            answer = client.get("https://h1.example/")
+        [answer] = _get_all(web, ["/"], host="h1.example")
     assert (answer.http_version, answer.text) == ("HTTP/1.1", "<p>one</p>")
