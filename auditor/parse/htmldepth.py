@@ -27,10 +27,19 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborHTMLParser
 
+try:  # the common case in C, where the package was built with a compiler (setup.py)
+    from auditor.parse import _htmlscan
+except ImportError:  # pragma: no cover - the Python model alone
+    _htmlscan = None  # type: ignore[assignment]
+
 MAX_DEPTH = 512
 MAX_ATTRIBUTES = 256  # per element; real pages use a few dozen at most
 MAX_FORMATTING = 64  # formatting elements (<b>, <font>…) left open at once
 MAX_ELEMENTS = 200_000  # start tags read from one page; real pages have a few thousand
+# Raw text read as markup (in <svg> and <math>, or after a CDATA section's first ">" in HTML) within raw
+# text read so: real pages go two deep at most. Deeper, the outermost is dropped (each level is one more
+# scan of what follows it).
+MAX_RAW_NESTING = 8
 # How far down the stack an end tag is looked for. Further down, the model keeps the element open
 # (the parser may close it: the model only ever counts more than the parser holds).
 _REACH = 16
@@ -122,6 +131,10 @@ _BREAKOUT = frozenset({
 })
 # Inside these, <svg> and <math> content is HTML again; in "annotation-xml" only with an attribute.
 _HTML_INSIDE = frozenset({"foreignobject", "desc", "title", "mi", "mo", "mn", "ms", "mtext"})
+# Inside these the content is HTML or not, depending on attributes.
+_UNSURE_INSIDE = frozenset({"font", "annotation-xml"})
+# In <svg> and <math>, the text of this raw-text element is HTML.
+_TEXT_IS_HTML = "title"
 
 _HTML, _IN_FOREIGN, _UNSURE = 0, 1, 2  # what content the parser is in: the model's "unsure" is either
 
@@ -187,14 +200,15 @@ def _name(spelled: bytes) -> tuple[str, bool, int]:
 def _plan(data: bytes) -> _Plan:
     """Which edits keep ``data`` within the caps (see the module's docstring)."""
     plan = _Plan()
-    _follow(_TOKENS.findall(data), _Stack(), plan, None, honour_end_tags=True)
+    _follow(_TOKENS.findall(data), _Stack(), plan, None, honour_end_tags=True, nesting=0)
     return plan
 
 
 def _follow(tokens: list[tuple[bytes, bytes, bytes]], stack: _Stack, plan: _Plan, within: int | None,
-            honour_end_tags: bool) -> None:
+            honour_end_tags: bool, nesting: int) -> None:
     """Run the model over ``tokens``. ``within`` is the index of the raw-text token whose text these
-    tokens are (read as markup because the parser reads it so there); an edit inside it drops it whole.
+    tokens are (read as markup because the parser reads it so there), ``nesting`` how many raw texts
+    deep they are; an edit inside it drops it whole.
 
     The common tokens (an ordinary start tag in HTML content, an end tag closing the element on top)
     are handled in the loop itself; the rest in the functions it calls."""
@@ -206,7 +220,7 @@ def _follow(tokens: list[tuple[bytes, bytes, bytes]], stack: _Stack, plan: _Plan
     for index, (spelled, more, raw) in enumerate(tokens):
         if not spelled:
             if raw:
-                _raw(raw, stack, plan, index if within is None else within, honour_end_tags)
+                _raw(raw, stack, plan, index if within is None else within, honour_end_tags, nesting)
             continue  # a comment, a doctype
         name, closing, kind = known.get(spelled) or _name(spelled)
         if closing:
@@ -249,7 +263,7 @@ def _open_in(stack: _Stack, plan: _Plan, name: str, kind: int, where: int) -> No
         if _open(stack, plan, name, _ORDINARY, where):
             if name in _HTML_INSIDE:
                 stack.contents.append((len(stack.names) - 1, _HTML))
-            elif name in ("font", "annotation-xml"):  # HTML or not, depending on attributes
+            elif name in _UNSURE_INSIDE:
                 stack.contents.append((len(stack.names) - 1, _UNSURE))
         return
     if content == _IN_FOREIGN:  # a breakout: the foreign content ends, the tag is HTML
@@ -308,7 +322,7 @@ def _open_height(stack: _Stack, name: str, kind: int) -> int | None:
     return None
 
 
-def _raw(raw: bytes, stack: _Stack, plan: _Plan, where: int, honour_end_tags: bool) -> None:
+def _raw(raw: bytes, stack: _Stack, plan: _Plan, where: int, honour_end_tags: bool, nesting: int) -> None:
     """A raw-text element or a CDATA section: hidden from the parser's tree builder in HTML content;
     in <svg> or <math> an element whose text is markup, and CDATA there is hidden."""
     content = stack.content()
@@ -325,11 +339,15 @@ def _raw(raw: bytes, stack: _Stack, plan: _Plan, where: int, honour_end_tags: bo
         if content == _HTML:
             return
         name = tag.group(1).lower().decode("utf-8", "replace")
-        if _open(stack, plan, name, _ORDINARY, where) and name == "title":
+        if _open(stack, plan, name, _ORDINARY, where) and name == _TEXT_IS_HTML:
             stack.contents.append((len(stack.names) - 1, _HTML))
         text = raw[tag.end():]
-    if b"<" in text:
-        _follow(_TOKENS.findall(text), stack, plan, where, honour_end_tags and content != _UNSURE)
+    if b"<" not in text:
+        return
+    if nesting >= MAX_RAW_NESTING:
+        plan.drops.add(where)
+        return
+    _follow(_TOKENS.findall(text), stack, plan, where, honour_end_tags and content != _UNSURE, nesting + 1)
 
 
 def _edited(data: bytes, plan: _Plan) -> bytes:
@@ -376,10 +394,32 @@ def _utf8(html: str) -> bytes:
     return html.encode("utf-8", "ignore")
 
 
+def _scanned_within_caps(data: bytes) -> bool | None:
+    """What :mod:`auditor.parse._htmlscan` says of ``data``: True when the model would make no edit,
+    False when it would, None when it cannot tell or is not built."""
+    if _htmlscan is None:
+        return None
+    return _htmlscan.within_caps(data, MAX_DEPTH, MAX_ATTRIBUTES, MAX_FORMATTING, MAX_ELEMENTS, _REACH,
+                                 MAX_RAW_NESTING)
+
+
 def _within_caps(data: bytes) -> bytes:
     """``data`` edited to keep within the caps (see the module's docstring); ``data`` itself when it is."""
+    if _scanned_within_caps(data):
+        return data
     plan = _plan(data)
     return _edited(data, plan) if plan else data
+
+
+def _scanner_names() -> dict[str, tuple[int, int]]:
+    """What :mod:`auditor.parse._htmlscan` is told of each name the model tells apart: (kind, flags)."""
+    flags = {_BREAKOUT: 1, _HTML_INSIDE: 2, _UNSURE_INSIDE: 4, frozenset({_TEXT_IS_HTML}): 8}
+    names = set().union(_NOT_COUNTED, _SPECIALS, _BOUNDARIES, _FORMATTINGS, _FOREIGN, *flags)
+    return {name: (_kind(name), sum(flag for group, flag in flags.items() if name in group)) for name in names}
+
+
+if _htmlscan is not None:
+    _htmlscan.configure(_scanner_names())
 
 
 def flatten_deep_nesting(html: str) -> str:
