@@ -62,6 +62,15 @@ def test_unterminated_tags_and_quotes_are_read_in_one_scan(token_scans, monkeypa
         assert token_scans["tokens"] <= html.count("<")
 
 
+@pytest.mark.parametrize("html", ["<![CDATA[>" * 5_000, "<svg><style>" * 5_000], ids=["CDATA", "svg style"])
+def test_raw_text_read_as_markup_within_itself_costs_a_bounded_number_of_scans(html, token_scans, monkeypatch):
+    """Each level of raw text read as markup is one more scan of what follows it: past MAX_RAW_NESTING
+    levels the outermost is dropped, whatever the page's length."""
+    monkeypatch.setattr(htmldepth, "_htmlscan", None)
+    assert len(flatten_deep_nesting(html)) < 10
+    assert token_scans["findall"] == htmldepth.MAX_RAW_NESTING + 1
+
+
 def deepest(tree: LexborHTMLParser) -> int:
     """How many elements the deepest one is below the document (the html element is 1)."""
     low, high = 1, 4 * MAX_DEPTH

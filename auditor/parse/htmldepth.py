@@ -13,10 +13,13 @@ distinct ``<b>``\\ s and 800 ``<div>``\\ s make 400,000 elements), and plainly m
 ``<math>`` content follows its own rules) and follows a cautious model of the parser's stack of open
 elements: an element is counted as open until an end tag the parser would certainly honour closes
 it, so the model's depth is never below the parser's. A page within every cap is handed to lexbor
-unchanged (the common case: one scan in C and one loop over the tag names). Otherwise the start tags
+unchanged. That common case is decided in one pass by :mod:`auditor.parse._htmlscan` where the package
+was built with a C compiler (it reads the same tokens and follows the same model up to its first edit),
+and otherwise by one scan of the token pattern and one loop over the tag names. Otherwise the start tags
 that would open deeper than :data:`MAX_DEPTH` (or leave more than :data:`MAX_FORMATTING` formatting
 elements open) are dropped with their end tags, an element keeps its first :data:`MAX_ATTRIBUTES`
-attributes, and the page is read up to its :data:`MAX_ELEMENTS`-th start tag; text, comments and
+attributes, the page is read up to its :data:`MAX_ELEMENTS`-th start tag, and raw text read as
+markup more than :data:`MAX_RAW_NESTING` deep within itself is dropped whole; text, comments and
 everything else stay where they were.
 """
 
