@@ -14,7 +14,7 @@ recent earlier comment by Beth (old blogs replied this way, flat, below the ques
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 
@@ -69,14 +69,15 @@ def _clean(text: str) -> str:
 class _Owned:
     """Which comment owns each element a selector finds: its nearest enclosing comment (or itself).
 
-    Each selector is run once over the whole page and its matches are shared out among the
-    comments, instead of once per comment over a subtree that also holds the nested replies.
-    Lexbor's ``node.css`` matches the node itself and its descendants, with ancestors outside
-    the node counting for combinators, so a comment's share equals what ``comment.css`` finds.
+    Each selector is run once over the element that holds every comment (``scope``) and its
+    matches are shared out among the comments, instead of once per comment over a subtree that
+    also holds the nested replies. Lexbor's ``node.css`` matches the node itself and its
+    descendants, with ancestors outside the node counting for combinators, so a comment's share
+    equals what ``comment.css`` finds.
     """
 
-    def __init__(self, tree: LexborHTMLParser, comments: set[int]) -> None:
-        self.tree = tree
+    def __init__(self, scope: LexborNode, comments: set[int]) -> None:
+        self.scope = scope
         self.comments = comments
         self._owner: dict[int, int | None] = {}
         self._shares: dict[str, dict[int, list[LexborNode]]] = {}
@@ -103,7 +104,7 @@ class _Owned:
         shares = self._shares.get(selector)
         if shares is None:
             shares = self._shares[selector] = {}
-            for found in self.tree.css(selector):
+            for found in self.scope.css(selector):
                 owner = self.owner(found)
                 if owner is not None:
                     shares.setdefault(owner, []).append(found)
@@ -126,11 +127,12 @@ class _Scope:
 
 
 def find_comments(tree: LexborHTMLParser, page_url: str, post_author: str, *, month_first: bool,
-                  owner_slugs: frozenset[str] = frozenset()) -> tuple[Comment, ...]:
+                  owner_slugs: Callable[[], frozenset[str]] = frozenset) -> tuple[Comment, ...]:
     """Every comment on the page in reading order, owner flags and "@Name" replies resolved.
 
-    ``owner_slugs`` are the post author's WordPress user names ("jane-doe"): a comment whose
-    classes hold ``comment-author-jane-doe`` is the owner's.
+    ``owner_slugs`` reads the post author's WordPress user names ("jane-doe"), asked for only when
+    the page has comment containers: a comment whose classes hold ``comment-author-jane-doe`` is
+    the owner's.
     """
     base = page_url.split("#", 1)[0]
     nodes = []
@@ -146,7 +148,8 @@ def find_comments(tree: LexborHTMLParser, page_url: str, post_author: str, *, mo
     comments: list[Comment] = []
     if nodes:
         owners = {n.mem_id: n.mem_id for n in nodes}
-        owned = _Owned(tree, set(owners))
+        owned = _Owned(_holding(nodes[0], nodes[-1]), set(owners))
+        owner_words = OWNER_CLASSES | {f"comment-author-{slug}" for slug in owner_slugs()}
         ids: dict[int, str] = {}
         for index, node in enumerate(nodes):
             scope = _Scope(node, owned)
@@ -161,7 +164,6 @@ def find_comments(tree: LexborHTMLParser, page_url: str, post_author: str, *, mo
                     break
                 ancestor = ancestor.parent
             classes = set(tokens(node)) | (set(tokens(twin)) if twin is not None else set())
-            owner_words = OWNER_CLASSES | {f"comment-author-{slug}" for slug in owner_slugs}
             marked = classes & owner_words or {w for m in scope.all(".blog-author, .bypostauthor") for w in tokens(m)}
             body = _body(scope)
             comments.append(Comment(
@@ -172,6 +174,21 @@ def find_comments(tree: LexborHTMLParser, page_url: str, post_author: str, *, mo
     else:
         comments = _classic_blogger(blocks[0] if blocks else None, base, month_first)
     return tuple(link_flat_replies(mark_owner_by_name(comments, post_author)))
+
+
+def _holding(first: LexborNode, last: LexborNode) -> LexborNode:
+    """The deepest element holding both ``first`` and ``last`` (or one of them), which are in page order:
+    it holds every element between them too."""
+    around_first = []
+    current: LexborNode | None = first
+    while current is not None:
+        around_first.append(current)
+        current = current.parent
+    held = {node.mem_id for node in around_first}
+    current = last
+    while current is not None and current.mem_id not in held:
+        current = current.parent
+    return current if current is not None else around_first[-1]
 
 
 def _number(node: LexborNode) -> str | None:

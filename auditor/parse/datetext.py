@@ -82,7 +82,9 @@ URL_DAY = re.compile(r"[/_-](?P<year>(?:19|20)\d{2})[/_-]?(?P<month>0[1-9]|1[0-2
                      r"(?=[/_.-]|$)")
 
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d(?!\d)")
-_YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")  # no look-arounds: scans several times faster; bounds checked after
+# One pattern per century: each opens with a literal, which the scan looks for as fast as str.find;
+# no look-arounds (the bounds are checked after).
+_NINETEEN, _TWENTY = re.compile(r"19\d\d"), re.compile(r"20\d\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,16 +133,20 @@ def hinted_runs(text: str, separator: str) -> list[tuple[int, int, int]]:
 
     Every date :func:`find_dates` reads and every notice :func:`copyright_years` reads holds a
     year from 1900 to 2099, so the other runs need no closer look; one scan of the whole text is
-    far cheaper than a few per run. ``separator`` must be a character no date spans (a NUL).
+    far cheaper than a few per run (it looks for each century's digits apart, a literal's fast search,
+    and takes the nearer). ``separator`` must be a character no date spans (a NUL).
     """
     runs: list[tuple[int, int, int]] = []
     index, counted_to, position = 0, 0, 0
-    search = _YEAR_DIGITS.search
+    nineteen, twenty = _year_digits(_NINETEEN, text, 0), _year_digits(_TWENTY, text, 0)
     while True:
-        match = search(text, position)
-        if match is None:
+        if nineteen < position:
+            nineteen = _year_digits(_NINETEEN, text, position)
+        if twenty < position:
+            twenty = _year_digits(_TWENTY, text, position)
+        hit = min(nineteen, twenty)
+        if hit == len(text):
             return runs
-        hit = match.start()
         if (hit and text[hit - 1].isdecimal()) or text[hit + 4:hit + 5].isdecimal():
             position = hit + 1  # part of a longer number: not a year
             continue
@@ -151,6 +157,12 @@ def hinted_runs(text: str, separator: str) -> list[tuple[int, int, int]]:
         counted_to = start
         runs.append((index, start, end))
         position = end  # the next year after this run
+
+
+def _year_digits(century: re.Pattern[str], text: str, position: int) -> int:
+    """Where the century's next four digits in ``text`` from ``position`` start; the text's length if nowhere."""
+    match = century.search(text, position)
+    return len(text) if match is None else match.start()
 
 
 def runs_with_hints(text: str, separator: str) -> list[tuple[int, str]]:

@@ -120,7 +120,8 @@ def extract_page(html: str, url: str, fetched_at: datetime) -> PageExtract:
             candidates += extra
             published, modified, note = choose(candidates, read_at)
     author = post_author(tree, regions, metas, documents)
-    comments = (find_comments(tree, url, author, month_first=english_order, owner_slugs=author_slugs(tree, html, author))
+    comments = (find_comments(tree, url, author, month_first=english_order,
+                              owner_slugs=lambda: author_slugs(tree, html, author))
                 if "comment" in html else ())  # every comment container's class or id says "comment"
     title_node = next((n for n in heads if n.tag == "title"), None)
     title = " ".join(title_node.text().split()) if title_node is not None else ""
