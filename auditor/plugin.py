@@ -450,11 +450,29 @@ def load_registry(plugins: Iterable[object] | None = None, *, blocked: Iterable[
     manager.check_pending()
     manager.hook.auditor_register_platforms(registry=registry)
     manager.hook.auditor_register_rules(registry=registry)
-    registry.plugins.extend(_info(entry, error, registry) for entry, error in loaded)
+    named = _distribution_names(entry for entry, _ in loaded)
+    registry.plugins.extend(_info(entry, error, registry, named) for entry, error in loaded)
     return registry
 
 
-def _info(entry: EntryPoint, error: str, registry: Registry) -> PluginInfo:
+def _distribution_names(entries: Iterable[EntryPoint]) -> dict[str, tuple[str, str]]:
+    """(name, version) of the distribution of each entry point, by the entry point's name, each
+    distribution's metadata read once: the built-in plugins are two dozen entry points of one package."""
+    read: dict[int, tuple[str, str]] = {}
+    named: dict[str, tuple[str, str]] = {}
+    for entry in entries:
+        dist = entry.dist
+        if dist is None:
+            named[entry.name] = ("", "")
+            continue
+        if id(dist) not in read:
+            metadata = dist.metadata
+            read[id(dist)] = (metadata["Name"], metadata["Version"])
+        named[entry.name] = read[id(dist)]
+    return named
+
+
+def _info(entry: EntryPoint, error: str, registry: Registry, named: dict[str, tuple[str, str]]) -> PluginInfo:
     """What one entry point added, told apart by the modules its platforms and rules are defined in."""
     module = entry.value.split(":")[0]
 
@@ -464,6 +482,6 @@ def _info(entry: EntryPoint, error: str, registry: Registry) -> PluginInfo:
     platforms = tuple(name for name, p in registry.platforms.items() if ours(type(p).__module__))
     rules = tuple(code for code, r in registry.rules.items()
                   if ours(getattr(r, "__name__", "") or type(r).__module__))
-    dist = entry.dist
-    return PluginInfo(name=entry.name, module=entry.value, distribution=dist.name if dist else "",
-                      version=dist.version if dist else "", platforms=platforms, rules=rules, error=error)
+    distribution, version = named[entry.name]
+    return PluginInfo(name=entry.name, module=entry.value, distribution=distribution, version=version,
+                      platforms=platforms, rules=rules, error=error)

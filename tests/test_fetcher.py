@@ -244,12 +244,12 @@ def test_one_retry_policy_serves_every_request_and_counts_each_ones_attempts(mon
 
     built: list[object] = []
 
-    class Counted(fetcher_module.AsyncRetrying):
+    class Counted(fetcher_module.Retrying):
         def __init__(self, *args, **kwargs):
             built.append(self)
             super().__init__(*args, **kwargs)
 
-    monkeypatch.setattr(fetcher_module, "AsyncRetrying", Counted)
+    monkeypatch.setattr(fetcher_module, "Retrying", Counted)
     answers = {"/twice": iter([503, 500, 200]), "/never": iter([502] * 10)}
 
     def handler(request):

@@ -40,6 +40,7 @@ import functools
 import json
 import re
 import socket
+import sys
 import time
 import zlib
 from collections import OrderedDict
@@ -50,14 +51,16 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urljoin, urlsplit
 
 import httpx
 from protego import Protego
 from tenacity import (
-    AsyncRetrying,
+    DoAttempt,
+    DoSleep,
     RetryCallState,
+    Retrying,
     retry_if_exception,
     retry_if_result,
     stop_after_attempt,
@@ -348,10 +351,10 @@ class Fetcher:
         self._robots: OrderedDict[str, asyncio.Future[Protego | str | None]] = OrderedDict()
         self._robots_sitemaps: dict[str, tuple[str, ...]] = {}  # kept small: only the Sitemap lines
         self._backoff = wait_exponential_jitter(multiplier=settings.backoff, max=settings.backoff_max)
-        # One policy for every request. Called (not iterated), tenacity keeps each call's state
-        # in its own RetryCallState, and the callbacks below never await, so concurrent fetches
+        # One policy for every request, asked what to do next by :meth:`_retried`, each request's
+        # state in its own RetryCallState; the callbacks below never await, so concurrent fetches
         # share the object safely (its statistics, unused, are the latest call's).
-        self._retrying = AsyncRetrying(
+        self._retrying = Retrying(
             # No attempt starts once total_timeout has passed since the first: a server that
             # trickles or stalls costs at most two total timeouts, however many retries are allowed.
             stop=stop_any(stop_after_attempt(settings.retries + 1), stop_when(self._stop_on_long_retry_after),
@@ -359,7 +362,6 @@ class Fetcher:
             wait=self._wait,
             retry=retry_if_exception(lambda exc: isinstance(exc, _Failure) and exc.transient)
             | retry_if_result(lambda response: response.status in RETRY_STATUSES),
-            sleep=self._sleep,
             reraise=True,
             retry_error_callback=lambda state: state.outcome.result() if state.outcome else None,
         )
@@ -458,11 +460,29 @@ class Fetcher:
             raise dead
         tries = [0]
         try:
-            response: _Raw = await self._retrying(self._counted_attempt, tries, url, headers)
+            response: _Raw = await self._retried(self._counted_attempt, tries, url, headers)
         except _Failure as failure:
             failure.attempts = tries[0] if failure.sent else tries[0] - 1
             raise
         return response, tries[0]
+
+    async def _retried(self, attempt: Callable[..., Awaitable[_Raw]], *args: Any) -> _Raw:
+        """``attempt(*args)`` as often as the retry policy says, sleeping its waits. The policy is
+        tenacity's synchronous one, driven here: its asyncio wrapper costs twice as much per request."""
+        self._retrying.begin()
+        state = RetryCallState(self._retrying, fn=None, args=(), kwargs={})
+        while True:
+            do = self._retrying.iter(state)
+            if isinstance(do, DoAttempt):
+                try:
+                    state.set_result(await attempt(*args))
+                except BaseException:  # the policy decides: retried, or re-raised
+                    state.set_exception(sys.exc_info())  # type: ignore[arg-type]
+            elif isinstance(do, DoSleep):
+                state.prepare_for_next_attempt()
+                await self._sleep(do)
+            else:
+                return cast(_Raw, do)
 
     async def _counted_attempt(self, tries: list[int], url: str, headers: dict[str, str] | None) -> _Raw:
         tries[0] += 1
