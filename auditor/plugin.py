@@ -455,24 +455,25 @@ def load_registry(plugins: Iterable[object] | None = None, *, blocked: Iterable[
     return registry
 
 
-def _distribution_names(entries: Iterable[EntryPoint]) -> dict[str, tuple[str, str]]:
-    """(name, version) of the distribution of each entry point, by the entry point's name, each
-    distribution's metadata read once: the built-in plugins are two dozen entry points of one package."""
+def _distribution_names(entries: Iterable[EntryPoint]) -> dict[EntryPoint, tuple[str, str]]:
+    """(name, version) of the distribution of each entry point, each distribution's metadata read
+    once: the built-in plugins are two dozen entry points of one package. (The entry points hold
+    their distributions, so no ``id`` below is reused while this runs.)"""
     read: dict[int, tuple[str, str]] = {}
-    named: dict[str, tuple[str, str]] = {}
+    named: dict[EntryPoint, tuple[str, str]] = {}
     for entry in entries:
         dist = entry.dist
         if dist is None:
-            named[entry.name] = ("", "")
+            named[entry] = ("", "")
             continue
         if id(dist) not in read:
             metadata = dist.metadata
             read[id(dist)] = (metadata["Name"], metadata["Version"])
-        named[entry.name] = read[id(dist)]
+        named[entry] = read[id(dist)]
     return named
 
 
-def _info(entry: EntryPoint, error: str, registry: Registry, named: dict[str, tuple[str, str]]) -> PluginInfo:
+def _info(entry: EntryPoint, error: str, registry: Registry, named: dict[EntryPoint, tuple[str, str]]) -> PluginInfo:
     """What one entry point added, told apart by the modules its platforms and rules are defined in."""
     module = entry.value.split(":")[0]
 
@@ -482,6 +483,6 @@ def _info(entry: EntryPoint, error: str, registry: Registry, named: dict[str, tu
     platforms = tuple(name for name, p in registry.platforms.items() if ours(type(p).__module__))
     rules = tuple(code for code, r in registry.rules.items()
                   if ours(getattr(r, "__name__", "") or type(r).__module__))
-    distribution, version = named[entry.name]
+    distribution, version = named[entry]
     return PluginInfo(name=entry.name, module=entry.value, distribution=distribution, version=version,
                       platforms=platforms, rules=rules, error=error)
