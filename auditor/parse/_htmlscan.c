@@ -20,12 +20,11 @@
 enum { UNCOUNTED, SPECIAL, ORDINARY, BOUNDARY, FORMATTING, FOREIGN_ROOT, KINDS };
 /* What content the parser is in. */
 enum { CONTENT_HTML, CONTENT_FOREIGN, CONTENT_UNSURE };
-/* Flags a name may carry. */
+/* Flags a name may carry (the module's BREAKOUT… constants, which htmldepth.py configures it with). */
 enum { BREAKOUT = 1, HTML_INSIDE = 2, UNSURE_INSIDE = 4, TEXT_IS_HTML = 8 };
 /* How a scan ends. */
 enum { GOING_ON, EDITS, UNDECIDED };
 
-#define STACK_LIMIT 4096 /* the largest depth cap this module follows */
 #define LONGEST_NAME 32   /* longer names are in no table */
 #define TABLE_SIZE 1024   /* open addressing, a power of two */
 #define FORMATTING_NAMES 64
@@ -185,6 +184,11 @@ static Py_ssize_t attribute_end(const unsigned char *s, Py_ssize_t at, Py_ssize_
     return value;
 }
 
+/* Whether a part of the tag (separators or an attribute) starts at ``at``, not its end. */
+static int is_part(const unsigned char *s, Py_ssize_t at, Py_ssize_t end) {
+    return is_separator(s, at, end) || (s[at] != '>' && s[at] != '/');
+}
+
 /* One part of a tag after its name, from ``at``: a run of separators or an attribute. */
 static Py_ssize_t part_end(const unsigned char *s, Py_ssize_t at, Py_ssize_t end) {
     if (!is_separator(s, at, end))
@@ -198,7 +202,7 @@ static Py_ssize_t part_end(const unsigned char *s, Py_ssize_t at, Py_ssize_t end
  * the runs of separators and the attributes; ``self_closing`` says whether it ends with "/>". */
 static Py_ssize_t tag_end(const unsigned char *s, Py_ssize_t at, Py_ssize_t end, Py_ssize_t *parts, int *self_closing) {
     *parts = 0;
-    while (at < end && (is_separator(s, at, end) || (s[at] != '>' && s[at] != '/'))) {
+    while (at < end && is_part(s, at, end)) {
         at = part_end(s, at, end);
         (*parts)++;
     }
@@ -543,7 +547,7 @@ static PyObject *within_caps(PyObject *module, PyObject *args) {
     if (!PyArg_ParseTuple(args, "y*nnnnnn", &page, &caps.max_depth, &caps.max_attributes, &caps.max_formatting,
                           &caps.max_elements, &caps.reach, &caps.max_raw_nesting))
         return NULL;
-    if (!configured || caps.max_depth < 1 || caps.max_depth > STACK_LIMIT) {
+    if (!configured || caps.max_depth < 1) {
         PyBuffer_Release(&page);
         Py_RETURN_NONE;
     }
@@ -596,7 +600,7 @@ static PyObject *tokens(PyObject *module, PyObject *args) {
                 for (parts = 0; parts < max_attributes; parts++)
                     kept = part_end(s, kept, page.len);
                 Py_ssize_t rest = kept;
-                while (rest < page.len && (is_separator(s, rest, page.len) || (s[rest] != '>' && s[rest] != '/')))
+                while (rest < page.len && is_part(s, rest, page.len))
                     rest = part_end(s, rest, page.len);
                 more = (const char *)s + kept;
                 more_length = rest - kept;
@@ -670,4 +674,12 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_htmlscan", "The nesting guard's common case in C.", -1,
                                     methods, NULL, NULL, NULL, NULL};
 
-PyMODINIT_FUNC PyInit__htmlscan(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__htmlscan(void) {
+    PyObject *created = PyModule_Create(&module);
+    if (created && (PyModule_AddIntConstant(created, "BREAKOUT", BREAKOUT) < 0 ||
+                    PyModule_AddIntConstant(created, "HTML_INSIDE", HTML_INSIDE) < 0 ||
+                    PyModule_AddIntConstant(created, "UNSURE_INSIDE", UNSURE_INSIDE) < 0 ||
+                    PyModule_AddIntConstant(created, "TEXT_IS_HTML", TEXT_IS_HTML) < 0))
+        Py_CLEAR(created);
+    return created;
+}

@@ -1,3 +1,8 @@
+BREAKOUT: int
+HTML_INSIDE: int
+UNSURE_INSIDE: int
+TEXT_IS_HTML: int
+
 def configure(names: dict[str, tuple[int, int]], /) -> None: ...
 def within_caps(page: bytes, max_depth: int, max_attributes: int, max_formatting: int, max_elements: int,
                 reach: int, max_raw_nesting: int, /) -> bool | None: ...

@@ -416,7 +416,9 @@ def _within_caps(data: bytes) -> bytes:
 
 def _scanner_names() -> dict[str, tuple[int, int]]:
     """What :mod:`auditor.parse._htmlscan` is told of each name the model tells apart: (kind, flags)."""
-    flags = {_BREAKOUT: 1, _HTML_INSIDE: 2, _UNSURE_INSIDE: 4, frozenset({_TEXT_IS_HTML}): 8}
+    assert _htmlscan is not None
+    flags = {_BREAKOUT: _htmlscan.BREAKOUT, _HTML_INSIDE: _htmlscan.HTML_INSIDE,
+             _UNSURE_INSIDE: _htmlscan.UNSURE_INSIDE, frozenset({_TEXT_IS_HTML}): _htmlscan.TEXT_IS_HTML}
     names = set().union(_NOT_COUNTED, _SPECIALS, _BOUNDARIES, _FORMATTINGS, _FOREIGN, *flags)
     return {name: (_kind(name), sum(flag for group, flag in flags.items() if name in group)) for name in names}
 
