@@ -224,6 +224,16 @@ class _Failure(Exception):
         self.attempts = 1
 
 
+def _retried_failure(exc: BaseException) -> bool:
+    """The retry policy for a failed attempt: only a transient failure is tried again."""
+    return isinstance(exc, _Failure) and exc.transient
+
+
+def _retried_answer(raw: _Raw) -> bool:
+    """The retry policy for an answer: only the statuses that say "later" are asked again."""
+    return raw.status in RETRY_STATUSES
+
+
 @dataclass
 class _HostSlot:
     semaphore: asyncio.Semaphore
@@ -360,8 +370,7 @@ class Fetcher:
             stop=stop_any(stop_after_attempt(settings.retries + 1), stop_when(self._stop_on_long_retry_after),
                           stop_before_delay(settings.total_timeout)),
             wait=self._wait,
-            retry=retry_if_exception(lambda exc: isinstance(exc, _Failure) and exc.transient)
-            | retry_if_result(lambda response: response.status in RETRY_STATUSES),
+            retry=retry_if_exception(_retried_failure) | retry_if_result(_retried_answer),
             reraise=True,
             retry_error_callback=lambda state: state.outcome.result() if state.outcome else None,
         )
@@ -468,9 +477,22 @@ class Fetcher:
 
     async def _retried(self, attempt: Callable[..., Awaitable[_Raw]], *args: Any) -> _Raw:
         """``attempt(*args)`` as often as the retry policy says, sleeping its waits. The policy is
-        tenacity's synchronous one, driven here: its asyncio wrapper costs twice as much per request."""
-        self._retrying.begin()
+        tenacity's synchronous one, driven here: its asyncio wrapper costs twice as much per request.
+        Nearly every first attempt is final (an answer that is not retried, or a failure that is
+        not transient); that one is returned as it is, without asking the policy what it would
+        decide anyway, which costs a request more than everything else here."""
         state = RetryCallState(self._retrying, fn=None, args=(), kwargs={})
+        try:
+            first = await attempt(*args)
+        except _Failure as failure:
+            if not _retried_failure(failure):
+                raise
+            state.set_exception(sys.exc_info())  # type: ignore[arg-type]
+        else:
+            if not _retried_answer(first):
+                return first
+            state.set_result(first)
+        self._retrying.begin()
         while True:
             do = self._retrying.iter(state)
             if isinstance(do, DoAttempt):
