@@ -52,7 +52,7 @@ from datetime import datetime, timezone
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 from typing import Any, cast
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 import httpx
 from protego import Protego
@@ -463,13 +463,14 @@ class Fetcher:
 
     # -- retries ---------------------------------------------------------------------
     async def _with_retries(self, url: str, headers: dict[str, str] | None) -> tuple[_Raw, int]:
-        dead = self._known_dead(self._slots.get(_slot_key(url)))
+        key = _slot_key(url)
+        dead = self._known_dead(self._slots.get(key))
         if dead is not None:  # nothing is sent: the host failed for good a moment ago
             dead.attempts = 0
             raise dead
         tries = [0]
         try:
-            response: _Raw = await self._retried(self._counted_attempt, tries, url, headers)
+            response: _Raw = await self._retried(self._counted_attempt, tries, url, key, headers)
         except _Failure as failure:
             failure.attempts = tries[0] if failure.sent else tries[0] - 1
             raise
@@ -506,9 +507,9 @@ class Fetcher:
             else:
                 return cast(_Raw, do)
 
-    async def _counted_attempt(self, tries: list[int], url: str, headers: dict[str, str] | None) -> _Raw:
+    async def _counted_attempt(self, tries: list[int], url: str, key: str, headers: dict[str, str] | None) -> _Raw:
         tries[0] += 1
-        return await self._attempt(url, headers)
+        return await self._attempt(url, key, headers)
 
     @staticmethod
     def _known_dead(slot: _HostSlot | None) -> _Failure | None:
@@ -547,8 +548,8 @@ class Fetcher:
         return self._backoff(state)
 
     # -- one attempt -----------------------------------------------------------------
-    async def _attempt(self, url: str, headers: dict[str, str] | None) -> _Raw:
-        slot = self._slot(url)
+    async def _attempt(self, url: str, key: str, headers: dict[str, str] | None) -> _Raw:
+        slot = self._slot(key)
         slot.active += 1
         try:
             return await self._attempt_in(slot, url, headers)
@@ -638,8 +639,8 @@ class Fetcher:
                                transient=False)
         return b"".join(parts)
 
-    def _slot(self, url: str) -> _HostSlot:
-        key = _slot_key(url)
+    def _slot(self, key: str) -> _HostSlot:
+        """The state of the host ``key`` (:func:`_slot_key`), made on its first request."""
         slot = self._slots.get(key)
         if slot is None:
             slot = self._slots[key] = _HostSlot(asyncio.Semaphore(self.settings.per_host), self.settings.min_gap)
@@ -728,7 +729,7 @@ class Fetcher:
 
     async def _check_robots(self, url: str) -> None:
         parts = urlsplit(url)
-        origin = _origin(url)
+        origin = _origin(parts)
         rules = await self._robots_rules(origin)
         if isinstance(rules, str):
             raise _Failure("robots", rules, transient=False)
@@ -756,7 +757,7 @@ class Fetcher:
         rules = Protego.parse(text)
         delay = rules.crawl_delay(USER_AGENT_TOKEN)
         if delay:
-            slot = self._slot(origin + "/")
+            slot = self._slot(_slot_key(origin))
             slot.gap = max(slot.gap, min(float(delay), 30.0))
         return rules
 
@@ -844,8 +845,8 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
 
 
-def _origin(url: str) -> str:
-    parts = urlsplit(url)
+def _origin(url: str | SplitResult) -> str:
+    parts = urlsplit(url) if isinstance(url, str) else url
     return f"{parts.scheme}://{parts.netloc}"
 
 
