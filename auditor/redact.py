@@ -111,10 +111,16 @@ class LogRedaction(logging.Filter):
         return True
 
 
+_GUARDED: list[tuple[Redactor, int]] = []  # the redactor last installed, and how many loggers there were then
+
+
 def guard_logs(redactor: Redactor) -> None:
     """Redact what the :data:`LOGGERS` and their children (``auditor.discover``, ``httpcore.http11``)
-    record from now on (a logger's filter does not apply to its children's records, so each gets one)."""
+    record from now on (a logger's filter does not apply to its children's records, so each gets one).
+    Each audit of a batch asks again with the same redactor: unless loggers were made since, nothing is left to do."""
     manager = logging.Logger.manager
+    if _GUARDED == [(redactor, len(manager.loggerDict))]:
+        return
     names = [*LOGGERS, *(name for name in list(manager.loggerDict) if name.split(".")[0] in LOGGERS)]
     for name in names:
         logger = logging.getLogger(name)
@@ -122,3 +128,4 @@ def guard_logs(redactor: Redactor) -> None:
             logger.removeFilter(old)
         if redactor:
             logger.addFilter(LogRedaction(redactor))
+    _GUARDED[:] = [(redactor, len(manager.loggerDict))]  # counted after: getLogger may have made some

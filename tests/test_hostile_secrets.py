@@ -147,6 +147,20 @@ def test_library_loggers_and_their_children_are_redacted(caplog):
     assert TOKEN not in caplog.text and KEY not in caplog.text and caplog.text.count("[REDACTED:") == 2
 
 
+def test_a_logger_made_after_the_first_audit_is_redacted_by_the_next(caplog):
+    from auditor.redact import guard_logs
+
+    guard_logs(Redactor.of(SECRETS))
+    try:
+        later = logging.getLogger("httpx.made_later_in_the_batch")
+        guard_logs(Redactor.of(SECRETS))  # the next brand's audit, same credentials
+        with caplog.at_level(logging.DEBUG):
+            later.debug("sent %s", TOKEN)
+    finally:
+        guard_logs(Redactor.of({}))
+    assert TOKEN not in caplog.text and "[REDACTED:" in caplog.text
+
+
 class EchoingWeb:
     """A brand whose site links a GitHub account; the GitHub API, handed the token, redirects to a page that
     quotes it in its URL, and that page answers an error whose body and headers quote it again."""
