@@ -6,10 +6,11 @@ Runs, in this order:
 
 1. extraction.py: ``extract_page`` next to htmldate on the fixture pages;
 2. feeds.py: ``parse_feed`` next to feedparser on the fixture feeds;
-3. throughput.py: 1,000 brands of the full mix, audit vs a bare httpx loop, with the
+3. audit_cpu.py: the audit's own CPU and function calls per fetch, with no network;
+4. throughput.py: 1,000 brands of the full mix, audit vs a bare httpx loop, with the
    politeness checks of politeness.py on the proxy's log (the ``min_gap=0`` diagnostic
    phase is left out here: ``throughput.py`` alone runs it);
-4. memory.py: peak RSS for 1,000 brands of the full mix, then for 1,000 and 10,000 of the
+5. memory.py: peak RSS for 1,000 brands of the full mix, then for 1,000 and 10,000 of the
    light mix (a homepage and one feed each), whose two figures show whether memory grows
    with the number of brands.
 
@@ -44,6 +45,7 @@ def main() -> None:
     started = time.monotonic()
     step("extraction.py", "--repeat", "5")
     step("feeds.py")
+    step("audit_cpu.py", "--brands", "100" if quick else "300")
     step("throughput.py", "--brands", "200" if quick else "1000", "--no-nogap")
     step("memory.py", "--sizes", "300" if quick else "1000")
     step("memory.py", "--mix", "light", "--sizes", *(["300", "1000"] if quick else ["1000", "10000"]))
