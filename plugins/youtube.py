@@ -141,7 +141,8 @@ class YouTubePlatform(Platform):
         except FeedError as exc:
             return Activity(channel_url=channel.url, status=Status.ERROR, reason=f"{feed_url}: {exc}",
                             evidence=tuple(evidence))
-        items, scheduled = await _not_uploads(feed.body, parsed.items, page, context, evidence)
+        videos, unwatched = _feed_videos(feed.body, parsed.items)
+        items, scheduled = await _not_uploads(parsed.items, videos, unwatched, page, context, evidence)
         newest, when = latest(tuple(i for i in items if not i.pinned and i.url not in scheduled), context.as_of)
         source = None
         reasons = [f"{len(items)} videos in the uploads feed (it lists the latest 15)"]
@@ -153,7 +154,6 @@ class YouTubePlatform(Platform):
         interactions: tuple[Interaction, ...] = ()
         key = context.credentials.get(KEY_NAME, "")
         if key:
-            videos = _video_ids(feed.body, parsed.items)
             interactions, note = await _comments(channel_id, videos, key, context, evidence)
             if note:
                 reasons.append(note)
@@ -184,11 +184,12 @@ class YouTubePlatform(Platform):
 
 # -- the trailer and scheduled premieres ----------------------------------------------------
 
-async def _not_uploads(body: bytes, items: tuple[Item, ...], page: Fetched | None,
-                       context: Context, evidence: list[Evidence]) -> tuple[tuple[Item, ...], set[str]]:
+async def _not_uploads(items: tuple[Item, ...], pairs: list[tuple[str, Item]], unwatched: set[str],
+                       page: Fetched | None, context: Context,
+                       evidence: list[Evidence]) -> tuple[tuple[Item, ...], set[str]]:
     """The feed's items with the channel trailer marked pinned and scheduled premieres dated when they
-    air, and the URLs of those scheduled items (neither is ever the newest upload)."""
-    pairs = _video_ids(body, items)
+    air, and the URLs of those scheduled items (neither is ever the newest upload). ``pairs`` and
+    ``unwatched`` are the feed's videos as :func:`_feed_videos` read them."""
     if not pairs:
         return items, set()
     match = TRAILER.search(page.text()) if page is not None and page.ok and not interstitial_of(page) else None
@@ -199,7 +200,7 @@ async def _not_uploads(body: bytes, items: tuple[Item, ...], page: Fetched | Non
         if page is not None and video == trailer:
             changed[id(item)] = replace(item, pinned=True)
             evidence.append(Evidence(page.final_url, "channel trailer (never the newest)", item.url or video))
-    unwatched, checks = _unwatched(body), 0
+    checks = 0
     for video, item in pairs:
         if video == trailer:
             continue
@@ -214,20 +215,6 @@ async def _not_uploads(body: bytes, items: tuple[Item, ...], page: Fetched | Non
         scheduled.add(item.url)
         evidence.append(Evidence(watch.final_url, "scheduled premiere (startDate; not yet aired)", start.isoformat()))
     return tuple(changed.get(id(i), i) for i in items), scheduled
-
-
-def _unwatched(body: bytes) -> set[str]:
-    """The video IDs of the feed's entries that nobody has watched (``media:statistics views="0"``)."""
-    try:
-        root = SafeET.fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
-    except (DefusedXmlException, SafeET.ParseError):
-        return set()
-    found = set()
-    for entry in root.iter(f"{ATOM}entry"):
-        statistics = entry.find(f"{MEDIA}group/{MEDIA}community/{MEDIA}statistics")
-        if statistics is not None and (statistics.get("views") or "").strip() == "0":
-            found.add((entry.findtext(f"{YT}videoId") or "").strip())
-    return found
 
 
 def _scheduled_start(watch: Fetched) -> datetime | None:
@@ -323,15 +310,23 @@ def _page_title(page: Fetched) -> str:
     return (meta.attributes.get("content") or "").strip() if meta is not None else ""
 
 
-def _video_ids(body: bytes, items: tuple[Item, ...]) -> list[tuple[str, Item]]:
-    """(yt:videoId, item) for the feed's entries, newest first."""
+def _feed_videos(body: bytes, items: tuple[Item, ...]) -> tuple[list[tuple[str, Item]], set[str]]:
+    """From one read of the uploads feed: (yt:videoId, item) for its entries, newest first, and the
+    IDs of the videos nobody has watched yet (``media:statistics views="0"``)."""
     try:
         root = SafeET.fromstring(body, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except (DefusedXmlException, SafeET.ParseError):
-        return []
-    ids = [(entry.findtext(f"{YT}videoId") or "").strip() for entry in root.iter(f"{ATOM}entry")]
+        return [], set()
+    ids: list[str] = []
+    unwatched: set[str] = set()
+    for entry in root.iter(f"{ATOM}entry"):
+        video = (entry.findtext(f"{YT}videoId") or "").strip()
+        ids.append(video)
+        statistics = entry.find(f"{MEDIA}group/{MEDIA}community/{MEDIA}statistics")
+        if statistics is not None and (statistics.get("views") or "").strip() == "0":
+            unwatched.add(video)
     pairs = [(video, item) for video, item in zip(ids, items) if video]
-    return sorted(pairs, key=lambda p: p[1].published or p[1].updated or _EPOCH, reverse=True)
+    return sorted(pairs, key=lambda p: p[1].published or p[1].updated or _EPOCH, reverse=True), unwatched
 
 
 # -- comments (Data API) ----------------------------------------------------------------------
