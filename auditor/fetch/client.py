@@ -480,8 +480,8 @@ class Fetcher:
         """``attempt(*args)`` as often as the retry policy says, sleeping its waits. The policy is
         tenacity's synchronous one, driven here: its asyncio wrapper costs twice as much per request.
         Nearly every first attempt is final (an answer that is not retried, or a failure that is
-        not transient); that one is returned as it is, without asking the policy what it would
-        decide anyway, which costs a request more than everything else here."""
+        not transient): that one is returned, or raised, without asking the policy, whose answer
+        it already knows (asking cost more per request than the rest of this method)."""
         state = RetryCallState(self._retrying, fn=None, args=(), kwargs={})
         try:
             first = await attempt(*args)
