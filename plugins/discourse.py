@@ -45,6 +45,10 @@ ROUTES = frozenset({"latest", "categories", "top", "new", "hot", "c", "t", "u", 
                     "search", "login", "signup"})
 TOPICS_READ = 10  # newest visitor topics whose posts are read
 PROBES = 3  # forum-looking links on a brand page that discover() may fetch
+# Every name above holds one of these words: a link whose text, and whose page's base URL, hold none
+# cannot be a forum link, and is passed over without being resolved.
+FORUM_WORDS = re.compile(r"forum|discuss|discourse|community", re.IGNORECASE)
+_DROPPED_FROM_URLS = str.maketrans("", "", "\t\r\n")  # urlsplit removes these anywhere in a URL
 LINKS_SCANNED = 5000  # links of one page looked at for forum links (a hostile page may hold 500,000)
 
 
@@ -108,11 +112,15 @@ class DiscoursePlatform(Platform):
         """Up to ``wanted`` links to other hosts named like forums, or to a /forum-style folder of
         this site, from the page's first :data:`LINKS_SCANNED` links."""
         here = urlsplit(page.url)
+        anywhere = FORUM_WORDS.search(page.base_url.translate(_DROPPED_FROM_URLS)) is not None  # links inherit it
         links: list[str] = []
         for node in page.css("a[href]")[:LINKS_SCANNED]:
             if len(links) >= wanted:
                 break
-            url = urljoin(page.base_url, (node.attributes.get("href") or "").strip())
+            href = (node.attributes.get("href") or "").strip()
+            if not anywhere and FORUM_WORDS.search(href.translate(_DROPPED_FROM_URLS)) is None:
+                continue
+            url = urljoin(page.base_url, href)
             parts = urlsplit(url)
             host = (parts.hostname or "").lower()
             first = parts.path.strip("/").split("/")[0].lower()

@@ -155,6 +155,29 @@ def page(html: str, url: str = "https://forum.acme.example/") -> Page:
     return Page.parse(Fetched(url, url, 200, httpx.Headers({"content-type": "text/html"}), html.encode()))
 
 
+def test_every_forum_name_holds_one_of_the_words_links_are_screened_for():
+    from auditor.plugins.discourse import FORUM_HOST_PREFIXES, FORUM_PATH_NAMES, FORUM_WORDS
+
+    assert all(FORUM_WORDS.search(name) for name in (*FORUM_HOST_PREFIXES, *FORUM_PATH_NAMES))
+
+
+def _home(url: str, markup: str) -> Page:
+    return Page.parse(Fetched(url, url, 200, httpx.Headers({"content-type": "text/html"}), markup.encode()))
+
+
+def test_forum_links_are_found_however_they_are_written_and_ordinary_ones_passed_over():
+    page = _home("https://brand.example/", """<a href="/about">About</a><a href="https://shop.example/">Shop</a>
+        <a href="https://Community.Brand.example/">Community</a><a href="/FORUM/">Forum</a>
+        <a href="https://dis&#9;cuss.brand.example/">Split by a tab</a>""")
+    assert DISCOURSE._forum_links(page, 5) == ["https://Community.Brand.example/", "https://brand.example/FORUM/",
+                                               "https://discuss.brand.example/"]
+
+
+def test_a_relative_link_under_a_forum_base_is_a_forum_link_though_it_names_none():
+    page = _home("https://brand.example/", '<base href="https://brand.example/forum/"><a href="latest">Latest</a>')
+    assert DISCOURSE._forum_links(page, 5) == ["https://brand.example/forum/latest"]
+
+
 def test_a_page_that_is_itself_a_discourse_forum_is_found_without_requests():
     html = '<html><head><meta name="generator" content="Discourse 3.3.2 - https://github.com/discourse/discourse">'
 
