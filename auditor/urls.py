@@ -48,7 +48,7 @@ CACHED_URL_LENGTH = 2048
 R = TypeVar("R")
 
 
-def _remembered(function: Callable[[str], R]) -> Callable[[str], R]:
+def remembered(function: Callable[[str], R]) -> Callable[[str], R]:
     """``function`` of a URL, remembered for the last 8,192 URLs up to :data:`CACHED_URL_LENGTH` long."""
     cached = lru_cache(maxsize=8192)(function)
 
@@ -59,7 +59,7 @@ def _remembered(function: Callable[[str], R]) -> Callable[[str], R]:
     return call
 
 
-@_remembered
+@remembered
 def clean_url(url: str) -> str:
     """A fetchable URL without the noise: tracking parameters, fragment, default port, host case.
 
@@ -96,7 +96,7 @@ def strip_host_prefixes(host: str) -> str:
     return host
 
 
-@_remembered
+@remembered
 def canonical_url(url: str) -> str:
     """The identity of a channel URL (see the module docstring); idempotent, not always fetchable."""
     cleaned = clean_url(url)
@@ -187,7 +187,7 @@ class Link:
         return cls(host, segments, {name: list(values) for name, values in query}, fragment)
 
 
-@_remembered
+@remembered
 def _link_parts(url: str) -> tuple[str, tuple[str, ...], tuple[tuple[str, tuple[str, ...]], ...], str] | None:
     """What :meth:`Link.of` is made of, with the query frozen (each Link gets its own dict)."""
     try:

@@ -26,7 +26,6 @@ and leaves its proxy transports alone. ``allow_private`` lifts both checks.
 
 from __future__ import annotations
 
-import functools
 import ipaddress
 import re
 import socket
@@ -37,6 +36,8 @@ from urllib.parse import urlsplit
 import anyio
 import httpcore
 import httpx
+
+from auditor.urls import remembered
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
 Resolver = Callable[[str, int], Awaitable[list[str]]]
@@ -117,20 +118,25 @@ def wire_host(url: str, spelled: str | None = None) -> str:
     return host.lower().rstrip(".")
 
 
-_REMEMBERED_URL = 2048  # longer URLs are checked afresh each time: remembering a flood of them would cost more
-
-
 def refusal(url: str, *, allow_private: bool = False) -> str:
     """Why ``url`` must not be fetched, or "" when it may be (as far as its text shows).
 
     An audit asks about most URLs more than once (discovery reads a link, the fetcher checks it
-    before each hop), so the verdicts on recent URLs of ordinary length are remembered."""
-    if len(url) > _REMEMBERED_URL:
-        return _refusal(url, allow_private)
-    return _remembered_refusal(url, allow_private)
+    before each hop), so the verdicts on recent URLs are remembered (:func:`auditor.urls.remembered`)."""
+    return (_refusal_allowing_private if allow_private else _refusal_guarding_private)(url)
 
 
-def _refusal(url: str, allow_private: bool) -> str:
+@remembered
+def _refusal_guarding_private(url: str) -> str:
+    return _refusal(url, allow_private=False)
+
+
+@remembered
+def _refusal_allowing_private(url: str) -> str:
+    return _refusal(url, allow_private=True)
+
+
+def _refusal(url: str, *, allow_private: bool) -> str:
     try:
         parts = urlsplit(url)
         scheme = parts.scheme
@@ -156,9 +162,6 @@ def _refusal(url: str, allow_private: bool) -> str:
     address = literal_address(host)
     why = address_refusal(address, spelled) if address is not None else ""
     return f"{why}; not fetched unless allowed" if why else ""
-
-
-_remembered_refusal = functools.lru_cache(maxsize=4096)(_refusal)
 
 
 async def system_resolver(host: str, port: int) -> list[str]:
