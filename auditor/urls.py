@@ -123,6 +123,7 @@ def same_channel(a: str, b: str) -> bool:
     return canonical_url(a) == canonical_url(b)
 
 
+@remembered
 def host_of(url: str) -> str:
     """The lower-case host of a URL, without a trailing dot; "" when there is none."""
     try:
