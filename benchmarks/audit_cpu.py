@@ -36,13 +36,12 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from generate import AS_OF, generate  # noqa: E402
+from generate import generate  # noqa: E402
+from throughput import _audit, _bare  # noqa: E402
 
-from auditor.audit import AuditOptions  # noqa: E402
-from auditor.batch import audit_many, read_brands  # noqa: E402
-from auditor.fetch.client import Fetcher, FetchSettings, make_client  # noqa: E402
+from auditor.fetch.client import FetchSettings  # noqa: E402
 from auditor.fixtures.fixtureweb import FixtureResponse, resolve  # noqa: E402
-from auditor.plugin import Registry, load_registry  # noqa: E402
+from auditor.plugin import load_registry  # noqa: E402
 
 
 def memory_transport(root: Path) -> httpx.MockTransport:
@@ -60,33 +59,6 @@ def memory_transport(root: Path) -> httpx.MockTransport:
         return httpx.Response(answer.status, headers=headers, content=b"".join(answer.body_chunks()))
 
     return httpx.MockTransport(handler)
-
-
-async def audit(brands: Path, transport: httpx.MockTransport, settings: FetchSettings, registry: Registry,
-                concurrency: int) -> list[str]:
-    """The batch audit over ``transport``; the URLs it fetched, in order."""
-    specs = read_brands(brands)
-    async with make_client(settings, transport=transport) as client:
-        fetcher = Fetcher(client, settings, keep_records=True)
-        options = AuditOptions(as_of=AS_OF, fetch=settings, credentials={})
-        async for result in audit_many(specs, options, fetcher=fetcher, registry=registry, concurrency=concurrency):
-            if result.error is not None:
-                raise SystemExit(f"audit_cpu: a brand failed, which the figures cannot allow: {result.error}")
-    return [record.url for record in fetcher.records]
-
-
-async def bare(urls: list[str], transport: httpx.MockTransport, settings: FetchSettings, concurrency: int) -> None:
-    """``client.get`` over ``urls``, ``concurrency`` at a time, on the auditor's client."""
-    queue = iter(urls)
-
-    async def worker(client: httpx.AsyncClient) -> None:
-        for url in queue:
-            with contextlib.suppress(httpx.HTTPError):
-                response = await client.get(url)
-                await response.aread()
-
-    async with make_client(settings, transport=transport) as client:
-        await asyncio.gather(*(worker(client) for _ in range(concurrency)))
 
 
 def cpu_of(run: Callable[[], Coroutine[Any, Any, Any]]) -> float:
@@ -115,14 +87,15 @@ def main(argv: list[str] | None = None) -> None:
         settings = replace(FetchSettings(), min_gap=0.0)
         registry = load_registry()
 
-        def audited() -> Coroutine[Any, Any, list[str]]:
-            return audit(brands, transport, settings, registry, args.concurrency)
+        def audited() -> Coroutine[Any, Any, Any]:
+            return _audit(brands, settings, args.concurrency, registry, transport)
 
-        urls = asyncio.run(audited())  # warm: every answer read, every module imported
+        fetcher, _ = asyncio.run(audited())  # warm: every answer read, every module imported
+        urls = [record.url for record in fetcher.records]
         width = 16
 
-        def replayed() -> Coroutine[Any, Any, None]:
-            return bare(urls, transport, settings, width)
+        def replayed() -> Coroutine[Any, Any, int]:
+            return _bare(urls, settings, width, transport)
 
         audits, bares = [], []
         for _ in range(max(1, args.rounds)):

@@ -60,6 +60,8 @@ from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import httpx
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _common import LogEntry, ProxyProcess, peak_in_flight  # noqa: E402
@@ -170,12 +172,13 @@ def _between(entries: list[LogEntry], start: float, end: float) -> list[LogEntry
     return [e for e in entries if start <= e.started <= end]
 
 
-async def _audit(brands: Path, settings: FetchSettings, concurrency: int,
-                 registry: Registry) -> tuple[Fetcher, int]:
+async def _audit(brands: Path, settings: FetchSettings, concurrency: int, registry: Registry,
+                 transport: httpx.AsyncBaseTransport | None = None) -> tuple[Fetcher, int]:
+    """The batch audit (on ``transport`` when given, else through the proxy); the fetcher and the brands audited."""
     specs = read_brands(brands)
     failures: list[str] = []
     count = 0
-    async with make_client(settings) as client:
+    async with make_client(settings, transport=transport) as client:
         fetcher = Fetcher(client, settings, keep_records=True)
         async for result in audit_many(specs, AuditOptions(as_of=AS_OF, fetch=settings, credentials={}),
                                        fetcher=fetcher, registry=registry, concurrency=concurrency):
@@ -188,7 +191,9 @@ async def _audit(brands: Path, settings: FetchSettings, concurrency: int,
     return fetcher, count
 
 
-async def _bare(urls: list[str], settings: FetchSettings, concurrency: int) -> int:
+async def _bare(urls: list[str], settings: FetchSettings, concurrency: int,
+                transport: httpx.AsyncBaseTransport | None = None) -> int:
+    """``client.get`` over ``urls``, ``concurrency`` at a time, on the auditor's client; the answers read."""
     queue = iter(urls)
     ok = 0
 
@@ -202,7 +207,7 @@ async def _bare(urls: list[str], settings: FetchSettings, concurrency: int) -> i
             except Exception:  # noqa: BLE001 - a dead host costs its attempt, like the audit's
                 pass
 
-    async with make_client(settings) as client:
+    async with make_client(settings, transport=transport) as client:
         await asyncio.gather(*(worker(client) for _ in range(concurrency)))
     return ok
 

@@ -45,9 +45,9 @@ ROUTES = frozenset({"latest", "categories", "top", "new", "hot", "c", "t", "u", 
                     "search", "login", "signup"})
 TOPICS_READ = 10  # newest visitor topics whose posts are read
 PROBES = 3  # forum-looking links on a brand page that discover() may fetch
-# Every name above holds one of these words: a link whose href, and whose page's base URL, hold none
-# cannot be a forum link, and is passed over without being resolved.
-FORUM_WORDS = re.compile(r"forum|discuss|discourse|community", re.IGNORECASE)
+# Every forum host prefix holds a forum path name: a link whose href, and whose page's base URL,
+# hold none cannot be a forum link, and is passed over without being resolved.
+FORUM_WORDS = re.compile("|".join(sorted(FORUM_PATH_NAMES)), re.IGNORECASE)
 _DROPPED_FROM_URLS = str.maketrans("", "", "\t\r\n")  # urlsplit removes these anywhere in a URL
 LINKS_SCANNED = 5000  # links of one page looked at for forum links (a hostile page may hold 500,000)
 

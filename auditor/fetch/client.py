@@ -52,7 +52,7 @@ from datetime import datetime, timezone
 from http.cookiejar import CookieJar, DefaultCookiePolicy
 from pathlib import Path
 from typing import Any, cast
-from urllib.parse import SplitResult, urljoin, urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 from protego import Protego
@@ -729,7 +729,7 @@ class Fetcher:
 
     async def _check_robots(self, url: str) -> None:
         parts = urlsplit(url)
-        origin = _origin(parts)
+        origin = _origin(url)
         rules = await self._robots_rules(origin)
         if isinstance(rules, str):
             raise _Failure("robots", rules, transient=False)
@@ -845,8 +845,8 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
 
 
-def _origin(url: str | SplitResult) -> str:
-    parts = urlsplit(url) if isinstance(url, str) else url
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
     return f"{parts.scheme}://{parts.netloc}"
 
 
