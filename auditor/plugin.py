@@ -20,7 +20,7 @@ from __future__ import annotations
 import asyncio
 import enum
 import sys
-from collections.abc import Iterable
+from collections.abc import Coroutine, Iterable
 from importlib.metadata import EntryPoint, entry_points
 from typing import Any, Protocol, overload
 
@@ -105,6 +105,35 @@ class Page:
         return urljoin(self.url, href.strip()) if href and href.strip() else self.url
 
 
+class _InFlight:
+    """One fetch under way in an audit: the answer its later askers wait for, and how many wait."""
+
+    __slots__ = ("done", "waiters", "task")
+
+    def __init__(self) -> None:
+        self.done: asyncio.Future[Fetched] = asyncio.get_running_loop().create_future()
+        self.waiters = 0
+        self.task: asyncio.Task[None] | None = None  # the fetch restarted for the waiters, kept alive here
+
+    async def wait(self) -> Fetched:
+        self.waiters += 1
+        try:  # shielded: a waiter's cancellation must not cancel the answer the others wait for
+            return await asyncio.shield(self.done)
+        finally:
+            self.waiters -= 1
+
+    def hand_off(self, fetch: Coroutine[Any, Any, None]) -> None:
+        self.task = asyncio.ensure_future(fetch)
+
+    def fail(self, exc: BaseException) -> None:
+        if not self.waiters:  # nobody would read it (and asyncio would complain that nobody did)
+            return
+        if isinstance(exc, asyncio.CancelledError):
+            self.done.cancel()
+        else:
+            self.done.set_exception(exc)
+
+
 @dataclass(frozen=True)
 class Context:
     """What discovery and collection may use: the fetcher, the audit's time, its credentials, and every
@@ -118,26 +147,53 @@ class Context:
     as_of: datetime
     pages: dict[str, Fetched] = field(default_factory=dict)  # done responses, by request key (see request_key)
     credentials: Mapping[str, str] = field(default_factory=dict)  # API keys and tokens, by variable name
-    _pending: dict[str, asyncio.Future[Fetched]] = field(default_factory=dict, repr=False)
+    _pending: dict[str, _InFlight] = field(default_factory=dict, repr=False)
     parsed: dict[int, Page] = field(default_factory=dict, repr=False)  # pages parsed, by id of their response
 
     async def get(self, url: str, *, headers: Mapping[str, str] | None = None) -> Fetched:
-        """The response to GET ``url``: fetched earlier in this audit, in flight, or fetched now."""
+        """The response to GET ``url``: fetched earlier in this audit, in flight, or fetched now.
+
+        The first to ask fetches in its own task; later asks wait for that answer. If the first
+        asker is cancelled (its channel ran out of time) while others wait, the fetch is started
+        again for them in a task of its own, so one channel's deadline never costs another its page.
+        """
         key = request_key(url, headers)
         known = self.pages.get(key)
         if known is not None:
             return known
-        pending = self._pending.get(key)
-        if pending is None:
-            pending = asyncio.ensure_future(self.fetcher.get(url, headers=dict(headers) if headers else None))
-            self._pending[key] = pending
-            pending.add_done_callback(lambda done: self._settle(key, done))
-        return await asyncio.shield(pending)
+        flight = self._pending.get(key)
+        if flight is not None:
+            return await flight.wait()
+        flight = self._pending[key] = _InFlight()
+        try:
+            fetched = await self.fetcher.get(url, headers=dict(headers) if headers else None)
+        except asyncio.CancelledError:
+            if flight.waiters:
+                flight.hand_off(self._fetch_for_waiters(key, url, headers, flight))
+            else:
+                del self._pending[key]
+            raise
+        except BaseException as exc:
+            del self._pending[key]
+            flight.fail(exc)
+            raise
+        self._settle(key, flight, fetched)
+        return fetched
 
-    def _settle(self, key: str, done: asyncio.Future[Fetched]) -> None:
-        self._pending.pop(key, None)
-        if not done.cancelled() and done.exception() is None:
-            self.pages[key] = done.result()
+    async def _fetch_for_waiters(self, key: str, url: str, headers: Mapping[str, str] | None,
+                                 flight: _InFlight) -> None:
+        try:
+            fetched = await self.fetcher.get(url, headers=dict(headers) if headers else None)
+        except BaseException as exc:
+            self._pending.pop(key, None)
+            flight.fail(exc)
+            raise
+        self._settle(key, flight, fetched)
+
+    def _settle(self, key: str, flight: _InFlight, fetched: Fetched) -> None:
+        del self._pending[key]
+        self.pages[key] = fetched
+        flight.done.set_result(fetched)
 
     def page(self, fetched: Fetched, role: str = "home") -> Page:
         """``fetched`` parsed as HTML, once per audit however many stages and plugins read it."""

@@ -49,3 +49,83 @@ def test_other_headers_make_another_request_and_are_remembered_apart():
 
     asyncio.run(run())
     assert seen == ["https://api.example/me", "https://api.example/me Bearer t"]
+
+
+def slow_context(seen: list[str], delay: float = 0.05) -> tuple[Context, httpx.AsyncClient]:
+    async def handler(request: httpx.Request) -> httpx.Response:
+        seen.append(str(request.url))
+        await asyncio.sleep(delay)
+        return httpx.Response(200, text="ok")
+
+    client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
+    return Context(fetcher=Fetcher(client, replace(TEST_FETCH, respect_robots=False)), as_of=AS_OF), client
+
+
+def test_when_the_first_asker_is_cancelled_the_others_still_get_the_page():
+    seen: list[str] = []
+
+    async def run() -> int | None:
+        context, client = slow_context(seen)
+        async with client:
+            first = asyncio.ensure_future(context.get("https://a.example/feed"))
+            await asyncio.sleep(0.01)  # the first ask's request is under way
+            second = asyncio.ensure_future(context.get("https://a.example/feed"))
+            await asyncio.sleep(0.01)
+            first.cancel()  # say, its channel ran out of time
+            fetched = await asyncio.wait_for(second, 2)  # not left waiting for an answer nobody fetches
+            assert first.cancelled()
+            assert context.seen("https://a.example/feed")
+            return fetched.status
+
+    assert asyncio.run(run()) == 200
+    assert seen == ["https://a.example/feed"] * 2  # asked again, once, for the one still waiting
+
+
+def test_a_cancelled_waiter_leaves_the_fetch_to_the_others():
+    seen: list[str] = []
+
+    async def run() -> list[int | None]:
+        context, client = slow_context(seen)
+        async with client:
+            asks = [asyncio.ensure_future(context.get("https://a.example/feed")) for _ in range(3)]
+            await asyncio.sleep(0.01)
+            asks[1].cancel()
+            await asyncio.gather(asks[0], asks[2])
+            return [asks[0].result().status, asks[2].result().status]
+
+    assert asyncio.run(run()) == [200, 200]
+    assert seen == ["https://a.example/feed"]
+
+
+def test_a_fetch_whose_only_asker_was_cancelled_is_made_again_when_asked_again():
+    seen: list[str] = []
+
+    async def run() -> int | None:
+        context, client = slow_context(seen)
+        async with client:
+            alone = asyncio.ensure_future(context.get("https://a.example/feed"))
+            await asyncio.sleep(0.01)
+            alone.cancel()
+            await asyncio.gather(alone, return_exceptions=True)
+            assert not context.seen("https://a.example/feed")
+            return (await context.get("https://a.example/feed")).status
+
+    assert asyncio.run(run()) == 200
+    assert seen == ["https://a.example/feed"] * 2
+
+
+def test_an_error_in_the_fetch_reaches_every_asker():
+    async def run() -> list[str]:
+        context, client = slow_context([])
+
+        async def broken(url: str, *, headers: dict[str, str] | None = None) -> None:
+            await asyncio.sleep(0.01)
+            raise RuntimeError("the fetcher broke")
+
+        object.__setattr__(context, "fetcher", type("Broken", (), {"get": staticmethod(broken)})())
+        async with client:
+            outcomes = await asyncio.gather(*(context.get("https://a.example/") for _ in range(3)),
+                                            return_exceptions=True)
+        return [str(o) for o in outcomes]
+
+    assert asyncio.run(run()) == ["the fetcher broke"] * 3
