@@ -59,12 +59,12 @@ USERNAME = re.compile(r"^[A-Za-z0-9_]+(?:[A-Za-z0-9_.-]*[A-Za-z0-9_])?$")
 DOMAIN = re.compile(r"^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$")
 
 # Hosts that use /@name paths for something other than Mastodon accounts.
-NOT_MASTODON = (
+NOT_MASTODON = frozenset((
     "youtube.com", "tiktok.com", "medium.com", "threads.net", "threads.com", "substack.com",
     "github.com", "gitlab.com", "stackoverflow.com", "stackexchange.com", "x.com", "twitter.com",
     "facebook.com", "instagram.com", "linkedin.com", "bsky.app", "reddit.com", "pinterest.com",
     "vimeo.com", "soundcloud.com", "twitch.tv", "snapchat.com", "dev.to", "hashnode.com", "npmjs.com",
-)
+))
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +78,17 @@ class Handle:
 
 
 def _host_ok(host: str) -> bool:
-    return bool(DOMAIN.match(host)) and not any(host == h or host.endswith("." + h) for h in NOT_MASTODON)
+    """True for a host name that may be a Mastodon server: well formed, and neither one of
+    ``NOT_MASTODON`` nor under one (looked up label by label, not compared with each)."""
+    if not DOMAIN.match(host):
+        return False
+    rest = host
+    while rest not in NOT_MASTODON:
+        dot = rest.find(".")
+        if dot < 0:
+            return True
+        rest = rest[dot + 1:]
+    return False
 
 
 def parse_handle(channel: Channel) -> Handle:

@@ -44,6 +44,7 @@ def test_recognises_profile_forms_as_the_canonical_home_instance_url(url, canoni
     "https://mastodon.social/tags/outdoor",
     "https://mastodon.social/",
     "https://www.youtube.com/@acme",
+    "https://m.youtube.com/@acme",
     "https://medium.com/@acme",
     "https://www.tiktok.com/@acme",
     "https://www.threads.net/@acme",
@@ -55,6 +56,11 @@ def test_recognises_profile_forms_as_the_canonical_home_instance_url(url, canoni
 ])
 def test_rejects_share_links_single_posts_and_other_platforms(url):
     assert PLATFORM.recognise(url) is None
+
+
+@pytest.mark.parametrize("url", ["https://notyoutube.com/@acme", "https://youtube.com.social/@acme"])
+def test_a_host_merely_resembling_another_platform_may_still_be_a_mastodon_server(url):
+    assert PLATFORM.recognise(url) is not None
 
 
 def test_an_active_account_dates_its_newest_own_status_and_answers_most_replies(fixture_internet):
