@@ -399,7 +399,7 @@ class Fetcher:
                     raise _Failure("timeout", f"no answer from {url} within {2 * self.settings.total_timeout:g} s "
                                    "(redirects and retries included)", transient=False) from None
                 attempts += tries
-                location = response.headers.get("location")
+                location = header(response.headers, "location")
                 if response.status in REDIRECT_STATUSES and location:
                     hops.append(current)
                     hop_statuses.append(response.status)
@@ -534,7 +534,7 @@ class Fetcher:
         if state.outcome is None or state.outcome.failed:
             return None
         headers = state.outcome.result().headers
-        delay = parse_retry_after(headers.get("retry-after"))
+        delay = parse_retry_after(header(headers, "retry-after"))
         return delay if delay is not None else rate_limit_delay(headers)
 
     def _stop_on_long_retry_after(self, state: RetryCallState) -> bool:
@@ -599,7 +599,7 @@ class Fetcher:
                 departure.leave()  # cancelled or failed while its headers were leaving: free the host
             delays = [rate_limit_delay(response.headers)]
             if response.status_code in (429, 503):
-                delays.append(parse_retry_after(response.headers.get("retry-after")))
+                delays.append(parse_retry_after(header(response.headers, "retry-after")))
             delay = max((d for d in delays if d), default=0.0)
             if delay and delay <= self.settings.retry_after_cap:  # longer: reported as is, not waited for
                 slot.next_start = max(slot.next_start, time.monotonic() + delay)
@@ -607,14 +607,14 @@ class Fetcher:
 
     async def _read_capped(self, response: httpx.Response) -> bytes:
         limit = self.settings.max_bytes
-        declared = response.headers.get("content-length", "")
+        declared = header(response.headers, "content-length") or ""
         if declared.isdigit() and int(declared) > limit:
             raise _Failure("too_large", f"{response.url} declares {int(declared):,} bytes; the cap is {limit:,}",
                            transient=False)
         parts: list[bytes] = []  # joined once at the end: a bytearray grown chunk by chunk is copied again
         size = 0
         try:
-            decoder = _BoundedDecoder.for_encoding(response.headers.get("content-encoding", ""))
+            decoder = _BoundedDecoder.for_encoding(header(response.headers, "content-encoding") or "")
         except ValueError as exc:  # layers we will not unwrap
             raise _Failure("protocol", f"{response.url} sent {exc}", transient=False) from exc
         if decoder is None or response.is_stream_consumed:  # identity, br, zstd; or already read
@@ -866,7 +866,7 @@ def rate_limit_delay(headers: httpx.Headers, *, now: float | None = None) -> flo
     remaining = _header_number(headers, RATE_LIMIT_REMAINING)
     if remaining is None or remaining > 0:
         return None
-    reset = next((headers[name].strip() for name in RATE_LIMIT_RESET if headers.get(name)), "")
+    reset = next((value.strip() for name in RATE_LIMIT_RESET if (value := header(headers, name))), "")
     if not reset:
         return None
     clock = time.time() if now is None else now
@@ -885,9 +885,15 @@ def rate_limit_delay(headers: httpx.Headers, *, now: float | None = None) -> flo
     return max(0.0, value)
 
 
+def header(headers: httpx.Headers, name: str) -> str | None:
+    """``headers.get(name)``, without the ``KeyError`` that httpx raises and catches inside ``get``
+    when the header is missing (as most of the headers asked about here are, on most responses)."""
+    return headers[name] if name in headers else None
+
+
 def _header_number(headers: httpx.Headers, names: tuple[str, ...]) -> float | None:
     for name in names:
-        raw = headers.get(name)
+        raw = header(headers, name)
         if raw is None:
             continue
         try:
