@@ -399,8 +399,8 @@ class Fetcher:
                     raise _Failure("timeout", f"no answer from {url} within {2 * self.settings.total_timeout:g} s "
                                    "(redirects and retries included)", transient=False) from None
                 attempts += tries
-                location = header(response.headers, "location")
-                if response.status in REDIRECT_STATUSES and location:
+                location = header(response.headers, "location") if response.status in REDIRECT_STATUSES else None
+                if location:
                     hops.append(current)
                     hop_statuses.append(response.status)
                     current = urljoin(current, location.strip())
