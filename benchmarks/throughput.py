@@ -25,7 +25,8 @@ The one-off start-up (plugins imported and registered, the suffix list read) is 
 the timed phases, and its CPU printed apart: it is paid once per process, not per request.
 ``--rounds N`` (default 3) runs phases 1, 3 (matched) and 4 again, one after the other, N times in all; on a
 busy machine one pair can be 1.3x apart either way, so the audit/bare ratios are of each side's
-least wall and least CPU per request over the rounds (printed round by round too).
+least wall and least CPU per request over the rounds (the CPU ratio also round by round, and their
+median: a round that one side lost to the machine's load moves the median least).
 
 ``--mix real`` gives every homepage the markup of a real page (``generate.real_pages``: the
 page-dates dataset, ``../shared/datasets/page-dates-dev/pages``, when present, else the bundled
@@ -56,6 +57,7 @@ import contextlib
 import cProfile
 import pstats
 import ssl
+import statistics
 import sys
 import tempfile
 import time
@@ -350,9 +352,11 @@ def run(brands_count: int, concurrency: int, work: Path, *, nogap: bool = True, 
     if nogap:
         figures["nogap_wall"] = phases[1].wall
         print(f"  audit min_gap=0 / bare wall time: {phases[1].wall / bare_wall:.2f}")
-    each = ", ".join(f"{audit.cpu / audit.requests / (bare.cpu / bare.requests):.2f}" for audit, bare, _ in pairs)
+    ratios = [audit.cpu / audit.requests / (bare.cpu / bare.requests) for audit, bare, _ in pairs]
+    figures["median_cpu_ratio"] = statistics.median(ratios)
     print(f"  audit / bare CPU per request{least}: {audit_cpu / bare_cpu:.2f} (target <= 1.25)"
-          + (f"; round by round {each}" if len(pairs) > 1 else ""))
+          + (f"; round by round {', '.join(f'{r:.2f}' for r in ratios)}, median {figures['median_cpu_ratio']:.2f}"
+             if len(pairs) > 1 else ""))
     print(f"  audit / polite bare CPU per request{least}: {audit_cpu / polite_cpu:.2f}")
     print(f"  TLS handshakes per request: audit {figures['audit_handshakes_per_request']:.2f} (target <= 0.3), "
           f"bare {figures['bare_handshakes_per_request']:.2f}")
