@@ -866,7 +866,7 @@ def rate_limit_delay(headers: httpx.Headers, *, now: float | None = None) -> flo
     remaining = _header_number(headers, RATE_LIMIT_REMAINING)
     if remaining is None or remaining > 0:
         return None
-    reset = next((value.strip() for name in RATE_LIMIT_RESET if (value := header(headers, name))), "")
+    reset = next((given.strip() for name in RATE_LIMIT_RESET if (given := header(headers, name))), "")
     if not reset:
         return None
     clock = time.time() if now is None else now
