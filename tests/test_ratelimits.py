@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import httpx
 import pytest
 
-from auditor.fetch.client import Fetcher, FetchSettings, make_client, rate_limit_delay
+from auditor.fetch.client import Fetcher, FetchSettings, asked_pause, make_client, rate_limit_delay
 
 FAST = FetchSettings(min_gap=0.0, backoff=0.01, backoff_max=0.02, respect_robots=False)
 NOW = datetime(2026, 11, 22, 12, 0, tzinfo=timezone.utc).timestamp()
@@ -141,3 +141,12 @@ def test_a_retry_after_beyond_the_cap_does_not_hold_up_the_host():
                                     FetchSettings(min_gap=0.0, respect_robots=False, retry_after_cap=15.0))
     assert [r.status for r in results] == [429, 200]
     assert waits == []
+
+
+def test_the_pause_an_answer_asks_for_is_the_longer_of_its_rate_limit_reset_and_a_429s_retry_after():
+    spent = {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "10"}  # seconds to go (a small number)
+    assert asked_pause(429, httpx.Headers({**spent, "retry-after": "5"})) == 10
+    assert asked_pause(503, httpx.Headers({"retry-after": "7"})) == 7
+    assert asked_pause(200, httpx.Headers({"retry-after": "7"})) == 0  # only a 429 or 503 asks with it
+    assert asked_pause(200, httpx.Headers(spent)) == 10
+    assert asked_pause(200, httpx.Headers({"x-ratelimit-remaining": "12", "x-ratelimit-reset": "10"})) == 0

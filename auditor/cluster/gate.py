@@ -58,8 +58,7 @@ from urllib.parse import urlsplit
 from distributed.diagnostics.plugin import SchedulerPlugin
 from tornado.ioloop import PeriodicCallback
 
-from auditor.fetch.client import (Fetcher, FetchSettings, _HostSlot, _Raw, header, parse_retry_after,
-                                  rate_limit_delay)
+from auditor.fetch.client import Fetcher, FetchSettings, _HostSlot, _Raw, asked_pause
 
 TAKE, GRANT, RECALL, RELEASE, DONE, DEFER, HOLD, ROOM = (
     "auditor_gate_take", "auditor_gate_grant", "auditor_gate_recall", "auditor_gate_release",
@@ -433,10 +432,7 @@ class ClusterFetcher(Fetcher):
                 self.gate.sent(host, attempt.turn)
             if attempt.entered:
                 self.gate.ended(host, attempt.turn)
-        delays = [rate_limit_delay(raw.headers)]
-        if raw.status in (429, 503):
-            delays.append(parse_retry_after(header(raw.headers, "retry-after")))
-        delay = max((d for d in delays if d), default=0.0)
+        delay = asked_pause(raw.status, raw.headers)
         if delay and delay <= self.settings.retry_after_cap:  # as the Fetcher does for its own next attempt
             self.gate.defer(attempt.host, delay)
         return raw

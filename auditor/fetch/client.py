@@ -597,10 +597,7 @@ class Fetcher:
                 raise _Failure("protocol", f"{url}: {exc or type(exc).__name__}", transient=False) from exc
             finally:
                 departure.leave()  # cancelled or failed while its headers were leaving: free the host
-            delays = [rate_limit_delay(response.headers)]
-            if response.status_code in (429, 503):
-                delays.append(parse_retry_after(header(response.headers, "retry-after")))
-            delay = max((d for d in delays if d), default=0.0)
+            delay = asked_pause(response.status_code, response.headers)
             if delay and delay <= self.settings.retry_after_cap:  # longer: reported as is, not waited for
                 slot.next_start = max(slot.next_start, time.monotonic() + delay)
             return _Raw(response.status_code, response.headers, body)
@@ -843,6 +840,15 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone.utc)
     return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+
+
+def asked_pause(status: int, headers: httpx.Headers) -> float:
+    """Seconds an answer asks the client to leave its host alone: until the rate-limit window
+    resets when it says none are left, and on 429 or 503 its Retry-After; the longer, else 0."""
+    delay = rate_limit_delay(headers) or 0.0
+    if status in (429, 503):
+        delay = max(delay, parse_retry_after(header(headers, "retry-after")) or 0.0)
+    return delay
 
 
 def _origin(url: str) -> str:
