@@ -12,10 +12,10 @@ from auditor.fetch.client import Fetcher
 from auditor.plugin import Context
 
 
-def counting_context(seen: list[str]) -> tuple[Context, httpx.AsyncClient]:
+def counting_context(seen: list[str], delay: float = 0.01) -> tuple[Context, httpx.AsyncClient]:
     async def handler(request: httpx.Request) -> httpx.Response:
         seen.append(f"{request.url} {request.headers.get('authorization', '')}".strip())
-        await asyncio.sleep(0.01)  # long enough for concurrent asks to overlap
+        await asyncio.sleep(delay)  # long enough for concurrent asks to overlap
         return httpx.Response(200, text="ok")
 
     client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
@@ -51,21 +51,11 @@ def test_other_headers_make_another_request_and_are_remembered_apart():
     assert seen == ["https://api.example/me", "https://api.example/me Bearer t"]
 
 
-def slow_context(seen: list[str], delay: float = 0.05) -> tuple[Context, httpx.AsyncClient]:
-    async def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(str(request.url))
-        await asyncio.sleep(delay)
-        return httpx.Response(200, text="ok")
-
-    client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
-    return Context(fetcher=Fetcher(client, replace(TEST_FETCH, respect_robots=False)), as_of=AS_OF), client
-
-
 def test_when_the_first_asker_is_cancelled_the_others_still_get_the_page():
     seen: list[str] = []
 
     async def run() -> int | None:
-        context, client = slow_context(seen)
+        context, client = counting_context(seen, delay=0.05)
         async with client:
             first = asyncio.ensure_future(context.get("https://a.example/feed"))
             await asyncio.sleep(0.01)  # the first ask's request is under way
@@ -85,7 +75,7 @@ def test_a_cancelled_waiter_leaves_the_fetch_to_the_others():
     seen: list[str] = []
 
     async def run() -> list[int | None]:
-        context, client = slow_context(seen)
+        context, client = counting_context(seen, delay=0.05)
         async with client:
             asks = [asyncio.ensure_future(context.get("https://a.example/feed")) for _ in range(3)]
             await asyncio.sleep(0.01)
@@ -101,7 +91,7 @@ def test_a_fetch_whose_only_asker_was_cancelled_is_made_again_when_asked_again()
     seen: list[str] = []
 
     async def run() -> int | None:
-        context, client = slow_context(seen)
+        context, client = counting_context(seen, delay=0.05)
         async with client:
             alone = asyncio.ensure_future(context.get("https://a.example/feed"))
             await asyncio.sleep(0.01)
@@ -114,18 +104,19 @@ def test_a_fetch_whose_only_asker_was_cancelled_is_made_again_when_asked_again()
     assert seen == ["https://a.example/feed"] * 2
 
 
+class BrokenFetcher:
+    """A fetcher with a bug: every GET raises (a real one turns every failure into a Fetched)."""
+
+    async def get(self, url: str, *, headers: dict[str, str] | None = None) -> None:
+        await asyncio.sleep(0.01)  # long enough for the other asks to join
+        raise RuntimeError("the fetcher broke")
+
+
 def test_an_error_in_the_fetch_reaches_every_asker():
     async def run() -> list[str]:
-        context, client = slow_context([])
-
-        async def broken(url: str, *, headers: dict[str, str] | None = None) -> None:
-            await asyncio.sleep(0.01)
-            raise RuntimeError("the fetcher broke")
-
-        object.__setattr__(context, "fetcher", type("Broken", (), {"get": staticmethod(broken)})())
-        async with client:
-            outcomes = await asyncio.gather(*(context.get("https://a.example/") for _ in range(3)),
-                                            return_exceptions=True)
+        context = Context(fetcher=BrokenFetcher(), as_of=AS_OF)  # type: ignore[arg-type]
+        outcomes = await asyncio.gather(*(context.get("https://a.example/") for _ in range(3)),
+                                        return_exceptions=True)
         return [str(o) for o in outcomes]
 
     assert asyncio.run(run()) == ["the fetcher broke"] * 3
