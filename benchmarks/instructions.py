@@ -163,15 +163,16 @@ def run(brands_count: int, concurrency: int, work: Path, mix: str = "full") -> d
         figures[phase] = per_request(count, startup, asked)
         figures[f"{phase} without handshakes"] = per_request(count, startup, asked, handshakes=False)
         handshaking = count.in_handshakes - startup.in_handshakes
-        at_once = f", {peak} at once" if phase != "audit" else f", {concurrency} brands at a time, peak {peak} in flight"
+        at_once = (f", {concurrency} brands at a time, peak {peak} in flight" if phase == "audit"
+                   else f", {peak} at once")
         print(f"  {phase:12} {figures[phase] / 1e6:7.3f} M instructions/request "
               f"({figures[f'{phase} without handshakes'] / 1e6:.3f} M without TLS handshakes) over {asked} requests"
               f"{at_once}; {count.handshakes / asked:.2f} handshakes/request, "
               f"{handshaking / max(count.handshakes, 1) / 1e6:.2f} M instructions each")
     for baseline in ("bare", "polite bare"):
+        without = figures["audit without handshakes"] / figures[f"{baseline} without handshakes"]
         print(f"  audit / {baseline} instructions per request: {figures['audit'] / figures[baseline]:.2f}; "
-              f"without TLS handshakes {figures['audit without handshakes'] / figures[f'{baseline} without handshakes']:.2f}"
-              + (" (the CPU target is <= 1.25)" if baseline == "bare" else ""))
+              f"without TLS handshakes {without:.2f}" + (" (the CPU target is <= 1.25)" if baseline == "bare" else ""))
     return figures
 
 

@@ -23,9 +23,9 @@ request per host, so both timed phases find its certificates made), then in one 
 
 The one-off start-up (plugins imported and registered, the suffix list read) is done before
 the timed phases, and its CPU printed apart: it is paid once per process, not per request.
-``--rounds N`` (default 3) runs phases 1, 3 (matched) and 4 again, one after the other, N times in all; on a
-busy machine one pair can be 1.3x apart either way, so the audit/bare ratios are of each side's
-least wall and least CPU per request over the rounds (the CPU ratio also round by round, and their
+``--rounds N`` (default 3) runs phases 1, 3 (matched) and 4 again, one after the other, N times
+in all; on a busy machine one pair can be 1.3x apart either way, so the audit/bare ratios are of
+each side's least wall and least CPU per request over the rounds (the CPU ratio also round by round, and their
 median: a round that one side lost to the machine's load moves the median least).
 
 ``--mix real`` gives every homepage the markup of a real page (``generate.real_pages``: the
@@ -42,9 +42,9 @@ For each: wall time, requests answered by the proxy and per second, client CPU s
 (``time.process_time``) per request, and TLS handshakes per request (the client's TLS sessions
 begun, counted at ``ssl.SSLContext.wrap_bio``, which every connection httpx opens goes through:
 a request on a reused connection costs none); then audit/bare ratios (the busiest host's requests
-times the gap, which no polite client can beat, is printed too); the hosts the audit could not reach (the generated "Blog" links to hosts that do not
-exist), the attempts sent to them and the requests the fetcher failed at once, knowing the host
-dead; and the politeness checks (benchmarks/politeness.py) on the proxy's log of phase 1, with
+times the gap, which no polite client can beat, is printed too); the hosts the audit could not
+reach (the generated "Blog" links to hosts that do not exist), the attempts sent to them and the
+requests the fetcher failed at once, knowing the host dead; and the politeness checks (benchmarks/politeness.py) on the proxy's log of phase 1, with
 the per-host gap also as the client kept it (:class:`SendClock`: when each request's headers
 left), which no lateness of the proxy in reading a request can blur.
 """
@@ -310,8 +310,8 @@ def run(brands_count: int, concurrency: int, work: Path, *, nogap: bool = True, 
             own.append(phase)
         phases += own
         best_bare = min([bare_phase, *own], key=lambda phase: phase.wall)
-        # More rounds of the matched pair, one after the other: on a busy machine one pair can be
-        # 1.3x apart either way, so the ratios below are of each side's least CPU and wall.
+        # More rounds of the audit and the matched loops, one after the other: on a busy machine one
+        # pair can be 1.3x apart either way, so the ratios below are of each side's least CPU and wall.
         pairs = [(audit_phase, bare_phase, polite_phase)]
         for number in range(2, rounds + 1):
             again, _, _ = _timed(f"audit (round {number})", proxy, work / f"proxy-audit{number}.jsonl",
