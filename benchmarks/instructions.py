@@ -139,7 +139,7 @@ def run(brands_count: int, concurrency: int, work: Path, mix: str = "full") -> d
     root = work / "web"
     hosts = sorted(p.name for p in root.iterdir() if p.is_dir())
     print(f"instructions: {brands_count} brands ({mix} mix{f', pages from {source}' if source else ''}); "
-          f"each phase in its own process under valgrind's callgrind")
+          f"each phase in its own process under valgrind's callgrind; the proxy offers HTTP/1.1")
     counts: dict[str, Count] = {}
     requests: dict[str, int] = {}
     with ProxyProcess(root, work / "proxy.jsonl") as proxy:
