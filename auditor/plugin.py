@@ -166,7 +166,7 @@ class Context:
             return await flight.wait()
         flight = self._pending[key] = _InFlight()
         try:
-            fetched = await self.fetcher.get(url, headers=dict(headers) if headers else None)
+            fetched = await self._fetch(url, headers)
         except asyncio.CancelledError:
             if flight.waiters:
                 flight.hand_off(self._fetch_for_waiters(key, url, headers, flight))
@@ -183,12 +183,15 @@ class Context:
     async def _fetch_for_waiters(self, key: str, url: str, headers: Mapping[str, str] | None,
                                  flight: _InFlight) -> None:
         try:
-            fetched = await self.fetcher.get(url, headers=dict(headers) if headers else None)
+            fetched = await self._fetch(url, headers)
         except BaseException as exc:
             self._pending.pop(key, None)
             flight.fail(exc)
             raise
         self._settle(key, flight, fetched)
+
+    def _fetch(self, url: str, headers: Mapping[str, str] | None) -> Coroutine[Any, Any, Fetched]:
+        return self.fetcher.get(url, headers=dict(headers) if headers else None)
 
     def _settle(self, key: str, flight: _InFlight, fetched: Fetched) -> None:
         del self._pending[key]

@@ -62,6 +62,7 @@ from auditor.urls import registered_domain  # noqa: E402
 COLLECTED = re.compile(r"Collected\s*:\s*(\d+)")
 HANDSHAKE = "SSL_do_handshake"
 PHASES = ("start-up", "audit", "bare", "polite bare")
+BRANDS = "brands.csv"  # the brands file generate.py writes in its folder
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ def child(phase: str, work: Path, concurrency: int) -> None:
     with HandshakeCounter() as handshakes:
         started = time.monotonic()
         if phase == "audit":
-            fetcher, _ = asyncio.run(_audit(work / "brands.txt", settings, concurrency, registry))
+            fetcher, _ = asyncio.run(_audit(work / BRANDS, settings, concurrency, registry))
             report["urls"] = [record.url for record in fetcher.records]
         elif phase in ("bare", "polite bare"):
             urls = json.loads((work / "audit.json").read_text())["urls"]
@@ -138,8 +139,7 @@ def counted(phase: str, work: Path, concurrency: int) -> Count:
 def run(brands_count: int, concurrency: int, work: Path, mix: str = "full") -> dict[str, float]:
     source, pages = real_pages() if mix == "real" else ("", [])
     brands = generate(brands_count, work, pages=pages or None)
-    if brands != work / "brands.txt":
-        shutil.copy(brands, work / "brands.txt")
+    assert brands == work / BRANDS, brands  # where the children read it
     root = work / "web"
     hosts = sorted(p.name for p in root.iterdir() if p.is_dir())
     print(f"instructions: {brands_count} brands ({mix} mix{f', pages from {source}' if source else ''}); "
