@@ -1,8 +1,9 @@
 """The per-host gap holds where it counts: between requests arriving at the server.
 
-These go through the fixture internet (a real proxy tunnel and TLS), where the transport
-calls the fetcher's trace hook as each request's headers leave; the proxy's own log is
-the judge.
+These go through the fixture internet (a real proxy tunnel and TLS), where the fetcher sees
+each request's headers leave: through the transport's trace hook while it does not know how a
+host speaks, then, on a host known to speak HTTP/1.1, as the headers are written to the
+connection. The proxy's own log is the judge.
 """
 
 from __future__ import annotations
@@ -16,12 +17,24 @@ HOST = "pages.example"
 GAP = 0.1
 
 
-def fetch_all(urls: list[str], settings: FetchSettings, sleep=asyncio.sleep) -> float:
-    """GET ``urls`` at once through one fetcher on a fresh client; the seconds it took."""
+class TracingFetcher(Fetcher):
+    """A fetcher that counts the requests it sends with the transport's trace hook."""
+
+    traced = 0
+
+    def _send_pacer(self, departure):  # type: ignore[no-untyped-def]
+        TracingFetcher.traced += 1
+        return super()._send_pacer(departure)
+
+
+def fetch_all(urls: list[str], settings: FetchSettings, sleep=asyncio.sleep, first: str | None = None) -> float:
+    """GET ``urls`` at once through one fetcher on a fresh client (after ``first``, alone); the seconds it took."""
 
     async def main() -> None:
         async with make_client(settings) as client:
-            fetcher = Fetcher(client, settings, sleep=sleep)
+            fetcher = TracingFetcher(client, settings, sleep=sleep)
+            if first is not None:
+                await fetcher.get(first)
             await asyncio.gather(*(fetcher.get(url) for url in urls))
 
     began = time.monotonic()
@@ -55,6 +68,25 @@ def test_a_request_woken_late_pushes_the_next_one_back(fixture_internet):
     seen = arrivals(fixture_internet, since)
     assert len(seen) == 4
     assert min(b - a for a, b in zip(seen, seen[1:])) >= GAP - 0.01
+
+
+def test_on_a_host_known_to_speak_http11_the_turn_is_taken_as_the_headers_are_written(fixture_internet):
+    """After one exchange shows the host speaks HTTP/1.1, its requests go without the trace hook; a
+    request woken late still leaves a gap after the one that overtook it, each on a connection of its
+    own (new ones opened for them) or an open one."""
+    late = [0.15]
+
+    async def oversleeping(seconds: float) -> None:
+        await asyncio.sleep(seconds + (late.pop() if late else 0.0))
+
+    TracingFetcher.traced = 0
+    since = time.monotonic()
+    fetch_all([f"https://{HOST}/w{i}" for i in range(4)], FetchSettings(min_gap=GAP, respect_robots=False),
+              sleep=oversleeping, first=f"https://{HOST}/w")
+    seen = arrivals(fixture_internet, since)
+    assert len(seen) == 5
+    assert min(b - a for a, b in zip(seen, seen[1:])) >= GAP - 0.01
+    assert TracingFetcher.traced == 1  # the first exchange only
 
 
 def test_opening_a_tunnel_through_a_proxy_does_not_cost_a_gap(fixture_internet):

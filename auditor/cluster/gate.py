@@ -414,6 +414,8 @@ class ClusterFetcher(Fetcher):
     the worker its own per-host concurrency limit and start pacing still apply. A request's
     headers leave only while this worker holds the host's turn (:meth:`GateClient.enter`)."""
 
+    turns_at_write = False  # the gate's door is kept in the transport's trace (:meth:`_send_pacer`)
+
     def __init__(self, client: Any, settings: FetchSettings, gate: GateClient, **kwargs: Any) -> None:
         super().__init__(client, settings, **kwargs)
         self.gate = gate

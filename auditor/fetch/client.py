@@ -73,6 +73,7 @@ from tenacity.wait import wait_exponential_jitter
 from auditor import __version__
 from auditor.fetch import credentials
 from auditor.fetch.guard import AddressRefused, guarded, refusal  # noqa: F401 - refusal is re-exported
+from auditor.fetch.wire import DEPARTING, pace_writes
 from auditor.fetch.pool import keep_idle_connections
 from auditor.models import FetchStats, RequestRecord
 from auditor.parse.sitemaps import sitemap_lines
@@ -254,17 +255,19 @@ class _Departure:
     """One attempt's turn to send its headers to its host (see :meth:`Fetcher._send_pacer`)."""
 
     slot: _HostSlot
+    sleep: Callable[[float], Awaitable[None]]
     holding: bool = False
     tunnelling: bool = False  # the proxy's CONNECT is sending its headers (not a request to the host)
     reported: bool = False  # the transport told when this request's headers left
+    at_write: bool = False  # the turn is taken as the headers are written (:mod:`auditor.fetch.wire`)
 
-    async def take_turn(self, sleep: Callable[[float], Awaitable[None]]) -> None:
+    async def take_turn(self) -> None:
         """Hold the host until these headers are out, one gap after the previous request's."""
         await self.slot.lock.acquire()
         self.holding = True
         wait = self.slot.last_sent + self.slot.gap - time.monotonic()
         if wait > 0:  # the previous request's headers left less than a gap ago
-            await sleep(wait)
+            await self.sleep(wait)
 
     def leave(self) -> None:
         """The headers are out (or failed): the next request to the host may go one gap from now."""
@@ -340,6 +343,11 @@ class stop_when(stop_base):
 class Fetcher:
     """Polite GETs through one shared client. Create one per audit run and share it."""
 
+    # On a host known to speak HTTP/1.1, a request takes its turn as its headers are written to the
+    # connection (:mod:`auditor.fetch.wire`) when the client's pools allow it; else through the
+    # transport's ``trace`` extension (:meth:`_send_pacer`), which costs more per request.
+    turns_at_write = True
+
     def __init__(
         self,
         client: httpx.AsyncClient,
@@ -353,6 +361,7 @@ class Fetcher:
         self.keep_records = keep_records
         self.records: list[RequestRecord] = []  # every request, when keep_records (off for big batches)
         self._sleep = sleep
+        self._at_write = self.turns_at_write and pace_writes(client)
         self._global = asyncio.Semaphore(settings.max_connections)
         # Per-host state, least recently used first; idle hosts beyond HOSTS_REMEMBERED are
         # forgotten so a batch of any length holds a bounded amount (a forgotten host that comes
@@ -562,13 +571,14 @@ class Fetcher:
             dead = self._known_dead(slot)
             if dead is not None:  # condemned while this attempt waited its turn
                 raise dead
-            departure = _Departure(slot)
+            departure = _Departure(slot, self._sleep, at_write=slot.turn_at_headers and self._at_write)
+            departing = DEPARTING.set(departure)
             try:
                 async with asyncio.timeout(self.settings.total_timeout):
                     if not slot.turn_at_headers:  # HTTP/2, or not known yet: the turn comes before the pool
-                        await departure.take_turn(self._sleep)
-                    async with self.client.stream("GET", url, headers=headers,
-                                                  extensions={"trace": self._send_pacer(departure)}) as response:
+                        await departure.take_turn()
+                    extensions = {} if departure.at_write else {"trace": self._send_pacer(departure)}
+                    async with self.client.stream("GET", url, headers=headers, extensions=extensions) as response:
                         body = await self._read_capped(response)
                     if not departure.reported and not _from_cache(response):  # a transport that never says when
                         slot.turn_at_headers = True  # headers leave (a test's, a replay): nothing to wait for there
@@ -597,6 +607,7 @@ class Fetcher:
                 raise _Failure("protocol", f"{url}: {exc or type(exc).__name__}", transient=False) from exc
             finally:
                 departure.leave()  # cancelled or failed while its headers were leaving: free the host
+                DEPARTING.reset(departing)
             delay = asked_pause(response.status_code, response.headers)
             if delay and delay <= self.settings.retry_after_cap:  # longer: reported as is, not waited for
                 slot.next_start = max(slot.next_start, time.monotonic() + delay)
@@ -663,6 +674,10 @@ class Fetcher:
         request held at that point would let the next one take the same number and fail. So until
         a host is seen to speak HTTP/1.1 the turn is taken before the request enters the pool
         (:meth:`_Departure.take_turn`), and this hook only ends it.
+
+        Once a host is known to speak HTTP/1.1, its requests go without this hook when the client's
+        pools let the fetcher see their bytes leave (:mod:`auditor.fetch.wire`): the same turn is
+        taken there, as the headers are written, without a callback on every step of the exchange.
         """
         slot = departure.slot
 
@@ -681,7 +696,7 @@ class Fetcher:
             if not started:  # .complete or .failed
                 departure.leave()
             elif not departure.holding:  # HTTP/1.1 (or a transport starting the same headers again)
-                await departure.take_turn(self._sleep)
+                await departure.take_turn()
 
         return trace
 
