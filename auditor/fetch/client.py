@@ -518,7 +518,12 @@ class Fetcher:
 
     async def _counted_attempt(self, tries: list[int], url: str, key: str, headers: dict[str, str] | None) -> _Raw:
         tries[0] += 1
-        return await self._attempt(url, key, headers)
+        slot = self._slot(key)
+        slot.active += 1
+        try:
+            return await self._attempt_in(slot, url, headers)
+        finally:
+            slot.active -= 1
 
     @staticmethod
     def _known_dead(slot: _HostSlot | None) -> _Failure | None:
@@ -557,14 +562,6 @@ class Fetcher:
         return self._backoff(state)
 
     # -- one attempt -----------------------------------------------------------------
-    async def _attempt(self, url: str, key: str, headers: dict[str, str] | None) -> _Raw:
-        slot = self._slot(key)
-        slot.active += 1
-        try:
-            return await self._attempt_in(slot, url, headers)
-        finally:
-            slot.active -= 1
-
     async def _attempt_in(self, slot: _HostSlot, url: str, headers: dict[str, str] | None) -> _Raw:
         async with self._global, slot.semaphore:
             await self._pace(slot)
