@@ -6,6 +6,7 @@ import dataclasses
 import gzip
 
 import httpx
+import pytest
 
 from auditor.discover.candidates import MAX_ANCHORS, read_page
 from auditor.plugin import Page
@@ -185,3 +186,28 @@ def test_copies_of_one_link_count_against_the_cap_of_links_looked_at(monkeypatch
     assert calls == {"absolute": 1, "region": candidates.MAX_LINKS_READ}
     assert [c.url for c in reading.candidates] == ["https://x.com/brand"]
     assert any(f"more than {candidates.MAX_LINKS_READ:,} links" in note for note in reading.notes)
+
+
+@pytest.mark.parametrize("href", [
+    "https://Social.example/Brand?utm_source=site&page=2#top", "HTTPS://X.EXAMPLE", "http://other.example/x;v=1?",
+    "//cdn.example/x", "/about", "about/team", "?page=2", "http:///path", "https:/x.example", "http:x.example/a",
+    "https://x.example:443/a", "https://x.example:8443/../a/./b", " https://x.example/\t", "https://[::1",
+    "https://127.0.0.1/", "mailto:hello@brand.example", "ftp://x.example/",
+])
+def test_a_link_becomes_the_url_joining_it_to_the_page_gives_cleaned(href):
+    """Absolute links are taken as written (nothing to join), relative ones joined to the page's base;
+    either way the URL is what the standard join gives, cleaned, and refused ones are None."""
+    from urllib.parse import urljoin, urlsplit
+
+    from auditor.discover.candidates import absolute
+    from auditor.fetch.client import refusal
+    from auditor.urls import clean_url
+
+    home = page("<p>", "https://brand.example/blog/post")
+    try:
+        joined: str | None = urljoin(home.base_url, href.strip())
+        scheme = urlsplit(joined).scheme
+    except ValueError:
+        joined = scheme = None
+    expected = clean_url(joined) if joined and scheme in ("http", "https") and not refusal(joined) else None
+    assert absolute(home, href) == expected

@@ -102,8 +102,13 @@ def absolute(page: Page, href: str) -> str | None:
     if not href or href.startswith("#"):
         return None
     try:
-        url = urljoin(page.base_url, href)
-        scheme = urlsplit(url).scheme.lower()
+        parts = urlsplit(href)
+        if parts.scheme in ("http", "https") and parts.netloc:
+            url = href  # already absolute: joining it to the base would only put its parts back together
+        else:
+            url = urljoin(page.base_url, href)
+            parts = urlsplit(url)
+        scheme = parts.scheme
     except ValueError:
         return None
     if scheme not in ("http", "https") or refusal(url):
