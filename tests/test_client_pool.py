@@ -36,6 +36,20 @@ def test_keeping_twice_changes_nothing():
     assert asyncio.run(main()).__mro__[1].__name__ == "_KeepingPass"
 
 
+def test_a_pool_whose_requests_say_queued_otherwise_is_left_as_it_is(monkeypatch):
+    """The pass reads a request's connection where httpcore's is_queued() does; an httpcore that
+    decides it another way keeps its own pass."""
+    import auditor.fetch.pool as pool
+
+    monkeypatch.setattr(pool, "_QUEUED_READS", ("connection", "_state"))
+
+    async def main() -> str:
+        async with make_client(FetchSettings()) as client:
+            return type(client._transport._pool).__name__
+
+    assert asyncio.run(main()) == "AsyncConnectionPool"
+
+
 class _Connection:
     """Just enough of an httpcore connection for the pool's bookkeeping."""
 

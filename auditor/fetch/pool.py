@@ -31,6 +31,12 @@ import httpx
 
 _NEEDED = ("_connections", "_requests", "_max_connections", "_max_keepalive_connections", "create_connection")
 Key = tuple[bytes, bytes, int]
+# A pool request is queued while it has no connection (what its is_queued() reads, checked here):
+# the pass reads that attribute itself, once per request in the pool, twice per exchange.
+try:
+    _QUEUED_READS: tuple[str, ...] = httpcore._async.connection_pool.AsyncPoolRequest.is_queued.__code__.co_names
+except AttributeError:  # another httpcore: its pools are left as they are
+    _QUEUED_READS = ()
 
 
 def _key(origin: Any) -> Key | None:
@@ -58,7 +64,7 @@ class _KeepingPass:
                     self._drop(connection, index)
                     closing.append(connection)
                     surplus -= 1
-        for pool_request in [r for r in self._requests if r.is_queued()]:
+        for pool_request in [r for r in self._requests if r.connection is None]:  # is_queued(), read directly
             origin = pool_request.request.url.origin
             key = _key(origin)
             connection = self._reusable(origin, [*index.get(key, ()), *index.get(None, ())], index, closing)
@@ -144,6 +150,6 @@ def keep_idle_connections(client: httpx.AsyncClient) -> httpx.AsyncClient:
         pool = getattr(transport, "_pool", None)
         if not isinstance(pool, httpcore.AsyncConnectionPool) or isinstance(pool, _KeepingPass):
             continue
-        if all(hasattr(pool, name) for name in _NEEDED):
+        if all(hasattr(pool, name) for name in _NEEDED) and _QUEUED_READS == ("connection",):
             pool.__class__ = _keeping(type(pool))
     return client
