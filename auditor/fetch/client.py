@@ -491,16 +491,18 @@ class Fetcher:
         Nearly every first attempt is final (an answer that is not retried, or a failure that is
         not transient): that one is returned, or raised, without asking the policy, whose answer
         it already knows (asking cost more per request than the rest of this method)."""
-        state = RetryCallState(self._retrying, fn=None, args=(), kwargs={})
+        began = time.monotonic()
         try:
             first = await attempt(*args)
         except _Failure as failure:
             if not _retried_failure(failure):
                 raise
+            state = self._retry_state(began)
             state.set_exception(sys.exc_info())  # type: ignore[arg-type]
         else:
             if not _retried_answer(first):
                 return first
+            state = self._retry_state(began)
             state.set_result(first)
         self._retrying.begin()
         while True:
@@ -515,6 +517,12 @@ class Fetcher:
                 await self._sleep(do)
             else:
                 return cast(_Raw, do)
+
+    def _retry_state(self, began: float) -> RetryCallState:
+        """The policy's state for a request whose first attempt started at ``began`` (monotonic)."""
+        state = RetryCallState(self._retrying, fn=None, args=(), kwargs={})
+        state.start_time = began
+        return state
 
     async def _counted_attempt(self, tries: list[int], url: str, key: str, headers: dict[str, str] | None) -> _Raw:
         tries[0] += 1
