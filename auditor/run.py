@@ -10,6 +10,9 @@ shows a line on stderr; gives the :class:`~auditor.models.ExitStatus`:
 * else FINDINGS (1) when a brand, audited now or by the earlier run a ``--resume`` continues, has a
   finding at or above the threshold (only new ones with ``only_new``);
 * else CLEAN (0).
+
+The batch runs with the garbage collector tuned for it (:mod:`auditor.collector`): this is the
+program's own process.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from auditor.batch import BrandSource, BrandSpec, run_batch
+from auditor.collector import tuned_for_batch
 from auditor.discover.brand import InvalidInput
 from auditor.fetch.client import CacheSettings, FetchSettings
 from auditor.fetch.proxy import check_proxies
@@ -107,11 +111,12 @@ def run_and_report(specs: list[BrandSpec], options: AuditOptions, registry: Regi
 
     completed = False
     try:
-        outcome = asyncio.run(run_batch(specs, options, registry=registry, on_result=on_result, on_error=on_error,
-                                        skip=set(earlier), concurrency=concurrency, baseline=previous,
-                                        threshold=threshold, only_new=only_new, rules=rules, annotate=annotate,
-                                        brand_timeout=brand_timeout, source=source,
-                                        client_options={"cache": cache, **(client_options or {})}))
+        with tuned_for_batch():
+            outcome = asyncio.run(run_batch(specs, options, registry=registry, on_result=on_result,
+                                            on_error=on_error, skip=set(earlier), concurrency=concurrency,
+                                            baseline=previous, threshold=threshold, only_new=only_new, rules=rules,
+                                            annotate=annotate, brand_timeout=brand_timeout, source=source,
+                                            client_options={"cache": cache, **(client_options or {})}))
         completed = True
     finally:
         if progress is not None:
