@@ -13,6 +13,9 @@ counts every instruction the child executes (the proxy runs natively, in its own
    as the proxy saw the audit have at its peak (throughput.py's matched bare loop);
 4. **polite bare**: the same keeping the per-host gap and limit (throughput.py's polite loop).
 
+Every phase runs with the garbage collector as ``auditor audit`` tunes it (``auditor.collector``),
+as throughput.py runs its phases by default.
+
 A phase's instructions are its child's count less the start-up's; per request, over the requests
 the proxy answered while the child ran. Printed: each phase's instructions per request, the TLS
 handshakes per request and the instructions spent in them (``SSL_do_handshake``, callees
@@ -55,6 +58,7 @@ from _common import LogEntry, ProxyProcess, peak_in_flight  # noqa: E402
 from generate import generate, real_pages  # noqa: E402
 from throughput import HandshakeCounter, _audit, _bare, _between  # noqa: E402
 
+from auditor.collector import tuned_for_batch  # noqa: E402
 from auditor.fetch.client import FetchSettings  # noqa: E402
 from auditor.plugin import load_registry  # noqa: E402
 from auditor.urls import registered_domain  # noqa: E402
@@ -108,7 +112,7 @@ def child(phase: str, work: Path, concurrency: int) -> None:
     registered_domain("b00000.example")
     settings = FetchSettings()
     report: dict[str, object] = {}
-    with HandshakeCounter() as handshakes:
+    with tuned_for_batch(), HandshakeCounter() as handshakes:  # as throughput.py runs its phases by default
         started = time.monotonic()
         if phase == "audit":
             fetcher, _ = asyncio.run(_audit(work / BRANDS, settings, concurrency, registry))

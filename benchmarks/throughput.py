@@ -34,6 +34,10 @@ fixture pages), made inert so the requests are those of the full mix, but parsin
 real homepage costs; its proxy also offers HTTP/2 (``--no-http2``: HTTP/1.1 only; ``--http2``
 offers it on the full mix too), which the audit's and the bare loop's clients both take.
 
+``--collector batch`` (the default) runs every phase, the bare loops too, with the garbage collector
+as ``auditor audit`` runs its batch (``auditor.collector.tuned_for_batch``: start-up frozen, the
+youngest generation looked at less often); ``--collector default`` keeps Python's settings.
+
 ``--profile FILE`` runs phase 1 under cProfile on the process-time clock, writes the stats to FILE
 (``python -m pstats FILE``) and prints the auditor's and the plugins' functions that cost most, in
 milliseconds of CPU per brand; the profiler slows the audit, so that run's ratios are not the audit's.
@@ -76,6 +80,7 @@ import politeness  # noqa: E402
 
 from auditor.audit import AuditOptions  # noqa: E402
 from auditor.batch import audit_many, read_brands  # noqa: E402
+from auditor.collector import tuned_for_batch  # noqa: E402
 from auditor.fetch import client as fetch_client  # noqa: E402
 from auditor.fetch.client import Fetcher, FetchSettings, make_client  # noqa: E402
 from auditor.models import RequestRecord  # noqa: E402
@@ -264,7 +269,8 @@ def print_profile(path: Path, brands: int, top: int = 25) -> None:
 
 
 def run(brands_count: int, concurrency: int, work: Path, *, nogap: bool = True, mix: str = "full",
-        profile: Path | None = None, http2: bool | None = None, rounds: int = 3) -> dict[str, float]:
+        profile: Path | None = None, http2: bool | None = None, rounds: int = 3,
+        collector: str = "batch") -> dict[str, float]:
     http2 = mix == "real" if http2 is None else http2
     generated = time.monotonic()
     source, pages = real_pages() if mix == "real" else ("", [])
@@ -283,7 +289,10 @@ def run(brands_count: int, concurrency: int, work: Path, *, nogap: bool = True, 
     registered_domain(hosts[0])  # the suffix list is read on first use
     print(f"  one-off start-up (plugins imported and registered, suffix list read): "
           f"{time.process_time() - cpu0:.2f} s CPU, before the timed phases")
-    with ProxyProcess(root, work / "proxy-final.jsonl", http2=http2) as proxy:
+    tuned = tuned_for_batch() if collector == "batch" else contextlib.nullcontext()
+    print("  garbage collector: " + ("tuned as `auditor audit` runs its batch (auditor.collector), in every phase"
+                                     if collector == "batch" else "Python's defaults"))
+    with tuned, ProxyProcess(root, work / "proxy-final.jsonl", http2=http2) as proxy:
         asyncio.run(_bare([f"https://{h}/" for h in hosts], settings, 32))  # warm: certificates made
         with SendClock() as clock:
             audit_phase, audit_log, (fetcher, audited) = _timed(
@@ -393,12 +402,15 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rounds", type=int, default=3,
                         help="audit and matched bare loop this many times, one after the other (ratios of the least)")
     parser.add_argument("--profile", type=Path, help="profile the audit phase (cProfile, process time) into this file")
+    parser.add_argument("--collector", choices=("batch", "default"), default="batch",
+                        help="batch: every phase runs with the garbage collector as `auditor audit` tunes it "
+                             "(auditor.collector); default: Python's own settings")
     args = parser.parse_args(argv)
     profile = args.profile.resolve() if args.profile else None
     kept = contextlib.nullcontext(str(args.keep)) if args.keep else None  # --keep: the tree stays
     with kept or tempfile.TemporaryDirectory(prefix="auditor-bench-") as work:
         run(args.brands, args.concurrency, Path(work), nogap=not args.no_nogap, mix=args.mix, profile=profile,
-            http2=args.http2, rounds=max(1, args.rounds))
+            http2=args.http2, rounds=max(1, args.rounds), collector=args.collector)
 
 
 if __name__ == "__main__":
