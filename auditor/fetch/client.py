@@ -707,9 +707,14 @@ class Fetcher:
 
     async def _pace(self, slot: _HostSlot) -> None:
         """Book this attempt's start one gap after the previous booking (and after any
-        ``Retry-After``), and wait for it."""
+        ``Retry-After``) and one gap after the latest request's headers left, and wait for it.
+
+        The second bound is the one the turn at the headers keeps (:meth:`_Departure.take_turn`):
+        booking it here too spares an attempt whose host's previous request is already out a
+        second wait (a request's headers leave some milliseconds after its start, tens of them
+        when it opens a connection), and the event loop a second wake-up."""
         now = time.monotonic()
-        start = max(now, slot.next_start)
+        start = max(now, slot.next_start, slot.last_sent + slot.gap)
         slot.next_start = start + slot.gap
         if start > now:
             await self._sleep(start - now)
