@@ -73,8 +73,8 @@ from tenacity.wait import wait_exponential_jitter
 from auditor import __version__
 from auditor.fetch import credentials
 from auditor.fetch.guard import AddressRefused, guarded, refusal  # noqa: F401 - refusal is re-exported
-from auditor.fetch.wire import DEPARTING, pace_writes
 from auditor.fetch.pool import keep_idle_connections
+from auditor.fetch.wire import DEPARTING, pace_writes
 from auditor.models import FetchStats, RequestRecord
 from auditor.parse.sitemaps import sitemap_lines
 

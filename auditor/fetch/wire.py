@@ -8,8 +8,9 @@ otherwise arrive right behind it.
 
 httpcore can report that moment through a request's ``trace`` extension, but that turns on a
 callback for every step of every exchange (a dozen per request, each building its event's name
-and details), which costs the crawl more per request than all its own pacing. Here the hold costs
-one context-variable read per write: the request's :class:`Turn` is in :data:`DEPARTING` while its
+and details): on the generated mix through the fixture proxy, 33 Python calls per request more
+than the hold here, about 1 % of the audit's instructions. Here the hold costs one
+context-variable read per write: the request's :class:`Turn` is in :data:`DEPARTING` while its
 attempt runs, and the first non-empty write made with a turn that asks for it (``at_write``) takes
 the turn first and ends it once written. That write is the request's headers on HTTP/1.1 (a GET
 sends nothing else); a proxy's ``CONNECT`` is written before it and is not held. HTTP/2 writes many
