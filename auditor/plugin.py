@@ -256,6 +256,10 @@ class Platform(ABC):
     # True when recognise() only guesses from the URL's shape (a forum-like host name): the
     # guess is used for URLs the user names, never for links found on pages.
     speculative: bool = False
+    # False when discover() only reads the page it is given and never fetches: it then runs inline,
+    # without a task of its own beside the fetching ones (a task per plugin per page read costs more
+    # than such a discover). Saying False of a discover that fetches makes its fetches wait their turn.
+    discover_fetches: bool = True
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)

@@ -43,6 +43,7 @@ class BloggerPlatform(Platform):
         hosts=('blogspot.com', 'blogger.com'), priority=Priority.BLOG_ENGINE,
         signals=(Signal.LAST_ACTIVITY, Signal.OWNER_REPLIES)
     )
+    discover_fetches = False  # discover reads the page it is given, nothing more
 
     def recognise(self, url: str) -> Channel | None:
         parts = urlsplit(url)

@@ -40,6 +40,7 @@ class HtmlBlogPlatform(Platform):
         name="htmlblog", kind="blog", summary='blogs without a feed, dated from their pages',
         priority=Priority.PAGE_SCRAPER, signals=(Signal.LAST_ACTIVITY, Signal.OWNER_REPLIES)
     )
+    discover_fetches = False  # discover reads the page it is given, nothing more
 
     async def discover(self, page: Page, context: Context) -> list[Channel]:
         if page.tree.css_first(FEED_LINK) is not None:

@@ -71,6 +71,7 @@ class WordPressPlatform(Platform):
         hosts=('wordpress.com',), priority=Priority.HOSTED_BLOG,
         signals=(Signal.LAST_ACTIVITY, Signal.OWNER_REPLIES)
     )
+    discover_fetches = False  # discover reads the page it is given, nothing more
 
     def recognise(self, url: str) -> Channel | None:
         parts = urlsplit(url)

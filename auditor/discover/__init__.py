@@ -210,8 +210,7 @@ class _Run:
     async def read_page(self, page: Page, role: str) -> tuple[SiteLink, ...]:
         """Run every platform's discover on the page and classify what it links; the page's links."""
         self.read.add(canonical_url(page.url))
-        results = await asyncio.gather(*(_discover_on(p, page, self.context) for p in self.reading))
-        for channels in results:
+        for channels in await _discover_all(self.reading, page, self.context):
             for channel in channels:
                 self.take(channel, "page")
         reading = read_page(page, role=role)
@@ -467,6 +466,24 @@ def _merge(found: dict[str, Channel], channel: Channel) -> None:
     evidence = known.found_by + tuple(e for e in channel.found_by if e not in known.found_by)
     found[key] = replace(known, confidence=confidence, found_by=evidence, title=known.title or channel.title,
                          handle=known.handle or channel.handle)
+
+
+async def _discover_all(platforms: list[Platform], page: Page, context: Context) -> list[list[Channel]]:
+    """Each platform's discover on the page, in the platforms' order: those that may fetch each in a
+    task of its own, started first; those that only read the page (``discover_fetches = False``)
+    one after another in this task meanwhile."""
+    tasks = {index: asyncio.ensure_future(_discover_on(platform, page, context))
+             for index, platform in enumerate(platforms) if platform.discover_fetches}
+    try:
+        inline = {index: await _discover_on(platform, page, context)
+                  for index, platform in enumerate(platforms) if index not in tasks}
+        if tasks:
+            await asyncio.gather(*tasks.values())
+    except BaseException:  # cancelled (a plugin's own errors are caught in _discover_on): no task outlives the page
+        for task in tasks.values():
+            task.cancel()
+        raise
+    return [inline[index] if index in inline else tasks[index].result() for index in range(len(platforms))]
 
 
 async def _discover_on(platform: Platform, page: Page, context: Context) -> list[Channel]:
