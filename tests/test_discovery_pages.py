@@ -211,3 +211,24 @@ def test_a_link_becomes_the_url_joining_it_to_the_page_gives_cleaned(href):
         joined = scheme = None
     expected = clean_url(joined) if joined and scheme in ("http", "https") and not refusal(joined) else None
     assert absolute(home, href) == expected
+
+
+def test_a_links_place_is_the_same_whether_its_ancestors_were_walked_before_or_not():
+    """region_of remembers, per page, what each ancestor's chain says; every link of every fixture page
+    is placed as a walk of its own ancestors alone places it."""
+    from pathlib import Path
+
+    from auditor.discover.candidates import region_of
+
+    for path in sorted((Path(__file__).resolve().parent.parent / "fixtures").rglob("*.html")):
+        links = page(path.read_bytes()).css("a[href]")
+        shared: dict = {}
+        assert [region_of(node, shared) for node in links] == [region_of(node) for node in links], path.name
+
+
+def test_a_link_deep_inside_a_footer_is_in_the_footer_however_deep():
+    nested = "<div>" * 200 + "<a href='https://x.com/brand'>X</a>" + "</div>" * 200
+    parsed = page(f"<main><p>text</p></main><footer>{nested}</footer><article><div><a href='/post'>p</a></div></article>")
+    from auditor.discover.candidates import region_of
+
+    assert [region_of(node, {}) for node in parsed.css("a[href]")] == [("chrome", "footer"), ("article", "article")]

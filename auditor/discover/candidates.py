@@ -189,6 +189,7 @@ def _anchor_candidates(page: Page, role: str, notes: list[str]) -> tuple[list[Ca
     links: list[SiteLink] = []
     seen: set[tuple[str, str]] = set()
     resolved: dict[str, str | None] = {}  # href as written → its URL, so a repeated href is resolved once
+    regions: dict[int, _Chain] = {}  # what each ancestor's chain says (region_of)
     distinct = 0
     for looked, node in enumerate(page.css("a[href]")):
         if looked == MAX_LINKS_READ:
@@ -198,7 +199,7 @@ def _anchor_candidates(page: Page, role: str, notes: list[str]) -> tuple[list[Ca
         url = resolved[href] if href in resolved else resolved.setdefault(href, absolute(page, href))
         if url is None:
             continue
-        region, element = region_of(node)
+        region, element = region_of(node, regions)
         if region == "embed":
             continue
         key = (url, region)
@@ -218,34 +219,61 @@ def _anchor_candidates(page: Page, role: str, notes: list[str]) -> tuple[list[Ca
     return found, links
 
 
-def region_of(node: LexborNode) -> tuple[str, str]:
-    """Where a link sits: ("chrome", "footer"), ("article", "article"), ("embed", …) or ("body", "body")."""
-    landmark: str | None = None  # header, footer, nav, aside (or their ARIA roles)
-    styled: str | None = None  # an element whose class or id says header, footer, social, ...
+# What the chain of elements from one element up to <body> says of a link inside it: the nearest
+# embed or article verdict, else the nearest landmark's and the nearest chrome-styled element's names.
+_Chain = tuple[str, str] | tuple[None, str | None, str | None]
+_TOP: _Chain = (None, None, None)
+
+
+def region_of(node: LexborNode, seen: dict[int, _Chain] | None = None) -> tuple[str, str]:
+    """Where a link sits: ("chrome", "footer"), ("article", "article"), ("embed", …) or ("body", "body").
+
+    Walks the link's ancestors up to ``<body>``: the nearest embed or article container decides;
+    else the nearest landmark (header, footer, nav, aside, or their ARIA roles), else the nearest
+    element whose class or id says header, footer, social and the like, makes it chrome. ``seen``
+    (one dict per page) keeps what each ancestor's chain says, so the links of a page share their
+    ancestors' walk: each element of the page is looked at once, however many links it holds."""
+    seen = {} if seen is None else seen
+    walked: list[LexborNode] = []
     current = node.parent
-    depth = 0
-    while current is not None and depth < 64:
-        depth += 1
-        tag = current.tag or ""
-        if tag in ("body", "html", "-document"):
+    chain = _TOP
+    while current is not None:
+        known = seen.get(current.mem_id)
+        if known is not None:
+            chain = known
             break
-        attributes = current.attributes
-        tokens = set((attributes.get("class") or "").lower().split())
-        tokens.add((attributes.get("id") or "").lower())
-        if tokens & EMBED_TOKENS:
-            return "embed", tag
-        if tag == "article" or tokens & ARTICLE_TOKENS:
-            return "article", "article"
-        role = (attributes.get("role") or "").lower()
-        if landmark is None and (tag in CHROME_TAGS or role in CHROME_ROLES):
-            landmark = tag if tag in CHROME_TAGS else _chrome_name(tag, set(), role)
-        elif styled is None and tokens & CHROME_TOKENS:
-            styled = _chrome_name(tag, tokens, role)
+        if (current.tag or "") in ("body", "html", "-document"):
+            break
+        walked.append(current)
         current = current.parent
-    chrome = landmark or styled
-    if chrome is not None:
-        return "chrome", chrome
-    return "body", "body"
+    for element in reversed(walked):  # from the top down, each element's chain from its parent's
+        chain = seen[element.mem_id] = _chain_of(element, chain)
+    if chain[0] is not None:
+        return chain
+    chrome = chain[1] or chain[2]
+    return ("chrome", chrome) if chrome is not None else ("body", "body")
+
+
+def _chain_of(element: LexborNode, above: _Chain) -> _Chain:
+    """What the chain from ``element`` up says, given what the chain from its parent up says."""
+    tag = element.tag or ""
+    attributes = element.attributes
+    tokens = set((attributes.get("class") or "").lower().split())
+    tokens.add((attributes.get("id") or "").lower())
+    if tokens & EMBED_TOKENS:
+        return "embed", tag
+    if tag == "article" or tokens & ARTICLE_TOKENS:
+        return "article", "article"
+    if above[0] is not None:  # an embed or article further up holds this element too
+        return above
+    role = (attributes.get("role") or "").lower()
+    landmark = above[1]
+    if tag in CHROME_TAGS:
+        landmark = tag
+    elif role in CHROME_ROLES:
+        landmark = _chrome_name(tag, set(), role)
+    styled = _chrome_name(tag, tokens, role) if tokens & CHROME_TOKENS else above[2]
+    return None, landmark, styled
 
 
 def _chrome_name(tag: str, tokens: set[str], role: str) -> str:
