@@ -79,8 +79,9 @@ def clean_url(url: str) -> str:
         host = f"[{host}]"
     if port and not ((scheme == "https" and port == 443) or (scheme == "http" and port == 80)):
         host = f"{host}:{port}"
-    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_param(k)]
-    return urlunsplit((scheme, host, parts.path or "/", urlencode(query, doseq=True), ""))
+    query = "" if not parts.query else urlencode(
+        [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not is_tracking_param(k)], doseq=True)
+    return urlunsplit((scheme, host, parts.path or "/", query, ""))
 
 
 def strip_host_prefixes(host: str) -> str:
