@@ -14,8 +14,9 @@ drops is freed by reference counting as soon as it is dropped.
   so most short-lived objects are gone before a pass would have walked them.
 
 On exit the previous thresholds are set again and the frozen objects are handed back to the
-collector (when something else had frozen objects already, nothing is frozen or handed back). The collector is the process's, so this is for the program that owns the process (the
-CLI's ``auditor audit``), not for a library call inside someone else's.
+collector (when something else had frozen objects already, nothing is frozen or handed back).
+The collector is the process's, so this is for the program that owns the process (the CLI's
+``auditor audit``), not for a library call inside someone else's.
 
 Measured with 300 generated brands through the fixture proxy (``benchmarks/throughput.py``'s
 phases, the collector's time read with ``gc.callbacks``): 116-141 µs of collection per request

@@ -228,7 +228,8 @@ def test_a_links_place_is_the_same_whether_its_ancestors_were_walked_before_or_n
 
 def test_a_link_deep_inside_a_footer_is_in_the_footer_however_deep():
     nested = "<div>" * 200 + "<a href='https://x.com/brand'>X</a>" + "</div>" * 200
-    parsed = page(f"<main><p>text</p></main><footer>{nested}</footer><article><div><a href='/post'>p</a></div></article>")
+    post = "<article><div><a href='/post'>p</a></div></article>"
+    parsed = page(f"<main><p>text</p></main><footer>{nested}</footer>{post}")
     from auditor.discover.candidates import region_of
 
     assert [region_of(node, {}) for node in parsed.css("a[href]")] == [("chrome", "footer"), ("article", "article")]
