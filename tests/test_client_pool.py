@@ -4,6 +4,7 @@ import asyncio
 import ssl
 
 import httpcore
+import httpx
 
 from auditor.fetch.client import Fetcher, FetchSettings, make_client
 from auditor.fetch.pool import _keeping, keep_idle_connections
@@ -245,3 +246,33 @@ def test_where_the_server_offers_http2_a_hosts_requests_in_flight_together_share
         assert statuses == [200] * 5
         assert [t.host for t in web.tunnels] == ["pages.example"]  # one connection carried all five
         assert sorted(e.target for e in web.log if e.completed) == [f"/p{i}" for i in range(5)]
+
+
+def test_the_transports_of_a_client_are_found_under_the_wrappers_that_hand_requests_on():
+    """The HTTP cache's and the archive's wrappers are looked through; a mount of None (a host the
+    environment's NO_PROXY sends direct) is the client's own transport, not one more."""
+    from hishel.httpx import AsyncCacheTransport
+
+    from auditor.archive.transport import RecordingTransport
+    from auditor.fetch.pool import transports_of
+
+    direct, proxied = httpx.AsyncHTTPTransport(), httpx.AsyncHTTPTransport()
+    client = httpx.AsyncClient(transport=RecordingTransport(direct, lambda: None))
+    client._mounts = {httpx._utils.URLPattern("all://"): AsyncCacheTransport(next_transport=proxied),
+                      httpx._utils.URLPattern("all://local.example"): None}
+    try:
+        assert transports_of(client) == [direct, proxied]
+    finally:
+        asyncio.run(client.aclose())
+
+
+def test_a_cached_clients_pool_keeps_idle_connections_too(tmp_path):
+    from auditor.fetch.client import CacheSettings
+
+    async def main() -> str:
+        async with make_client(FetchSettings(), cache=CacheSettings(tmp_path)) as client:
+            from auditor.fetch.pool import transports_of
+
+            return type(transports_of(client)[0]._pool).__name__
+
+    assert asyncio.run(main()) == "KeepingAsyncConnectionPool"

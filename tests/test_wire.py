@@ -107,3 +107,15 @@ def test_the_auditors_client_is_paced_under_its_guard_once_however_often_asked()
 def test_a_client_whose_transport_has_no_pool_is_not_paced():
     client = httpx.AsyncClient(transport=httpx.MockTransport(lambda request: httpx.Response(200)))
     assert not pace_writes(client)
+
+
+def test_a_host_the_environment_sends_direct_does_not_stop_the_pacing(monkeypatch):
+    """NO_PROXY mounts None for its hosts (they go through the client's own transport): still paced."""
+    monkeypatch.setenv("HTTPS_PROXY", "http://127.0.0.1:9")
+    monkeypatch.setenv("NO_PROXY", "local.example")
+    client = make_client()
+    try:
+        assert None in client._mounts.values()
+        assert pace_writes(client)
+    finally:
+        asyncio.run(client.aclose())

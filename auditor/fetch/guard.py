@@ -37,6 +37,7 @@ import anyio
 import httpcore
 import httpx
 
+from auditor.fetch.pool import transports_of
 from auditor.urls import remembered
 
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -232,9 +233,7 @@ def install(client: httpx.AsyncClient, *, allow_private: bool = False, resolver:
     if allow_private:
         return 0
     guarded = 0
-    for transport in [client._transport, *client._mounts.values()]:
-        while transport is not None and hasattr(transport, "next_transport"):  # a caching wrapper
-            transport = transport.next_transport
+    for transport in transports_of(client):
         pool = getattr(transport, "_pool", None)
         if not isinstance(transport, httpx.AsyncHTTPTransport) or not isinstance(pool, httpcore.AsyncConnectionPool) \
                 or not _direct(pool):

@@ -143,10 +143,25 @@ def _keeping(pool_class: type) -> type:
     return made
 
 
+def transports_of(client: httpx.AsyncClient) -> list[Any]:
+    """The transports ``client`` sends through: its own and each mount's (a mount of None sends through
+    the client's own), each with the wrappers that hand requests on unwrapped (the HTTP cache's
+    ``next_transport``, the archive's ``inner``), so the one with the connection pool is the one given."""
+    found = []
+    for transport in [getattr(client, "_transport", None), *getattr(client, "_mounts", {}).values()]:
+        while transport is not None:
+            inner = getattr(transport, "next_transport", None) or getattr(transport, "inner", None)
+            if not isinstance(inner, httpx.AsyncBaseTransport):
+                break
+            transport = inner
+        if transport is not None:
+            found.append(transport)
+    return found
+
+
 def keep_idle_connections(client: httpx.AsyncClient) -> httpx.AsyncClient:
     """Give the client's httpcore pools the keeping pass (in place); the client, for chaining."""
-    transports = [getattr(client, "_transport", None), *getattr(client, "_mounts", {}).values()]
-    for transport in transports:
+    for transport in transports_of(client):
         pool = getattr(transport, "_pool", None)
         if not isinstance(pool, httpcore.AsyncConnectionPool) or isinstance(pool, _KeepingPass):
             continue

@@ -27,6 +27,7 @@ import httpcore
 import httpx
 
 from auditor.fetch.guard import GuardedBackend
+from auditor.fetch.pool import transports_of
 
 
 class Turn(Protocol):
@@ -99,9 +100,7 @@ def pace_writes(client: httpx.AsyncClient) -> bool:
     (:mod:`auditor.fetch.guard`) stays outermost: the paced backend goes under it, so installing
     the guard again keeps the pacing."""
     paced = True
-    for transport in [getattr(client, "_transport", None), *getattr(client, "_mounts", {}).values()]:
-        while transport is not None and hasattr(transport, "next_transport"):  # a caching wrapper
-            transport = transport.next_transport
+    for transport in transports_of(client):
         pool = getattr(transport, "_pool", None)
         if not isinstance(pool, httpcore.AsyncConnectionPool):
             paced = False
