@@ -750,13 +750,13 @@ class Fetcher:
             self._robots_sitemaps.pop(origin, None)
 
     async def _check_robots(self, url: str) -> None:
-        parts = urlsplit(url)
         origin = _origin(url)
         rules = await self._robots_rules(origin)
         if isinstance(rules, str):
             raise _Failure("robots", rules, transient=False)
         if rules is not None and not rules.can_fetch(url, USER_AGENT_TOKEN):
-            raise _Failure("robots", f"{origin}/robots.txt disallows {parts.path or '/'} for {USER_AGENT_TOKEN} "
+            path = urlsplit(url).path or "/"
+            raise _Failure("robots", f"{origin}/robots.txt disallows {path} for {USER_AGENT_TOKEN} "
                                      "(use --ignore-robots to audit anyway)", transient=False)
 
     async def _load_robots(self, origin: str) -> Protego | str | None:
